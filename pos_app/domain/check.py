@@ -1,0 +1,279 @@
+"""The check: items, discounts, fees and tenders, and the totals derived from them.
+
+A :class:`Check` is immutable: every change returns a new check, so the engine can journal a
+snapshot and hand the same one to the UI without locks. Totals are computed once per check.
+
+How the totals are built:
+
+1. Each line's total is its charged price (after item discounts) plus its modifiers.
+2. Check discounts, then the LevelUp discount, come off the lines that are not exempt, spread
+   in proportion to what each line still costs (exempt items such as tobacco or gift cards are
+   never discounted).
+3. Tax is computed on what each tax class still costs, rounded half to even once per class per
+   check; each fee is taxed on its own.
+4. Grand total = subtotal − discounts + fees + tax. Tips ride on tenders, above the total.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import TypeVar
+
+from pos_app.domain.errors import CheckLocked, DomainError, InvalidAmount, TenderError
+from pos_app.domain.identifiers import validate_identifier
+from pos_app.domain.items import Discount, Fee, LineItem
+from pos_app.domain.money import MAX_CENTS, Cents, allocate, format_cents, require_cents
+from pos_app.domain.tax import TaxTable
+from pos_app.domain.tenders import Tender, TenderKind, TenderStatus
+
+_T = TypeVar("_T")
+
+_IN_FLIGHT = frozenset(
+    {
+        TenderStatus.REQUESTED,
+        TenderStatus.PROPOSED,
+        TenderStatus.COMPLETING,
+        TenderStatus.UNKNOWN,
+        TenderStatus.REFUNDING,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Everything a receipt or a tender screen shows about a check's money, in cents."""
+
+    item_discounts: Cents
+    subtotal: Cents
+    check_discount: Cents
+    levelup_discount: Cents
+    tax: Cents
+    fees: Cents
+    fee_taxes: tuple[Cents, ...]
+    exempt: Cents
+    grand_total: Cents
+    paid: Cents
+    balance_due: Cents
+    change_due: Cents
+    tip: Cents
+
+    @property
+    def discounts(self) -> Cents:
+        """Discounts taken off the subtotal: the check's own plus LevelUp's."""
+        return self.check_discount + self.levelup_discount
+
+
+@dataclass(frozen=True)
+class LevelUpDue:
+    """What the proposed-order calculator needs from the check right now."""
+
+    outstanding: Cents
+    tax: Cents
+    exempt: Cents
+
+
+@dataclass(frozen=True)
+class Check:
+    """An order being rung up and paid. ``identifier`` is its ``identifier_from_merchant``."""
+
+    identifier: str
+    tax_table: TaxTable = field(default_factory=TaxTable)
+    items: tuple[LineItem, ...] = ()
+    discounts: tuple[Discount, ...] = ()
+    fees: tuple[Fee, ...] = ()
+    tenders: tuple[Tender, ...] = ()
+    next_line_id: int = 1
+
+    def __post_init__(self) -> None:
+        validate_identifier(self.identifier)
+        self.tax_table.require(item.tax_class for item in self.items)
+        self.tax_table.require(fee.tax_class for fee in self.fees)
+        if self.totals.grand_total > MAX_CENTS:
+            raise InvalidAmount(
+                f"The check total of {format_cents(self.totals.grand_total)} is more than "
+                "a register can take."
+            )
+
+    # ----- contents -------------------------------------------------------------------------
+
+    def add_item(self, item: LineItem) -> Check:
+        """Add a line; it gets the next ``line_id`` of this check."""
+        self._require_unlocked()
+        line = replace(item, line_id=self.next_line_id)
+        return replace(self, items=(*self.items, line), next_line_id=self.next_line_id + 1)
+
+    def item(self, line_id: int) -> LineItem:
+        for line in self.items:
+            if line.line_id == line_id:
+                return line
+        raise DomainError(f"There is no line {line_id} on check {self.identifier}.")
+
+    def replace_item(self, line_id: int, item: LineItem) -> Check:
+        """Put ``item`` in place of line ``line_id`` (an edit keeps the line's id)."""
+        self._require_unlocked()
+        self.item(line_id)
+        new = replace(item, line_id=line_id)
+        return replace(self, items=tuple(new if i.line_id == line_id else i for i in self.items))
+
+    def update_item(self, line_id: int, change: Callable[[LineItem], LineItem]) -> Check:
+        return self.replace_item(line_id, change(self.item(line_id)))
+
+    def remove_item(self, line_id: int) -> Check:
+        self._require_unlocked()
+        self.item(line_id)
+        return replace(self, items=tuple(i for i in self.items if i.line_id != line_id))
+
+    def add_discount(self, discount: Discount) -> Check:
+        self._require_unlocked()
+        return replace(self, discounts=(*self.discounts, discount))
+
+    def remove_discount(self, index: int) -> Check:
+        self._require_unlocked()
+        return replace(self, discounts=_without(self.discounts, index, "discount"))
+
+    def add_fee(self, fee: Fee) -> Check:
+        self._require_unlocked()
+        return replace(self, fees=(*self.fees, fee))
+
+    def remove_fee(self, index: int) -> Check:
+        self._require_unlocked()
+        return replace(self, fees=_without(self.fees, index, "fee"))
+
+    @property
+    def is_locked(self) -> bool:
+        """A payment is under way or was taken: items, discounts and fees are frozen."""
+        return any(t.status.is_active for t in self.tenders)
+
+    def _require_unlocked(self) -> None:
+        if self.is_locked:
+            raise CheckLocked(
+                f"Check {self.identifier} has payments on it; void them before changing it."
+            )
+
+    # ----- tenders --------------------------------------------------------------------------
+
+    def tender(self, tender_id: str) -> Tender:
+        for tender in self.tenders:
+            if tender.tender_id == tender_id:
+                return tender
+        raise TenderError(f"There is no tender {tender_id} on check {self.identifier}.")
+
+    def add_tender(self, tender: Tender) -> Check:
+        """Add a tender line; a paid one may not pay more than the balance due."""
+        if any(t.tender_id == tender.tender_id for t in self.tenders):
+            raise TenderError(f"Tender {tender.tender_id} is already on the check.")
+        self._require_fits(tender, self.totals.balance_due)
+        return replace(self, tenders=(*self.tenders, tender))
+
+    def replace_tender(self, tender: Tender) -> Check:
+        """Replace the tender line with the same id (its status or amounts changed)."""
+        old = self.tender(tender.tender_id)
+        others = replace(self, tenders=tuple(t for t in self.tenders if t is not old))
+        others._require_fits(tender, others.totals.balance_due)
+        return replace(self, tenders=tuple(tender if t is old else t for t in self.tenders))
+
+    def pay_cash(self, tender_id: str, tendered: Cents) -> Check:
+        """Take ``tendered`` cash against the balance due; what is over is change."""
+        require_cents(tendered, "The cash tendered", allow_zero=False)
+        due = self.totals.balance_due
+        if due == 0:
+            raise TenderError(f"Nothing is due on check {self.identifier}.")
+        return self.add_tender(
+            Tender(tender_id, TenderKind.CASH, amount=min(tendered, due), tendered=tendered)
+        )
+
+    def _require_fits(self, tender: Tender, balance_due: Cents) -> None:
+        if tender.status.is_paid and tender.amount > balance_due:
+            raise TenderError(
+                f"{tender.kind.value.capitalize()} payment of {format_cents(tender.amount)} "
+                f"is more than the {format_cents(balance_due)} due."
+            )
+
+    @property
+    def can_close(self) -> bool:
+        """Nothing is due and no payment is still in flight."""
+        return (
+            bool(self.items)
+            and self.totals.balance_due == 0
+            and not any(t.status in _IN_FLIGHT for t in self.tenders)
+        )
+
+    # ----- totals ---------------------------------------------------------------------------
+
+    @cached_property
+    def totals(self) -> Totals:
+        line_totals = [line.total for line in self.items]
+        eligible = [
+            0 if line.exemption else t for line, t in zip(self.items, line_totals, strict=False)
+        ]
+
+        base = sum(eligible)
+        remaining = base
+        for discount in self.discounts:
+            remaining -= discount.off(remaining)
+        check_discount = base - remaining
+        after_check = [
+            e - a for e, a in zip(eligible, allocate(check_discount, eligible), strict=False)
+        ]
+
+        wanted = sum(t.discount_amount for t in self.tenders)
+        levelup_discount = min(wanted, sum(after_check))
+        levelup_shares = allocate(levelup_discount, after_check)
+
+        taxable: dict[str, Cents] = defaultdict(int)
+        for line, total, share, eligible_total, after in zip(
+            self.items, line_totals, levelup_shares, eligible, after_check, strict=False
+        ):
+            if line.tax_class is not None:
+                taxable[line.tax_class] += total - (eligible_total - after) - share
+        items_tax = sum(self.tax_table.get(code).tax_on(amount) for code, amount in taxable.items())
+        fee_taxes = tuple(
+            self.tax_table.get(fee.tax_class).tax_on(fee.amount) if fee.tax_class else 0
+            for fee in self.fees
+        )
+        fees = sum(fee.amount for fee in self.fees)
+        subtotal = sum(line_totals)
+        tax = items_tax + sum(fee_taxes)
+        grand_total = subtotal - check_discount - levelup_discount + fees + tax
+
+        paying = [t for t in self.tenders if t.status.is_paid]
+        paid = sum(t.amount for t in paying)
+        return Totals(
+            item_discounts=sum(line.discount_amount for line in self.items),
+            subtotal=subtotal,
+            check_discount=check_discount,
+            levelup_discount=levelup_discount,
+            tax=tax,
+            fees=fees,
+            fee_taxes=fee_taxes,
+            exempt=sum(
+                t for line, t in zip(self.items, line_totals, strict=False) if line.exemption
+            ),
+            grand_total=grand_total,
+            paid=paid,
+            balance_due=max(0, grand_total - paid),
+            change_due=sum(t.change for t in paying),
+            tip=sum(t.tip for t in paying),
+        )
+
+    def levelup_due(self) -> LevelUpDue:
+        """The calculator's inputs: the balance due, and the tax and exempt amounts not yet
+        paid by earlier LevelUp payments on this check."""
+        totals = self.totals
+        paid_levelup = [
+            t.levelup for t in self.tenders if t.levelup is not None and t.status.is_paid
+        ]
+        return LevelUpDue(
+            outstanding=totals.balance_due,
+            tax=max(0, totals.tax - sum(d.tax_amount for d in paid_levelup)),
+            exempt=max(0, totals.exempt - sum(d.exemption_amount for d in paid_levelup)),
+        )
+
+
+def _without(entries: tuple[_T, ...], index: int, what: str) -> tuple[_T, ...]:
+    if not 0 <= index < len(entries):
+        raise DomainError(f"There is no {what} number {index + 1} on the check.")
+    return entries[:index] + entries[index + 1 :]

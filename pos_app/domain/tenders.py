@@ -1,0 +1,131 @@
+"""Tender lines: how a check is paid, one line per payment attempt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pos_app.domain.errors import TenderError
+from pos_app.domain.money import Cents, require_cents
+
+
+class TenderKind(StrEnum):
+    LEVELUP = "levelup"
+    CASH = "cash"
+    CREDIT = "credit"
+    DEBIT = "debit"
+    OTHER = "other"
+
+
+class TenderStatus(StrEnum):
+    """The lifecycle of a payment attempt (DESIGN.md, "The payment flow")."""
+
+    REQUESTED = "requested"
+    PROPOSED = "proposed"
+    COMPLETING = "completing"
+    APPROVED = "approved"
+    PARTIALLY_APPROVED = "partially_approved"
+    DECLINED = "declined"
+    UNKNOWN = "unknown"
+    REFUNDING = "refunding"
+    REFUNDED = "refunded"
+    VOID = "void"
+
+    @property
+    def is_paid(self) -> bool:
+        """Money was taken and still stands against the check."""
+        return self in _PAID
+
+    @property
+    def holds_discount(self) -> bool:
+        """A LevelUp discount from this attempt stays applied to the check."""
+        return self in _HOLDS_DISCOUNT
+
+    @property
+    def is_active(self) -> bool:
+        """The attempt is under way or took money: the check's contents must not change."""
+        return self not in _INACTIVE
+
+
+_PAID = frozenset({TenderStatus.APPROVED, TenderStatus.PARTIALLY_APPROVED, TenderStatus.REFUNDING})
+_HOLDS_DISCOUNT = frozenset(
+    {
+        TenderStatus.PROPOSED,
+        TenderStatus.COMPLETING,
+        TenderStatus.UNKNOWN,
+        *_PAID,
+    }
+)
+_INACTIVE = frozenset({TenderStatus.DECLINED, TenderStatus.REFUNDED, TenderStatus.VOID})
+
+
+@dataclass(frozen=True)
+class LevelUpDetail:
+    """What a LevelUp attempt applied to the check, from the proposed and completed orders.
+
+    ``tax_amount`` and ``exemption_amount`` are the values this payment was responsible for
+    (the calculator's output), so a later LevelUp payment on the same check is asked only for
+    what is left.
+    """
+
+    discount_amount: Cents = 0
+    tax_amount: Cents = 0
+    exemption_amount: Cents = 0
+    gift_card_amount: Cents = 0
+    gift_card_tip_amount: Cents = 0
+    proposed_order_uuid: str | None = None
+    order_uuid: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in (
+            "discount_amount",
+            "tax_amount",
+            "exemption_amount",
+            "gift_card_amount",
+            "gift_card_tip_amount",
+        ):
+            require_cents(getattr(self, name), f"The LevelUp {name.replace('_', ' ')}")
+
+
+@dataclass(frozen=True)
+class Tender:
+    """One tender line. ``amount`` counts against the balance due; ``tip`` is on top of it.
+
+    For cash, ``tendered`` is what the customer handed over; the change is the difference.
+    """
+
+    tender_id: str
+    kind: TenderKind
+    amount: Cents
+    status: TenderStatus = TenderStatus.APPROVED
+    tip: Cents = 0
+    tendered: Cents | None = None
+    levelup: LevelUpDetail | None = None
+
+    def __post_init__(self) -> None:
+        if not self.tender_id:
+            raise TenderError("A tender needs an id.")
+        require_cents(self.amount, "A tender amount")
+        require_cents(self.tip, "A tip")
+        if self.tendered is not None:
+            if self.kind is not TenderKind.CASH:
+                raise TenderError("Only cash is tendered with change.")
+            require_cents(self.tendered, "The cash tendered")
+            if self.tendered < self.amount:
+                raise TenderError("Cash tendered cannot be less than the amount it pays.")
+        if (self.levelup is not None) != (self.kind is TenderKind.LEVELUP):
+            raise TenderError("LevelUp details belong to LevelUp tenders only.")
+
+    @property
+    def change(self) -> Cents:
+        """Change to hand back for a cash tender that still stands."""
+        if self.tendered is None or not self.status.is_paid:
+            return 0
+        return self.tendered - self.amount
+
+    @property
+    def discount_amount(self) -> Cents:
+        """The LevelUp discount this line keeps applied to the check."""
+        if self.levelup is None or not self.status.holds_discount:
+            return 0
+        return self.levelup.discount_amount
