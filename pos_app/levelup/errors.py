@@ -61,7 +61,13 @@ class ApiError(LevelUpError):
             parts.append(": " + "; ".join(_describe(e) for e in errors))
         if request_id:
             parts.append(f" (request id {request_id})")
-        super().__init__("".join(parts), cashier_message=cashier_message)
+        super().__init__(
+            "".join(parts), cashier_message=cashier_message or self._fallback_cashier_message()
+        )
+
+    def _fallback_cashier_message(self) -> str | None:
+        """A cashier message built from the answer, where the class's own does not fit."""
+        return None
 
     @property
     def messages(self) -> list[str]:
@@ -87,26 +93,10 @@ class NotFoundError(ApiError):
 class RequestRejected(ApiError):
     """422. The cashier sees LevelUp's own messages, which are written for people."""
 
-    def __init__(
-        self,
-        status: int,
-        errors: Sequence[ErrorObject] = (),
-        *,
-        request_id: str | None = None,
-        what: str = "",
-        cashier_message: str | None = None,
-    ) -> None:
-        messages = " ".join(e.message for e in errors if e.message)
-        fallback = None
-        if messages and type(self) is RequestRejected:
-            fallback = f"LevelUp did not accept this: {messages}"
-        super().__init__(
-            status,
-            errors,
-            request_id=request_id,
-            what=what,
-            cashier_message=cashier_message or fallback,
-        )
+    def _fallback_cashier_message(self) -> str | None:
+        if type(self) is not RequestRejected or not self.messages:
+            return None
+        return "LevelUp did not accept this: " + " ".join(self.messages)
 
 
 class PaymentDeclined(RequestRejected):
