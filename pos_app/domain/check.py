@@ -6,11 +6,12 @@ snapshot and hand the same one to the UI without locks. Totals are computed once
 How the totals are built:
 
 1. Each line's total is its charged price (after item discounts) plus its modifiers.
-2. Check discounts, then the LevelUp discount, come off the lines that are not exempt, spread
-   in proportion to what each line still costs (exempt items such as tobacco or gift cards are
-   never discounted).
+2. Check discounts come off the items and modifiers that are not exempt, spread in proportion
+   to their prices (exempt items such as tobacco or gift cards are never discounted). The
+   LevelUp discount then comes off what is left of them and off the fees, as LevelUp offers it
+   on the spend less tax and exemptions.
 3. Tax is computed on what each tax class still costs, rounded half to even once per class per
-   check; each fee is taxed on its own.
+   check; each fee is taxed on its own, on what is left of it.
 4. Grand total = subtotal − discounts + fees + tax. Tips ride on tenders, above the total.
 """
 
@@ -49,6 +50,8 @@ class Totals:
     item_discounts: Cents
     subtotal: Cents
     check_discount: Cents
+    check_discount_shares: tuple[tuple[Cents, ...], ...]
+    """Per line, the check discount's share of the item's own price, then of each modifier."""
     levelup_discount: Cents
     tax: Cents
     fees: Cents
@@ -165,15 +168,13 @@ class Check:
         """Add a tender line; a paid one may not pay more than the balance due."""
         if any(t.tender_id == tender.tender_id for t in self.tenders):
             raise TenderError(f"Tender {tender.tender_id} is already on the check.")
-        self._require_fits(tender, self.totals.balance_due)
-        return replace(self, tenders=(*self.tenders, tender))
+        return replace(self, tenders=(*self.tenders, tender))._require_not_overpaid(tender)
 
     def replace_tender(self, tender: Tender) -> Check:
         """Replace the tender line with the same id (its status or amounts changed)."""
         old = self.tender(tender.tender_id)
-        others = replace(self, tenders=tuple(t for t in self.tenders if t is not old))
-        others._require_fits(tender, others.totals.balance_due)
-        return replace(self, tenders=tuple(tender if t is old else t for t in self.tenders))
+        new = replace(self, tenders=tuple(tender if t is old else t for t in self.tenders))
+        return new._require_not_overpaid(tender)
 
     def pay_cash(self, tender_id: str, tendered: Cents) -> Check:
         """Take ``tendered`` cash against the balance due; what is over is change."""
@@ -185,12 +186,17 @@ class Check:
             Tender(tender_id, TenderKind.CASH, amount=min(tendered, due), tendered=tendered)
         )
 
-    def _require_fits(self, tender: Tender, balance_due: Cents) -> None:
-        if tender.status.is_paid and tender.amount > balance_due:
+    def _require_not_overpaid(self, tender: Tender) -> Check:
+        """This check, unless ``tender`` made it pay more than its total (cash change is
+        outside ``amount``, so cash never does)."""
+        totals = self.totals
+        if tender.status.is_paid and totals.paid > totals.grand_total:
+            due = max(0, totals.grand_total - (totals.paid - tender.amount))
             raise TenderError(
                 f"{tender.kind.value.capitalize()} payment of {format_cents(tender.amount)} "
-                f"is more than the {format_cents(balance_due)} due."
+                f"is more than the {format_cents(due)} due."
             )
+        return self
 
     @property
     def can_close(self) -> bool:
@@ -205,39 +211,52 @@ class Check:
 
     @cached_property
     def totals(self) -> Totals:
-        line_totals = [line.total for line in self.items]
-        eligible = [
-            0 if line.exemption else t for line, t in zip(self.items, line_totals, strict=False)
-        ]
+        # Discounts are spread over components: each line's own price and each modifier, so
+        # every price sent to LevelUp stays whole and the parts add up to the total.
+        owners: list[LineItem] = []
+        amounts: list[Cents] = []
+        for line in self.items:
+            for amount in (line.charged_price, *(line.modifier_charge(m) for m in line.modifiers)):
+                owners.append(line)
+                amounts.append(amount)
+        eligible = [0 if line.exemption else a for line, a in zip(owners, amounts, strict=True)]
 
         base = sum(eligible)
         remaining = base
         for discount in self.discounts:
             remaining -= discount.off(remaining)
         check_discount = base - remaining
-        after_check = [
-            e - a for e, a in zip(eligible, allocate(check_discount, eligible), strict=False)
-        ]
+        check_shares = allocate(check_discount, eligible)
+        after_check = [e - s for e, s in zip(eligible, check_shares, strict=True)]
 
+        # LevelUp offers its discount on spend - tax - exemptions, which includes fees.
+        levelup_base = [*after_check, *(fee.amount for fee in self.fees)]
         wanted = sum(t.discount_amount for t in self.tenders)
-        levelup_discount = min(wanted, sum(after_check))
-        levelup_shares = allocate(levelup_discount, after_check)
+        levelup_discount = min(wanted, sum(levelup_base))
+        levelup_shares = allocate(levelup_discount, levelup_base)
 
         taxable: dict[str, Cents] = defaultdict(int)
-        for line, total, share, eligible_total, after in zip(
-            self.items, line_totals, levelup_shares, eligible, after_check, strict=False
+        for line, amount, check_share, levelup_share in zip(
+            owners, amounts, check_shares, levelup_shares, strict=False
         ):
             if line.tax_class is not None:
-                taxable[line.tax_class] += total - (eligible_total - after) - share
+                taxable[line.tax_class] += amount - check_share - levelup_share
         items_tax = sum(self.tax_table.get(code).tax_on(amount) for code, amount in taxable.items())
         fee_taxes = tuple(
-            self.tax_table.get(fee.tax_class).tax_on(fee.amount) if fee.tax_class else 0
-            for fee in self.fees
+            self.tax_table.get(fee.tax_class).tax_on(fee.amount - share) if fee.tax_class else 0
+            for fee, share in zip(self.fees, levelup_shares[len(amounts) :], strict=True)
         )
         fees = sum(fee.amount for fee in self.fees)
-        subtotal = sum(line_totals)
+        subtotal = sum(amounts)
         tax = items_tax + sum(fee_taxes)
         grand_total = subtotal - check_discount - levelup_discount + fees + tax
+
+        per_line: list[tuple[Cents, ...]] = []
+        position = 0
+        for line in self.items:
+            count = 1 + len(line.modifiers)
+            per_line.append(tuple(check_shares[position : position + count]))
+            position += count
 
         paying = [t for t in self.tenders if t.status.is_paid]
         paid = sum(t.amount for t in paying)
@@ -245,19 +264,29 @@ class Check:
             item_discounts=sum(line.discount_amount for line in self.items),
             subtotal=subtotal,
             check_discount=check_discount,
+            check_discount_shares=tuple(per_line),
             levelup_discount=levelup_discount,
             tax=tax,
             fees=fees,
             fee_taxes=fee_taxes,
-            exempt=sum(
-                t for line, t in zip(self.items, line_totals, strict=False) if line.exemption
-            ),
+            exempt=sum(a for line, a in zip(owners, amounts, strict=True) if line.exemption),
             grand_total=grand_total,
             paid=paid,
             balance_due=max(0, grand_total - paid),
             change_due=sum(t.change for t in paying),
             tip=sum(t.tip for t in paying),
         )
+
+    def applied_levelup_discount(self, tender_id: str) -> Cents:
+        """The part of a LevelUp tender's discount the check could take: what the completed
+        order reports as ``applied_discount_amount``. Earlier tenders are served first."""
+        remaining = self.totals.levelup_discount
+        for tender in self.tenders:
+            applied = min(tender.discount_amount, remaining)
+            if tender.tender_id == tender_id:
+                return applied
+            remaining -= applied
+        raise TenderError(f"There is no tender {tender_id} on check {self.identifier}.")
 
     def levelup_due(self) -> LevelUpDue:
         """The calculator's inputs: the balance due, and the tax and exempt amounts not yet

@@ -15,8 +15,8 @@ from pos_app.domain.errors import InvalidIdentifier
 MAX_IDENTIFIER_LENGTH = 10
 MAX_DAILY_SEQUENCE = 9999
 
-_ALLOWED = re.compile(r"^[A-Za-z0-9._-]+$")
-_OURS = re.compile(r"^(\d{6})(\d{4})$")
+_ALLOWED = re.compile(r"[A-Za-z0-9._-]+")
+_OURS = re.compile(r"(\d{6})(\d{4})")
 
 
 def validate_identifier(value: str) -> str:
@@ -28,7 +28,7 @@ def validate_identifier(value: str) -> str:
             f"A check identifier has at most {MAX_IDENTIFIER_LENGTH} characters; "
             f"{value!r} has {len(value)}."
         )
-    if not _ALLOWED.match(value):
+    if not _ALLOWED.fullmatch(value):
         raise InvalidIdentifier(
             f"A check identifier uses letters, digits, '.', '_' and '-' only, not {value!r}."
         )
@@ -50,7 +50,7 @@ def next_identifier(previous: str | None, today: date) -> str:
     The sequence starts at 1 on each new business day.
     """
     if previous is not None:
-        match = _OURS.match(previous)
+        match = _OURS.fullmatch(previous)
         if match is None:
             raise InvalidIdentifier(f"{previous!r} is not an identifier this terminal issues.")
         if match.group(1) == f"{today:%y%m%d}":

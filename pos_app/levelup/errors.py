@@ -25,6 +25,7 @@ import json
 from collections.abc import Sequence
 
 from pos_app.levelup.payloads import ErrorObject, parse_errors
+from pos_app.levelup.redact import redact
 
 _BODY_EXCERPT = 200
 
@@ -144,7 +145,7 @@ class InvalidResponse(LevelUpError):
 
     def __init__(self, status: int, reason: str, body: bytes, *, what: str = "") -> None:
         self.status = status
-        excerpt = body[:_BODY_EXCERPT].decode("utf-8", errors="replace")
+        excerpt = redact(body[:_BODY_EXCERPT].decode("utf-8", errors="replace"))
         prefix = f"{what}: " if what else ""
         super().__init__(f"{prefix}HTTP {status}: {reason}; body starts {excerpt!r}")
 

@@ -28,9 +28,11 @@ from pydantic import (
     SecretStr,
     Strict,
     StringConstraints,
+    ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from pos_app.domain import MAX_CENTS, MAX_IDENTIFIER_LENGTH, Check, FeeType, LineItem
 from pos_app.levelup.calculator import AdjustedCheckValues
@@ -54,6 +56,18 @@ RECEIPT_HTML_MAX = 1000
 RECEIPT_HTML_TAGS = frozenset({"a", "br", "p", "strong"})
 
 
+class InvalidPayload(ValueError):
+    """A body that does not fit its model. ``errors`` is pydantic's list without the input
+    values, since a body may hold a payment code or a password."""
+
+    def __init__(self, model: str, errors: list[ErrorDetails]) -> None:
+        self.errors = errors
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']) or 'body'}: {e['msg']}" for e in errors
+        )
+        super().__init__(f"{model}: {problems}")
+
+
 class _Model(BaseModel):
     """Base of all bodies. ``register`` is spelt ``register_name`` in Python: pydantic models
     already have a ``register`` (from ``abc``)."""
@@ -64,6 +78,15 @@ class _Model(BaseModel):
 
     nullable: ClassVar[frozenset[str]] = frozenset()
     """Top-level fields sent even when ``None`` (LevelUp requires the key)."""
+
+    @classmethod
+    def parse(cls, data: object) -> Self:
+        """Validate ``data``; raises :class:`InvalidPayload`, which never holds the input."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            errors = exc.errors(include_input=False, include_url=False, include_context=False)
+            raise InvalidPayload(cls.__name__, errors) from None
 
     def to_json_dict(self) -> dict[str, Any]:
         """The fields as JSON values, ``None`` left out except for :attr:`nullable` ones."""
@@ -84,7 +107,8 @@ class Request(_Model):
 
     @classmethod
     def from_body(cls, body: object) -> Self:
-        return cls.model_validate(_unwrap(body, cls.envelope))
+        """Parse ``{envelope: {...}}``; raises ``ValueError`` on any other shape."""
+        return cls.parse(_unwrap(body, cls.envelope))
 
 
 class Response(_Model):
@@ -95,7 +119,7 @@ class Response(_Model):
     @classmethod
     def from_body(cls, body: object) -> Self:
         """Parse ``{envelope: {...}}``; raises ``ValueError`` on any other shape."""
-        return cls.model_validate(_unwrap(body, cls.envelope))
+        return cls.parse(_unwrap(body, cls.envelope))
 
     @classmethod
     def list_from_body(cls, body: object) -> list[Self]:
@@ -140,7 +164,7 @@ def parse_errors(body: object) -> list[ErrorObject]:
     """The error list of an error response; ``ValueError`` if the body is not one."""
     if not isinstance(body, list):
         raise ValueError("Expected a list of errors.")
-    return [ErrorObject.model_validate(_unwrap(entry, "error")) for entry in body]
+    return [ErrorObject.parse(_unwrap(entry, "error")) for entry in body]
 
 
 def errors_body(*errors: ErrorObject) -> list[dict[str, Any]]:
@@ -435,26 +459,31 @@ class OrderContext:
 
 def items_from_check(check: Check) -> list[ItemEnvelope]:
     """The check's lines as LevelUp items, modifiers as children (SKU data is required for
-    certification)."""
-    return [ItemEnvelope(item=_item_from_line(line)) for line in check.items]
+    certification). Charged prices are after every non-LevelUp discount, the check's coupons
+    included."""
+    return [
+        ItemEnvelope(item=_item_from_line(line, shares))
+        for line, shares in zip(check.items, check.totals.check_discount_shares, strict=True)
+    ]
 
 
-def _item_from_line(line: LineItem) -> Item:
+def _item_from_line(line: LineItem, check_discount_shares: tuple[int, ...]) -> Item:
+    own_share, *modifier_shares = check_discount_shares
     children = [
         ItemEnvelope(
             item=Item(
                 name=modifier.name,
                 description=modifier.description,
-                charged_price_amount=line.modifier_charge(modifier),
+                charged_price_amount=line.modifier_charge(modifier) - share,
                 quantity=count if (count := modifier.quantity * line.quantity) > 1 else None,
             )
         )
-        for modifier in line.modifiers
+        for modifier, share in zip(line.modifiers, modifier_shares, strict=True)
     ]
     return Item(
         name=line.name,
         description=line.description or line.name,
-        charged_price_amount=line.charged_price,
+        charged_price_amount=line.charged_price - own_share,
         quantity=line.quantity,
         sku=line.sku,
         upc=line.upc,
@@ -508,9 +537,7 @@ def proposed_order_request(
     tip_amount: int = 0,
 ) -> ProposedOrderRequest:
     """The proposed order for paying ``values`` of ``check`` with ``code``."""
-    return ProposedOrderRequest.model_validate(
-        _order_fields(check, code, values, context, tip_amount)
-    )
+    return ProposedOrderRequest.parse(_order_fields(check, code, values, context, tip_amount))
 
 
 def completed_order_request(
@@ -528,7 +555,7 @@ def completed_order_request(
     ``check`` is read after the proposed discount was applied; ``applied_discount_amount`` is
     ``None`` when the register does not take LevelUp discounts.
     """
-    return CompletedOrderRequest.model_validate(
+    return CompletedOrderRequest.parse(
         {
             **_order_fields(check, code, values, context, tip_amount),
             "proposed_order_uuid": proposed_order_uuid,

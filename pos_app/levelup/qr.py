@@ -105,7 +105,12 @@ def parse(text: str) -> PaymentCode:
     Surrounding whitespace is ignored and lower case (a keyboard wedge with caps lock on) is
     accepted. Raises :class:`InvalidPaymentCode` with the reason otherwise.
     """
-    data = text.strip().upper()
+    data = text.strip()
+    if not data.isascii():  # before upper(): "ı".upper() is "I" and "ß".upper() is "SS"
+        raise InvalidPaymentCode(
+            "This LevelUp code contains characters a code never has; scan it again."
+        )
+    data = data.upper()
     if not data.startswith(SENTINEL):
         raise InvalidPaymentCode("This is not a LevelUp code (it does not start with LU).")
     if any(c not in _BASE36 for c in data):
@@ -161,9 +166,9 @@ def _encode_tip(tip: Tip | None) -> int:
     match tip:
         case None:
             return 0
-        case PercentTip(percent) if 0 <= percent <= MAX_PERCENT_TIP:
+        case PercentTip(percent) if type(percent) is int and 0 <= percent <= MAX_PERCENT_TIP:
             return percent
-        case CentTip(cents) if 0 <= cents <= MAX_CENT_TIP:
+        case CentTip(cents) if type(cents) is int and 0 <= cents <= MAX_CENT_TIP:
             return CENT_TIP_OFFSET + cents
     raise InvalidPaymentCode(
         f"A tip is 0–{MAX_PERCENT_TIP}% or $0.00–${MAX_CENT_TIP / 100:.2f}, not {tip!r}."

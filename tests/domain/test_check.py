@@ -412,3 +412,44 @@ def test_totals_add_up(items, check_discount, levelup_discount):
     due = c.levelup_due()
     assert due.exempt == t.exempt <= due.outstanding
     assert due.tax == t.tax
+
+
+# ----- found in review ---------------------------------------------------------------------
+
+
+def test_replacing_a_tender_cannot_overpay_through_its_own_discount():
+    c = check(food(2000)).add_tender(levelup("lu1", 0, TenderStatus.PROPOSED, discount_amount=100))
+    assert c.totals.grand_total == 2090
+    with pytest.raises(TenderError, match=r"\$21.90 is more than the \$20.90 due"):
+        c.replace_tender(replace(c.tender("lu1"), amount=2190, status=TenderStatus.APPROVED))
+    paid = c.replace_tender(replace(c.tender("lu1"), amount=2090, status=TenderStatus.APPROVED))
+    assert paid.can_close
+
+
+def test_levelup_discount_reaches_fees_and_their_tax():
+    c = check(food(100)).add_fee(Fee("Delivery", FeeType.DELIVERY, 500, "food"))
+    c = c.add_tender(levelup("lu1", 0, TenderStatus.PROPOSED, discount_amount=300))
+    t = c.totals
+    assert t.levelup_discount == 300
+    assert c.applied_levelup_discount("lu1") == 300
+    # 300 spread over 100 of item and 500 of fee: 50 and 250 off, leaving 50 and 250 taxed
+    assert t.fee_taxes == (25,)
+    assert t.tax == 5 + 25
+    assert t.grand_total == 600 - 300 + 30
+
+
+def test_applied_levelup_discount_serves_earlier_tenders_first():
+    c = check(food(500))
+    c = c.add_tender(levelup("a", 0, TenderStatus.PROPOSED, discount_amount=400))
+    c = c.add_tender(levelup("b", 0, TenderStatus.PROPOSED, discount_amount=400))
+    assert (c.applied_levelup_discount("a"), c.applied_levelup_discount("b")) == (400, 100)
+    with pytest.raises(TenderError, match="no tender z"):
+        c.applied_levelup_discount("z")
+
+
+def test_check_discount_shares_cover_items_and_modifiers():
+    c = check(
+        food(1000, modifiers=(Modifier("Bacon", 500),)),
+        LineItem("Cigarettes", 1000, exemption=Exemption.TOBACCO),
+    ).add_discount(Discount("Coupon", 300))
+    assert c.totals.check_discount_shares == ((200, 100), (0,))

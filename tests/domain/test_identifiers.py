@@ -36,9 +36,10 @@ def test_a_day_has_at_most_9999_checks():
         identifier_for(DAY, 0)
 
 
-def test_next_refuses_a_foreign_identifier():
+@pytest.mark.parametrize("previous", ["001001", "2611230042\n"])
+def test_next_refuses_a_foreign_identifier(previous):
     with pytest.raises(InvalidIdentifier, match="not an identifier this terminal issues"):
-        next_identifier("001001", DAY)
+        next_identifier(previous, DAY)
 
 
 @pytest.mark.parametrize(
@@ -48,6 +49,7 @@ def test_next_refuses_a_foreign_identifier():
         ("12345678901", "at most 10 characters; '12345678901' has 11"),
         ("12 45", "letters, digits"),
         ("abc/def", "letters, digits"),
+        ("12345678\n", "letters, digits"),
     ],
 )
 def test_validate_refuses_what_levelup_would(value, message):

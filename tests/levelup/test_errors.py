@@ -165,3 +165,10 @@ def test_every_kind_has_a_cashier_message_that_says_what_to_do(kind):
 def test_cashier_message_can_be_given():
     assert LevelUpError("detail", cashier_message="Say this.").cashier_message == "Say this."
     assert ApiError(418).detail == "HTTP 418"
+
+
+def test_invalid_response_excerpt_hides_credentials():
+    body = b'{"access_token": {"app_id": 1, "token": "981-64eef337a9b1c2d3'
+    error = error_for_response(200, body, what="POST /v15/access_tokens")
+    assert "981-64eef337" not in str(error)
+    assert '"token": "***"' in str(error)

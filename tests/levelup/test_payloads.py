@@ -9,7 +9,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import SecretStr, ValidationError
 
-from pos_app.domain import Check, Fee, FeeType, LineItem, Modifier, TaxClass, TaxTable
+from pos_app.domain import (
+    Check,
+    Discount,
+    Exemption,
+    Fee,
+    FeeType,
+    LineItem,
+    Modifier,
+    TaxClass,
+    TaxTable,
+)
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import completed_order_values, proposed_order_values
 from pos_app.levelup.payloads import (
@@ -22,6 +32,7 @@ from pos_app.levelup.payloads import (
     ErrorObject,
     GiftCardCredit,
     GiftCardCreditRequest,
+    InvalidPayload,
     Location,
     MerchantOrder,
     OrderContext,
@@ -31,6 +42,7 @@ from pos_app.levelup.payloads import (
     check_receipt_html,
     completed_order_request,
     errors_body,
+    items_from_check,
     parse_errors,
     proposed_order_request,
 )
@@ -246,7 +258,7 @@ def order_body(**changes):
     ],
 )
 def test_completed_order_validation_mirrors_the_docs(changes, field):
-    with pytest.raises(ValidationError, match=field):
+    with pytest.raises(InvalidPayload, match=field):
         CompletedOrderRequest.from_body(order_body(**changes))
 
 
@@ -261,9 +273,9 @@ def test_missing_required_fields_are_named():
         "applied_discount_amount",
     ):
         del body["completed_order"][required]
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(InvalidPayload) as caught:
         CompletedOrderRequest.from_body(body)
-    missing = {error["loc"][0] for error in caught.value.errors() if error["type"] == "missing"}
+    missing = {error["loc"][0] for error in caught.value.errors if error["type"] == "missing"}
     assert missing == {
         "location_id",
         "payment_token_data",
@@ -359,7 +371,7 @@ def test_merchant_order_knows_when_it_was_refunded():
 
 
 def test_naive_timestamps_are_refused():
-    with pytest.raises(ValidationError, match="timezone"):
+    with pytest.raises(InvalidPayload, match="timezone"):
         MerchantOrder.from_body({"order": {"uuid": "a", "created_at": "2015-01-22T11:29:22"}})
 
 
@@ -392,7 +404,7 @@ def test_requests_other_than_orders_serialize():
         }
     )
     assert refund.to_body()["detached_refund"]["register"] == "3"
-    with pytest.raises(ValidationError, match="credit_amount"):
+    with pytest.raises(InvalidPayload, match="credit_amount"):
         DetachedRefundRequest.from_body(
             {"detached_refund": {"location_id": 19, "payment_token_data": "x", "credit_amount": 0}}
         )
@@ -468,3 +480,70 @@ def test_completed_order_bodies_round_trip(
     )
     body = json.loads(json.dumps(request.to_body()))
     assert CompletedOrderRequest.from_body(body) == request
+
+
+def test_item_prices_are_after_check_coupons():
+    check = (
+        Check("x1")
+        .add_item(LineItem("Burger", 1000, modifiers=(Modifier("Bacon", 500),)))
+        .add_item(LineItem("Soda", 500))
+        .add_discount(Discount("Coupon", 400))
+    )
+    items = [entry.item for entry in items_from_check(check)]
+    burger, soda = items
+    assert burger.charged_price_amount == 800 and burger.standard_price_amount == 1000
+    assert burger.children is not None and burger.children[0].item.charged_price_amount == 400
+    assert soda.charged_price_amount == 400
+
+
+prices = st.integers(min_value=0, max_value=20_000)
+
+
+@given(
+    lines=st.lists(
+        st.tuples(prices, st.integers(1, 5), st.lists(prices, max_size=3), st.booleans()),
+        max_size=8,
+    ),
+    coupon=st.integers(min_value=1, max_value=50_000),
+)
+def test_item_prices_add_up_to_the_discounted_subtotal(lines, coupon):
+    check = Check("x1")
+    for price, quantity, modifier_prices, exempt in lines:
+        check = check.add_item(
+            LineItem(
+                "Item",
+                price,
+                quantity,
+                exemption=Exemption.TOBACCO if exempt else None,
+                modifiers=tuple(Modifier("Mod", p) for p in modifier_prices),
+            )
+        )
+    check = check.add_discount(Discount("Coupon", coupon))
+    sent = 0
+    for entry in items_from_check(check):
+        sent += entry.item.charged_price_amount
+        sent += sum(child.item.charged_price_amount for child in entry.item.children or [])
+    assert sent == check.totals.subtotal - check.totals.check_discount
+
+
+@pytest.mark.parametrize(
+    ("model", "body", "secret"),
+    [
+        (CompletedOrderRequest, {"completed_order": {"payment_token_data": CODE.data}}, CODE.data),
+        (
+            CompletedOrderRequest,
+            order_body(
+                items=[{"item": {"name": "A", "description": "", "charged_price_amount": 1}}]
+            ),
+            CODE.data,
+        ),
+        (RefundRequest, {"refund": {"manager_confirmation": ["87168"]}}, "87168"),
+        (AccessTokenRequest, {"access_token": {"password": "hunter2", "username": 5}}, "hunter2"),
+    ],
+)
+def test_invalid_payloads_never_carry_the_input(model, body, secret):
+    with pytest.raises(InvalidPayload) as caught:
+        model.from_body(body)
+    assert secret not in str(caught.value)
+    assert secret not in repr(caught.value.errors)
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__

@@ -71,6 +71,8 @@ def test_str_and_repr_mask_the_token():
         ("LU0300018SECH4O89A4NBOT7030000LU", "version"),
         ("LU0200018SECH4O89A4NBOT7040000LU", "preferences of a version"),
         ("LU0200018SECH4O89A4NBOT70300000X", "does not end with LU"),
+        ("LU02" + "ı" * 20 + "030000LU", "characters a code never has"),
+        ("LU02" + "ß" * 10 + "030000LU", "characters a code never has"),
     ],
 )
 def test_malformed_codes_are_rejected_with_a_reason(text, reason):
@@ -97,6 +99,8 @@ def test_a_misread_code_still_looks_like_a_payment_code():
         ((TOKEN, PercentTip(qr.MAX_PERCENT_TIP + 1)), "tip"),
         ((TOKEN, CentTip(qr.MAX_CENT_TIP + 1)), "tip"),
         ((TOKEN, None, 36), "colour"),
+        ((TOKEN, PercentTip(1.5)), "tip"),  # type: ignore[arg-type]
+        ((TOKEN, CentTip(True)), "tip"),
     ],
 )
 def test_build_refuses_what_a_code_cannot_carry(args, reason):

@@ -1,0 +1,27 @@
+"""Credentials are masked wherever they show in text."""
+
+import pytest
+
+from pos_app.levelup.redact import redact
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"token": "981-64eef337"}', '{"token": "***"}'),
+        ('{"access_token": {"token": "981-64ee', '{"access_token": {"token": "***"'),
+        ('{"password":"a\\"b", "x": 1}', '{"password":"***", "x": 1}'),
+        ('{"payment_token_data": "LU02AB"}', '{"payment_token_data": "***"}'),
+        ('{"manager_confirmation": "87168"}', '{"manager_confirmation": "***"}'),
+        ('{"API_KEY": "k"}', '{"API_KEY": "***"}'),
+        ('Authorization: token merchant="982-9a42"', 'Authorization: token merchant="***"'),
+        ("token merchant=982-9a, user=1-2", "token merchant=***, user=***"),
+        ("Authorization: token 123-abc9", "Authorization: token ***"),
+        ("scanned LU0200018SECH4O89A4NBOT7030000LU twice", "scanned LU02*** twice"),
+        ("cut off LU0200018SE", "cut off LU02***"),
+        ('{"cashier": "Bob", "spend_amount": 100}', '{"cashier": "Bob", "spend_amount": 100}'),
+        ("Payment token is invalid.", "Payment token is invalid."),
+    ],
+)
+def test_redact(text, expected):
+    assert redact(text) == expected
