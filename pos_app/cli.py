@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from pos_app import __version__
@@ -88,6 +89,25 @@ def _parser() -> argparse.ArgumentParser:
         "carries. The code is never printed in full.",
     )
     code.set_defaults(run=_code)
+
+    sandbox = commands.add_parser(
+        "sandbox",
+        parents=[common],
+        help="run the local LevelUp sandbox server in the foreground",
+        description="Serve the LevelUp v15 endpoints a register uses, with demo merchants and "
+        "customers, until Ctrl+C. Prints its URL and the demo credentials.",
+    )
+    sandbox.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    sandbox.add_argument("--port", type=int, default=8765, help="port (default: %(default)s)")
+    sandbox.add_argument(
+        "--state",
+        metavar="FILE",
+        type=Path,
+        help="keep customers, orders and refunds in FILE across restarts (default: in memory)",
+    )
+    sandbox.set_defaults(run=_sandbox)
     return parser
 
 
@@ -123,7 +143,7 @@ def _calc(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
 
 
 def _code(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    line = sys.stdin.readline()
+    line = sys.stdin.readline() if sys.stdin is not None else ""
     if not line.strip():
         print("levelup-pos code: nothing was read.", file=err)
         return 2
@@ -148,7 +168,17 @@ def _code(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
     return 0
 
 
-_COMMANDS = ("paths", "calc", "code")
+def _sandbox(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    from pos_app.sandbox import serve  # the server's libraries load only for this command
+
+    try:
+        return serve(args.host, args.port, args.state, out)
+    except (OSError, ValueError) as exc:
+        print(f"levelup-pos sandbox: {exc}", file=err)
+        return 1
+
+
+_COMMANDS = ("paths", "calc", "code", "sandbox")
 
 
 if __name__ == "__main__":

@@ -101,10 +101,16 @@ def test_code_with_nothing_read(monkeypatch, capsys):
 
 def test_bare_command_says_what_is_available(monkeypatch, capsys):
     status, _, err = run(monkeypatch, capsys)
-    assert status == 0 and "paths, calc, code" in err
+    assert status == 0 and "paths, calc, code, sandbox" in err
 
 
 def test_console_script_is_installed_and_reports_its_version():
     script = Path(sys.executable).with_name("levelup-pos")
     result = subprocess.run([script, "--version"], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == f"levelup-pos {__version__}"
+
+
+def test_code_with_standard_input_closed(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", None)
+    assert cli.main(["code"]) == 2
+    assert "nothing was read" in capsys.readouterr().err

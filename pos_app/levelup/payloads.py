@@ -332,6 +332,7 @@ class MerchantOrder(Response):
     """
 
     envelope = "order"
+    nullable = frozenset({"refunded_at"})
 
     uuid: str
     created_at: AwareDatetime | None = None
@@ -395,6 +396,16 @@ class DetachedRefundRequest(Request):
 
 class DetachedRefund(Response):
     envelope = "detached_refund"
+    nullable = frozenset(
+        {
+            "cashier",
+            "customer_facing_reason",
+            "identifier_from_merchant",
+            "internal_reason",
+            "register",
+            "refunded_at",
+        }
+    )
 
     credit_amount: Amount
     location_id: int | None = None

@@ -352,6 +352,10 @@ def test_receipt_html_names_the_tags_it_refuses():
                     "location_id": 19,
                     "register": "3",
                     "refunded_at": "2015-01-22T11:29:22-05:00",
+                    "cashier": None,
+                    "customer_facing_reason": None,
+                    "identifier_from_merchant": None,
+                    "internal_reason": None,
                 }
             },
         ),
