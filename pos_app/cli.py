@@ -7,25 +7,50 @@ maintainers. ``--data-dir`` is accepted before or after a subcommand.
 from __future__ import annotations
 
 import argparse
+import getpass
+import logging
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pos_app import __version__
 from pos_app.config import HOME_ENV, resolve_paths
 from pos_app.domain import DomainError, format_cents, parse_cents
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import completed_order_values, proposed_order_values
+from pos_app.levelup.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from pos_app.levelup.client import LevelUpClient
 
 Command = Callable[[argparse.Namespace, Mapping[str, str], TextIO, TextIO], int]
+
+
+class CommandError(Exception):
+    """A command cannot run as asked; the message says why, for the person who typed it."""
+
+
+@dataclass
+class ApiSession:
+    client: LevelUpClient
+    location: int | None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``levelup-pos`` console script; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
+    verbosity = getattr(args, "verbose", 0)
+    logging.basicConfig(
+        level=(logging.ERROR, logging.INFO, logging.DEBUG)[min(verbosity, 2)],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # ours says the same, and masks
     command: Command | None = getattr(args, "run", None)
     if command is None:
         print(
@@ -52,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"levelup-pos {__version__}")
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,
+        help="log each LevelUp call (-vv: with bodies, credentials masked)",
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     paths = commands.add_parser(
@@ -108,6 +140,30 @@ def _parser() -> argparse.ArgumentParser:
         help="keep customers, orders and refunds in FILE across restarts (default: in memory)",
     )
     sandbox.set_defaults(run=_sandbox)
+
+    api = commands.add_parser(
+        "api",
+        parents=[common],
+        help="check the connection to LevelUp, or look an order up",
+        description="Maintainer tools against LevelUp. The merchant token is read from "
+        f"${TOKEN_ENV} (or asked for at a terminal), never from the command line.",
+    )
+    api.add_argument(
+        "--url", help=f"LevelUp's address (default: ${URL_ENV}, else {PRODUCTION_URL_TEXT})"
+    )
+    api.add_argument("--location", type=int, help=f"location id (default: ${LOCATION_ENV})")
+    api.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="start a local LevelUp sandbox and use its demo merchant",
+    )
+    api_commands = api.add_subparsers(title="api commands", metavar="ACTION", required=True)
+    api_commands.add_parser(
+        "ping", help="reach LevelUp, check the token and the location, and say what is wrong"
+    ).set_defaults(run=_api_ping)
+    order = api_commands.add_parser("order", help="show an order by its uuid")
+    order.add_argument("uuid")
+    order.set_defaults(run=_api_order)
     return parser
 
 
@@ -178,7 +234,110 @@ def _sandbox(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, 
         return 1
 
 
-_COMMANDS = ("paths", "calc", "code", "sandbox")
+TOKEN_ENV = "LEVELUP_POS_MERCHANT_TOKEN"  # noqa: S105 - the variable's name, not a token
+URL_ENV = "LEVELUP_POS_API_URL"
+LOCATION_ENV = "LEVELUP_POS_LOCATION"
+PRODUCTION_URL_TEXT = "https://api.thelevelup.com"
+
+
+@contextmanager
+def _levelup(args: argparse.Namespace, environ: Mapping[str, str]) -> Iterator[ApiSession]:
+    """A client for the ``api`` commands, on a fresh sandbox with ``--sandbox``."""
+    from pydantic import SecretStr
+
+    from pos_app.levelup.client import ClientConfig, LevelUpClient
+
+    with ExitStack() as stack:
+        location = args.location
+        if location is None and environ.get(LOCATION_ENV):
+            try:
+                location = int(environ[LOCATION_ENV])
+            except ValueError:
+                raise CommandError(f"{LOCATION_ENV} must be a location id (a number).") from None
+        if args.sandbox:
+            from pos_app.sandbox import start_embedded
+            from pos_app.sandbox.seed import DEMO_LOCATION_ID
+
+            sandbox = stack.enter_context(start_embedded())
+            merchant = sandbox.ledger.seed_view()["merchants"][0]
+            url, token = sandbox.url, merchant["access_token"]
+            location = location or DEMO_LOCATION_ID
+        else:
+            url = args.url or environ.get(URL_ENV) or PRODUCTION_URL_TEXT
+            token = environ.get(TOKEN_ENV) or _ask_token()
+        config = ClientConfig(base_url=url, merchant_token=SecretStr(token), retries=1)
+        client = stack.enter_context(LevelUpClient(config))
+        yield ApiSession(client, location)
+
+
+def _ask_token() -> str:
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise CommandError(f"Set {TOKEN_ENV} to the merchant token (or run at a terminal).")
+    token = getpass.getpass("Merchant token: ").strip()
+    if not token:
+        raise CommandError("No merchant token was given.")
+    return token
+
+
+def _api_ping(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    from pos_app.levelup.diagnosis import check_connection
+
+    try:
+        with _levelup(args, environ) as session:
+            steps = check_connection(session.client, session.location)
+    except (CommandError, ConfigurationError) as exc:
+        print(f"levelup-pos api: {exc}", file=err)
+        return 2
+    for step in steps:
+        print(f"[{'ok' if step.ok else 'FAIL'}] {step.text}", file=out)
+    return 0 if all(step.ok for step in steps) else 1
+
+
+def _api_order(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    from pos_app.levelup.errors import LevelUpError
+
+    try:
+        with _levelup(args, environ) as session:
+            locations = session.client.managed_locations()
+            merchant_id = next((loc.merchant_id for loc in locations if loc.merchant_id), None)
+            if merchant_id is None:
+                raise CommandError("This merchant token manages no location.")
+            order = session.client.order_details(merchant_id, args.uuid)
+    except (CommandError, ConfigurationError) as exc:
+        print(f"levelup-pos api: {exc}", file=err)
+        return 2
+    except LevelUpError as exc:
+        print(f"levelup-pos api: {exc.cashier_message}\n  {exc.detail}", file=err)
+        return 1
+    fields = [
+        ("order", order.uuid),
+        ("check", order.identifier_from_merchant),
+        ("location", order.location_id),
+        ("register", order.register_name),
+        ("cashier", order.cashier),
+        ("customer", order.user_display_name),
+        ("created", order.created_at.isoformat() if order.created_at else None),
+        ("refunded", order.refunded_at.isoformat() if order.refunded_at else "no"),
+    ]
+    amounts = [
+        ("spend", order.spend_amount),
+        ("tip", order.tip_amount),
+        ("total", order.total_amount),
+        ("LevelUp credit", order.merchant_funded_credit_amount),
+        ("tax", order.tax_amount),
+    ]
+    for name, value in fields:
+        print(f"{name:<15} {value if value is not None else '-'}", file=out)
+    for name, cents in amounts:
+        print(f"{name:<15} {format_cents(cents) if cents is not None else '-'}", file=out)
+    return 0
+
+
+_COMMANDS = ("paths", "calc", "code", "sandbox", "api")
 
 
 if __name__ == "__main__":

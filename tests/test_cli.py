@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pos_app import __version__, cli
@@ -101,7 +102,7 @@ def test_code_with_nothing_read(monkeypatch, capsys):
 
 def test_bare_command_says_what_is_available(monkeypatch, capsys):
     status, _, err = run(monkeypatch, capsys)
-    assert status == 0 and "paths, calc, code, sandbox" in err
+    assert status == 0 and "paths, calc, code, sandbox, api" in err
 
 
 def test_console_script_is_installed_and_reports_its_version():
@@ -114,3 +115,69 @@ def test_code_with_standard_input_closed(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", None)
     assert cli.main(["code"]) == 2
     assert "nothing was read" in capsys.readouterr().err
+
+
+def test_api_ping_against_a_fresh_sandbox(monkeypatch, capsys):
+    status, out, _ = run(monkeypatch, capsys, "api", "--sandbox", "ping")
+    assert status == 0
+    assert out.count("[ok]") == 3
+
+
+def test_api_ping_reports_the_failing_step(monkeypatch, capsys):
+    status, out, _ = run(monkeypatch, capsys, "api", "--sandbox", "--location", "30", "ping")
+    assert status == 1
+    assert "[FAIL] Location 30 is not one this merchant manages" in out
+
+
+def test_api_needs_a_token_without_a_terminal(monkeypatch, capsys):
+    monkeypatch.delenv("LEVELUP_POS_MERCHANT_TOKEN", raising=False)
+    status, _, err = run(monkeypatch, capsys, "api", "--url", "http://127.0.0.1:1", "ping")
+    assert status == 2
+    assert "Set LEVELUP_POS_MERCHANT_TOKEN" in err
+
+
+def test_api_location_from_the_environment_must_be_a_number(monkeypatch, capsys):
+    monkeypatch.setenv("LEVELUP_POS_LOCATION", "main")
+    status, _, err = run(monkeypatch, capsys, "api", "--sandbox", "ping")
+    assert status == 2 and "must be a location id" in err
+
+
+def test_api_order_shows_an_order(monkeypatch, capsys, server):
+    server.reset()
+    seed = server.ledger.seed_view()
+    token = seed["merchants"][0]["access_token"]
+    code = seed["customers"][0]["payment_token_data"]
+    headers = {"Authorization": f"token {token}"}
+    body = {
+        "location_id": 19,
+        "payment_token_data": code,
+        "spend_amount": 1234,
+        "tax_amount": 0,
+        "identifier_from_merchant": "2611230005",
+        "register": "2",
+    }
+    proposed = httpx.post(
+        f"{server.url}/v15/proposed_orders", headers=headers, json={"proposed_order": body}
+    ).json()["proposed_order"]["uuid"]
+    order = httpx.post(
+        f"{server.url}/v15/completed_orders",
+        headers=headers,
+        json={
+            "completed_order": {
+                **body,
+                "proposed_order_uuid": proposed,
+                "applied_discount_amount": 0,
+            }
+        },
+    ).json()["order"]["uuid"]
+    monkeypatch.setenv("LEVELUP_POS_MERCHANT_TOKEN", token)
+    status, out, _ = run(monkeypatch, capsys, "api", "--url", server.url, "order", order)
+    assert status == 0
+    assert f"order           {order}" in out
+    assert "check           2611230005" in out and "register        2" in out
+    assert "spend           $12.34" in out and "refunded        no" in out
+    assert token not in out and code not in out
+
+    status, _, err = run(monkeypatch, capsys, "api", "--url", server.url, "order", "nope")
+    assert status == 1
+    assert "could not find that order" in err and "HTTP 404" in err

@@ -16,13 +16,20 @@ Neither ever contains a payment code, token or password.
     │   ├── Maintenance           503: LevelUp is down for maintenance
     │   ├── ServerError           other 5xx
     │   └── UnexpectedStatus      any other status (400, 406, ...)
-    └── InvalidResponse           an answer that is not the JSON LevelUp sends
+    ├── InvalidResponse           an answer that is not the JSON LevelUp sends
+    ├── ConfigurationError        the client cannot be set up as asked
+    └── TransportError            no answer came
+        ├── Unreachable           the request provably never reached LevelUp (after retries)
+        ├── NoAnswer              it may have reached LevelUp, but cannot have moved money
+        └── OutcomeUnknown        it may have charged or refunded: reconcile before any retry
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from pos_app.levelup.payloads import ErrorObject, parse_errors
 from pos_app.levelup.redact import redact
@@ -198,3 +205,60 @@ def _describe(error: ErrorObject) -> str:
     code = f" [{error.code}]" if error.code else ""
     origin = f" (from {error.origin})" if error.origin else ""
     return f"{error.field or '?'}{code}: {error.message}{origin}"
+
+
+class ConfigurationError(LevelUpError):
+    """The client cannot be set up as asked (say, plain HTTP to a host on the internet)."""
+
+    cashier_message = "The register's LevelUp settings are wrong. Ask a manager to check them."
+
+
+class TransportError(LevelUpError):
+    """No answer came. ``what`` names the call, ``cause`` says what the network did, and
+    ``attempts`` how many times it was sent or tried."""
+
+    def __init__(self, what: str, cause: str, attempts: int) -> None:
+        self.what = what
+        self.cause = cause
+        self.attempts = attempts
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        super().__init__(f"{what}: {cause}{tries}")
+
+
+class Unreachable(TransportError):
+    """Connection refused, DNS failure, connect timeout or TLS handshake failure, every time:
+    nothing reached LevelUp, so nothing happened there."""
+
+    cashier_message = (
+        "LevelUp can't be reached. Check the register's network connection, or take another "
+        "payment method."
+    )
+
+
+class NoAnswer(TransportError):
+    """The request was sent and no answer came, but the call cannot move money (a lookup, a
+    proposed order): it is safe to make again."""
+
+    cashier_message = "LevelUp did not answer in time. Try again."
+
+
+class OutcomeUnknown(TransportError):
+    """A call that charges or refunds was sent and no answer came (read timeout, reset,
+    dropped connection, server error): LevelUp may have done it. Never resend blindly: look
+    the order up first.
+
+    ``request`` is the body that was sent (credentials stay masked in its ``repr``), and
+    ``sent_at`` when, which is what reconciliation searches by.
+    """
+
+    cashier_message = (
+        "LevelUp did not confirm this payment. Don't charge the customer again yet: the "
+        "register is checking whether it went through."
+    )
+
+    def __init__(
+        self, what: str, cause: str, attempts: int, *, request: Any, sent_at: datetime
+    ) -> None:
+        super().__init__(what, cause, attempts)
+        self.request = request
+        self.sent_at = sent_at

@@ -1,4 +1,4 @@
-"""One sandbox server per test session, reset before each test."""
+"""A bare HTTP client for each sandbox contract test, on a freshly reset sandbox."""
 
 from __future__ import annotations
 
@@ -6,14 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from pos_app.sandbox import RunningSandbox, start_embedded
+from pos_app.sandbox import RunningSandbox
 from tests.sandbox.support import LevelUp
-
-
-@pytest.fixture(scope="session")
-def server() -> Iterator[RunningSandbox]:
-    with start_embedded() as running:
-        yield running
 
 
 @pytest.fixture

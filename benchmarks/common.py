@@ -1,0 +1,60 @@
+"""What the benchmark scripts share: a sandbox in its own process, and percentiles."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+
+@contextmanager
+def sandbox_process() -> Iterator[str]:
+    """Run ``levelup-pos sandbox`` on a free loopback port; yield its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    command = [str(Path(sys.executable).with_name("levelup-pos")), "sandbox", "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f"{url}/sandbox/seed", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the sandbox did not start") from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=15)
+
+
+def measure(step: Callable[[], object], rounds: int, warmup: int = 100) -> list[float]:
+    """Milliseconds per call of ``step``, sorted."""
+    for _ in range(warmup):
+        step()
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        step()
+        samples.append((time.perf_counter() - start) * 1000)
+    return sorted(samples)
+
+
+def p50(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def p99(samples: list[float]) -> float:
+    return samples[max(0, int(len(samples) * 0.99) - 1)]

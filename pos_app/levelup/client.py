@@ -1,0 +1,414 @@
+"""The one module that talks to LevelUp: a typed, synchronous client over httpx.
+
+It is used from worker threads (never the GUI thread); one :class:`LevelUpClient` holds one
+keep-alive connection pool, and the application makes one per process.
+
+What it promises about failure:
+
+- A request that provably never reached LevelUp (connection refused, DNS failure, connect
+  timeout, TLS handshake failure) and a 503 (maintenance) are retried, up to ``retries`` more
+  times with exponential backoff and jitter; then :class:`Unreachable` or
+  :class:`Maintenance`.
+- A request that may have reached LevelUp (read timeout, reset, dropped connection, or a 5xx
+  to a call that charges or refunds) is never resent here. If the call moves money it raises
+  :class:`OutcomeUnknown`, carrying the request and when it was sent so the engine can look
+  the order up; otherwise :class:`NoAnswer`, which is safe to repeat.
+- Every other answer is a typed model, or the :class:`ApiError` for its status.
+
+Logs go to the ``levelup`` logger: one INFO line a call (method, path, status, time,
+attempt), bodies at DEBUG with every credential masked.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import platform
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import SecretStr
+
+from pos_app import __version__
+from pos_app.levelup.errors import (
+    ConfigurationError,
+    InvalidResponse,
+    LevelUpError,
+    NoAnswer,
+    OutcomeUnknown,
+    Unreachable,
+    error_for_response,
+)
+from pos_app.levelup.payloads import (
+    AccessToken,
+    AccessTokenRequest,
+    CompletedOrder,
+    CompletedOrderRequest,
+    DetachedRefund,
+    DetachedRefundRequest,
+    GiftCardCredit,
+    GiftCardCreditRequest,
+    Location,
+    MerchantOrder,
+    ProposedOrder,
+    ProposedOrderRequest,
+    RefundRequest,
+    Request,
+    Response,
+)
+from pos_app.levelup.redact import redact
+
+log = logging.getLogger("levelup")
+
+PRODUCTION_URL = "https://api.thelevelup.com"
+ORDER_READ_TIMEOUT = 20.0
+"""LevelUp's own SDK waited 20 s for an order call."""
+
+_R = TypeVar("_R", bound=Response)
+_T = TypeVar("_T")
+
+# Failures before a single byte of the request left: always safe to try again.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """Where LevelUp is and how patient to be with it.
+
+    ``merchant_token`` may be ``None`` only to ask for one (:meth:`LevelUpClient.access_token`).
+    """
+
+    base_url: str = PRODUCTION_URL
+    merchant_token: SecretStr | None = None
+    api_version: str = "v15"
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    order_read_timeout: float = ORDER_READ_TIMEOUT
+    retries: int = 3
+    backoff: float = 0.25
+    backoff_cap: float = 2.0
+    ca_bundle: str | None = None
+    """A CA file for a LevelUp-compatible host with a private certificate authority."""
+
+    @property
+    def is_loopback(self) -> bool:
+        host = urlsplit(self.base_url).hostname or ""
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+
+def user_agent() -> str:
+    """``Company-Product/Version [OS]``, the form LevelUp's SDK sent."""
+    return (
+        f"LevelUp-POS/{__version__} [{platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}]"
+    )
+
+
+@dataclass(frozen=True)
+class _Call:
+    method: str
+    path: str
+    moves_money: bool = False
+    order_call: bool = False
+
+    @property
+    def what(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+class LevelUpClient:
+    """LevelUp's v15 API for a register. Thread-safe; close it (or use ``with``) when done.
+
+    ``sleep`` and ``jitter`` are seams for tests of the retry schedule.
+    """
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = lambda: random.uniform(0.5, 1.0),  # noqa: S311 - not crypto
+    ) -> None:
+        scheme = urlsplit(config.base_url).scheme
+        if scheme not in ("http", "https"):
+            raise ConfigurationError(
+                f"LevelUp's address must be http(s)://, not {config.base_url!r}."
+            )
+        if scheme == "http" and not config.is_loopback:
+            raise ConfigurationError(
+                f"{config.base_url} is not on this machine, so it must use https://."
+            )
+        self.config = config
+        self._sleep = sleep
+        self._jitter = jitter
+        self._http = httpx.Client(
+            base_url=config.base_url.rstrip("/"),
+            headers={
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+                "User-Agent": user_agent(),
+            },
+            timeout=httpx.Timeout(config.read_timeout, connect=config.connect_timeout),
+            # Certificates are always checked; loopback HTTP (the sandbox) has none to check.
+            verify=config.ca_bundle or True,
+            # Shorter than servers' idle timeouts (uvicorn: 5 s), so a pooled connection is
+            # not reused just as the server closes it.
+            limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=4.0),
+            # A proxy from the environment may serve the internet, never the local sandbox.
+            trust_env=not config.is_loopback,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> LevelUpClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # ----- endpoints ------------------------------------------------------------------------
+
+    def access_token(self, api_key: str, username: str, password: str) -> AccessToken:
+        """Exchange the merchant's login for their long-lived token (the login is not kept)."""
+        body = AccessTokenRequest(
+            api_key=SecretStr(api_key), username=username, password=SecretStr(password)
+        )
+        return self._send(self._v15("POST", "access_tokens"), AccessToken, body, auth=False)
+
+    def managed_locations(self) -> list[Location]:
+        return self._send_list(self._v15("GET", "managed_locations"), Location)
+
+    def location(self, location_id: int) -> Location:
+        return self._send(self._v15("GET", f"locations/{location_id}"), Location)
+
+    def propose(self, request: ProposedOrderRequest) -> ProposedOrder:
+        return self._send(self._v15("POST", "proposed_orders", order=True), ProposedOrder, request)
+
+    def complete(self, request: CompletedOrderRequest) -> CompletedOrder:
+        """Charge the customer. A lost answer raises :class:`OutcomeUnknown`, never a resend."""
+        call = self._v15("POST", "completed_orders", order=True, money=True)
+        return self._send(call, CompletedOrder, request)
+
+    def refund(self, order_uuid: str, manager_confirmation: str | None = None) -> MerchantOrder:
+        """Refund a whole order."""
+        body = None
+        if manager_confirmation is not None:
+            body = RefundRequest(manager_confirmation=SecretStr(manager_confirmation))
+        call = self._v15("POST", f"orders/{order_uuid}/refund", order=True, money=True)
+        return self._send(call, MerchantOrder, body)
+
+    def gift_card_credit(self, location_id: int, payment_token_data: str) -> GiftCardCredit:
+        body = GiftCardCreditRequest(payment_token_data=SecretStr(payment_token_data))
+        call = self._v15("POST", f"locations/{location_id}/get_merchant_funded_gift_card_credit")
+        return self._send(call, GiftCardCredit, body)
+
+    def detached_refund(self, request: DetachedRefundRequest) -> DetachedRefund:
+        call = self._v15("POST", "detached_refunds", order=True, money=True)
+        return self._send(call, DetachedRefund, request)
+
+    def order_details(self, merchant_id: int, order_uuid: str) -> MerchantOrder:
+        return self._send(
+            self._v15("GET", f"merchants/{merchant_id}/orders/{order_uuid}"), MerchantOrder
+        )
+
+    def location_orders(self, location_id: int) -> Iterator[MerchantOrder]:
+        """The location's orders, newest first, fetched a page at a time as they are read
+        (``GET /v14/locations/:id/orders``, the only listing LevelUp has)."""
+        url: str | None = f"/v14/locations/{location_id}/orders"
+        while url is not None:
+            call = _Call("GET", urlsplit(url).path)
+            response = self._exchange(call, url, None, auth=True)
+            if response.status_code == 204:
+                return
+            yield from _parse(call, response, MerchantOrder.list_from_body)
+            url = _next_link(response)
+
+    # ----- the exchange ---------------------------------------------------------------------
+
+    def _v15(self, method: str, path: str, *, order: bool = False, money: bool = False) -> _Call:
+        return _Call(method, f"/{self.config.api_version}/{path}", money, order)
+
+    def _send(
+        self, call: _Call, model: type[_R], body: Request | None = None, *, auth: bool = True
+    ) -> _R:
+        response = self._exchange(call, call.path, body, auth=auth)
+        return _parse(call, response, model.from_body)
+
+    def _send_list(self, call: _Call, model: type[_R]) -> list[_R]:
+        response = self._exchange(call, call.path, None, auth=True)
+        return _parse(call, response, model.list_from_body)
+
+    def _exchange(
+        self, call: _Call, url: str, body: Request | None, *, auth: bool
+    ) -> httpx.Response:
+        headers = {"Authorization": self._authorization()} if auth else {}
+        content = json.dumps(body.to_body()).encode() if body is not None else None
+        if content is not None and log.isEnabledFor(logging.DEBUG):
+            log.debug("%s body %s", call.what, redact(content.decode()))
+        timeout = self._http.timeout
+        if call.order_call:
+            timeout = httpx.Timeout(
+                self.config.order_read_timeout, connect=self.config.connect_timeout
+            )
+        attempts = 1 + max(0, self.config.retries)
+        for attempt in range(1, attempts + 1):
+            started = time.perf_counter()
+            sent_at = datetime.now(UTC)
+            try:
+                response = self._http.request(
+                    call.method, url, content=content, headers=headers, timeout=timeout
+                )
+            except _NOT_SENT as exc:
+                cause = _describe(exc)
+                self._log_failure(call, cause, attempt, attempts, started)
+                if attempt == attempts:
+                    raise Unreachable(call.what, cause, attempt) from None
+            except httpx.TransportError as exc:
+                cause = _describe(exc)
+                self._log_failure(call, cause, attempt, attempts, started, final=True)
+                raise self._unanswered(call, cause, attempt, body, sent_at) from None
+            else:
+                self._log_answer(call, response, attempt, started)
+                if response.status_code == 503 and attempt < attempts:
+                    self._backoff(call, attempt)
+                    continue
+                if response.status_code >= 400:
+                    error = error_for_response(
+                        response.status_code,
+                        response.content,
+                        request_id=_request_id(response),
+                        what=call.what,
+                    )
+                    if (
+                        call.moves_money
+                        and response.status_code >= 500
+                        and response.status_code != 503
+                    ):
+                        # 503 is maintenance (nothing was done); any other 5xx may have
+                        # failed after the charge.
+                        raise self._unanswered(call, error.detail, attempt, body, sent_at)
+                    raise error
+                return response
+            self._backoff(call, attempt)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _unanswered(
+        self, call: _Call, cause: str, attempt: int, body: Request | None, sent_at: datetime
+    ) -> LevelUpError:
+        if call.moves_money:
+            return OutcomeUnknown(call.what, cause, attempt, request=body, sent_at=sent_at)
+        return NoAnswer(call.what, cause, attempt)
+
+    def _authorization(self) -> str:
+        token = self.config.merchant_token
+        if token is None:
+            raise ConfigurationError("The register has no LevelUp merchant token yet.")
+        return f'token merchant="{token.get_secret_value()}"'
+
+    def _backoff(self, call: _Call, attempt: int) -> None:
+        delay = min(self.config.backoff_cap, self.config.backoff * 2 ** (attempt - 1))
+        delay *= self._jitter()
+        log.info("%s: retrying in %.2f s", call.what, delay)
+        self._sleep(delay)
+
+    def _log_answer(
+        self, call: _Call, response: httpx.Response, attempt: int, started: float
+    ) -> None:
+        log.info(
+            "%s %s %d in %.1f ms (attempt %d)",
+            call.method,
+            urlsplit(str(response.url)).path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+            attempt,
+        )
+        if log.isEnabledFor(logging.DEBUG) and response.content:
+            log.debug("%s answer %s", call.what, redact(response.text))
+
+    def _log_failure(
+        self,
+        call: _Call,
+        cause: str,
+        attempt: int,
+        attempts: int,
+        started: float,
+        *,
+        final: bool = False,
+    ) -> None:
+        outcome = (
+            "no retry: it may have reached LevelUp"
+            if final
+            else ("giving up" if attempt == attempts else "will retry")
+        )
+        log.warning(
+            "%s failed in %.1f ms (attempt %d of %d): %s; %s",
+            call.what,
+            (time.perf_counter() - started) * 1000,
+            attempt,
+            attempts,
+            cause,
+            outcome,
+        )
+
+
+def _describe(exc: httpx.TransportError) -> str:
+    detail = str(exc) or "no detail"
+    return f"{type(exc).__name__} ({redact(detail)})"
+
+
+def _request_id(response: httpx.Response) -> str | None:
+    request_id: str | None = response.headers.get("x-request-id")
+    return request_id
+
+
+def _json(call: _Call, response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise InvalidResponse(
+            response.status_code, f"not JSON ({exc})", response.content, what=call.what
+        ) from None
+
+
+def _parse(call: _Call, response: httpx.Response, read: Callable[[Any], _T]) -> _T:
+    """``read`` (a model's ``from_body`` or ``list_from_body``) applied to the JSON answer."""
+    document = _json(call, response)
+    try:
+        return read(document)
+    except ValueError as exc:
+        raise InvalidResponse(
+            response.status_code, f"unexpected shape ({exc})", response.content, what=call.what
+        ) from None
+
+
+def _next_link(response: httpx.Response) -> str | None:
+    """The ``rel="next"`` URL of a ``Link`` header, with or without angle brackets."""
+    for part in response.headers.get("link", "").split(","):
+        target, _, params = part.partition(";")
+        if 'rel="next"' in params.replace(" ", "") or "rel=next" in params.replace(" ", ""):
+            return target.strip().strip("<>") or None
+    return None
+
+
+__all__ = [
+    "ORDER_READ_TIMEOUT",
+    "PRODUCTION_URL",
+    "ClientConfig",
+    "LevelUpClient",
+    "user_agent",
+]
