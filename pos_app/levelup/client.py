@@ -28,7 +28,7 @@ import platform
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -122,6 +122,7 @@ class _Call:
     path: str
     moves_money: bool = False
     order_call: bool = False
+    order_uuid: str | None = None
 
     @property
     def what(self) -> str:
@@ -150,6 +151,11 @@ class LevelUpClient:
         if scheme == "http" and not config.is_loopback:
             raise ConfigurationError(
                 f"{config.base_url} is not on this machine, so it must use https://."
+            )
+        token = config.merchant_token.get_secret_value() if config.merchant_token else ""
+        if not all(33 <= ord(c) < 127 and c not in '",' for c in token):
+            raise ConfigurationError(
+                "The merchant token has characters a LevelUp token never has; sign in again."
             )
         self.config = config
         self._sleep = sleep
@@ -209,7 +215,10 @@ class LevelUpClient:
         body = None
         if manager_confirmation is not None:
             body = RefundRequest(manager_confirmation=SecretStr(manager_confirmation))
-        call = self._v15("POST", f"orders/{order_uuid}/refund", order=True, money=True)
+        call = replace(
+            self._v15("POST", f"orders/{order_uuid}/refund", order=True, money=True),
+            order_uuid=order_uuid,
+        )
         return self._send(call, MerchantOrder, body)
 
     def gift_card_credit(self, location_id: int, payment_token_data: str) -> GiftCardCredit:
@@ -232,11 +241,26 @@ class LevelUpClient:
         url: str | None = f"/v14/locations/{location_id}/orders"
         while url is not None:
             call = _Call("GET", urlsplit(url).path)
-            response = self._exchange(call, url, None, auth=True)
+            response, _ = self._exchange(call, url, None, auth=True)
             if response.status_code == 204:
                 return
             yield from _parse(call, response, MerchantOrder.list_from_body)
-            url = _next_link(response)
+            link = _next_link(response)
+            url = None if link is None else self._same_origin(call, response, link)
+
+    def _same_origin(self, call: _Call, response: httpx.Response, link: str) -> str:
+        """A paging link, refused unless it stays on LevelUp's scheme, host and port (the
+        merchant token goes with it)."""
+        base = self._http.base_url
+        target = base.join(link)
+        if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
+            raise InvalidResponse(
+                response.status_code,
+                f"a next-page link to another host ({target.scheme}://{target.host})",
+                b"",
+                what=call.what,
+            )
+        return str(target)
 
     # ----- the exchange ---------------------------------------------------------------------
 
@@ -246,16 +270,22 @@ class LevelUpClient:
     def _send(
         self, call: _Call, model: type[_R], body: Request | None = None, *, auth: bool = True
     ) -> _R:
-        response = self._exchange(call, call.path, body, auth=auth)
-        return _parse(call, response, model.from_body)
+        response, sent_at = self._exchange(call, call.path, body, auth=auth)
+        try:
+            return _parse(call, response, model.from_body)
+        except InvalidResponse as error:
+            if call.moves_money:  # LevelUp acted, and what it said cannot be read
+                raise self._unanswered(call, error.detail, 1, body, sent_at) from None
+            raise
 
     def _send_list(self, call: _Call, model: type[_R]) -> list[_R]:
-        response = self._exchange(call, call.path, None, auth=True)
+        response, _ = self._exchange(call, call.path, None, auth=True)
         return _parse(call, response, model.list_from_body)
 
     def _exchange(
         self, call: _Call, url: str, body: Request | None, *, auth: bool
-    ) -> httpx.Response:
+    ) -> tuple[httpx.Response, datetime]:
+        """The answer to ``call`` and when its (last) request was sent."""
         headers = {"Authorization": self._authorization()} if auth else {}
         content = json.dumps(body.to_body()).encode() if body is not None else None
         if content is not None and log.isEnabledFor(logging.DEBUG):
@@ -278,7 +308,7 @@ class LevelUpClient:
                 self._log_failure(call, cause, attempt, attempts, started)
                 if attempt == attempts:
                     raise Unreachable(call.what, cause, attempt) from None
-            except httpx.TransportError as exc:
+            except httpx.HTTPError as exc:  # sent: a read, a reset, an undecodable body, ...
                 cause = _describe(exc)
                 self._log_failure(call, cause, attempt, attempts, started, final=True)
                 raise self._unanswered(call, cause, attempt, body, sent_at) from None
@@ -303,7 +333,7 @@ class LevelUpClient:
                         # failed after the charge.
                         raise self._unanswered(call, error.detail, attempt, body, sent_at)
                     raise error
-                return response
+                return response, sent_at
             self._backoff(call, attempt)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
@@ -311,7 +341,9 @@ class LevelUpClient:
         self, call: _Call, cause: str, attempt: int, body: Request | None, sent_at: datetime
     ) -> LevelUpError:
         if call.moves_money:
-            return OutcomeUnknown(call.what, cause, attempt, request=body, sent_at=sent_at)
+            return OutcomeUnknown(
+                call.what, cause, attempt, request=body, sent_at=sent_at, order_uuid=call.order_uuid
+            )
         return NoAnswer(call.what, cause, attempt)
 
     def _authorization(self) -> str:
@@ -366,7 +398,7 @@ class LevelUpClient:
         )
 
 
-def _describe(exc: httpx.TransportError) -> str:
+def _describe(exc: httpx.HTTPError) -> str:
     detail = str(exc) or "no detail"
     return f"{type(exc).__name__} ({redact(detail)})"
 

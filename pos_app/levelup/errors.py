@@ -247,8 +247,9 @@ class OutcomeUnknown(TransportError):
     dropped connection, server error): LevelUp may have done it. Never resend blindly: look
     the order up first.
 
-    ``request`` is the body that was sent (credentials stay masked in its ``repr``), and
-    ``sent_at`` when, which is what reconciliation searches by.
+    ``request`` is the body that was sent (credentials stay masked in its ``repr``),
+    ``order_uuid`` the order a refund was for, and ``sent_at`` when it was sent, which is what
+    reconciliation searches by.
     """
 
     cashier_message = (
@@ -257,8 +258,16 @@ class OutcomeUnknown(TransportError):
     )
 
     def __init__(
-        self, what: str, cause: str, attempts: int, *, request: Any, sent_at: datetime
+        self,
+        what: str,
+        cause: str,
+        attempts: int,
+        *,
+        request: Any,
+        sent_at: datetime,
+        order_uuid: str | None = None,
     ) -> None:
         super().__init__(what, cause, attempts)
         self.request = request
         self.sent_at = sent_at
+        self.order_uuid = order_uuid

@@ -11,6 +11,7 @@ is charged and its answer lost.
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import json
 import threading
 from typing import Annotated, Any, Literal, Self
@@ -38,6 +39,8 @@ class FaultRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: Annotated[str, Field(pattern=r"^(\*|/\S*)$")] = "*"
+    """A path, or a pattern where ``*`` stands for any run of characters
+    (``/v15/orders/*/refund``); ``*`` alone is every LevelUp path."""
     status: Annotated[StrictInt, Field(ge=400, le=599)] | None = None
     latency_ms: Annotated[StrictInt, Field(ge=0, le=600_000)] = 0
     drop: Literal["before_commit", "after_commit"] | None = None
@@ -52,7 +55,7 @@ class FaultRule(BaseModel):
         return self
 
     def matches(self, path: str) -> bool:
-        return self.path in ("*", path)
+        return fnmatch.fnmatchcase(path, self.path)
 
 
 class FaultBook:

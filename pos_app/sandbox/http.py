@@ -78,10 +78,27 @@ def _endpoint(
 
 def _negotiate(request: Request) -> None:
     accept = request.headers.get("accept")
-    if accept and not any(kind in accept for kind in _ACCEPTABLE):
+    if accept is not None and not accepts_json(accept):
         raise Rejection(
             406, error("request", "accept", "This API answers in application/json only.")
         )
+
+
+def accepts_json(accept: str) -> bool:
+    """Whether an ``Accept`` header admits ``application/json`` (a range with q > 0)."""
+    for media_range in accept.split(","):
+        kind, *params = (part.strip() for part in media_range.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if kind.lower() in _ACCEPTABLE and quality > 0:
+            return True
+    return False
 
 
 def _authenticate(request: Request, services: Services, obj: str, silent: bool) -> MerchantRecord:
@@ -89,7 +106,7 @@ def _authenticate(request: Request, services: Services, obj: str, silent: bool) 
     merchant = services.ledger.merchant_for_token(token) if token else None
     if merchant is None:
         if silent:
-            raise Rejection(401, empty=True)
+            raise Rejection(401, empty=True, bad_token=True)
         raise Rejection(
             401,
             error(
@@ -98,6 +115,7 @@ def _authenticate(request: Request, services: Services, obj: str, silent: bool) 
                 "Not authorized: the merchant token is missing or invalid.",
                 "not_authorized",
             ),
+            bad_token=True,
         )
     return merchant
 
@@ -141,7 +159,7 @@ def _validation_errors(exc: InvalidPayload, obj: str) -> list[ErrorObject]:
 
 
 def _rejection_response(rejection: Rejection) -> Response:
-    headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if rejection.status == 401 else None
+    headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if rejection.bad_token else None
     if rejection.empty:
         return Response(status_code=rejection.status, headers=headers)
     return JSONResponse(
@@ -223,6 +241,14 @@ async def location_orders(request: Request, services: Services, merchant: Any, _
     return JSONResponse([order.to_body() for order in orders], headers=headers)
 
 
+async def _not_found(request: Request, exc: Exception) -> Response:
+    """Unknown paths answer in LevelUp's error shape, as everything else does."""
+    return JSONResponse(
+        errors_body(error("request", "path", f"No such endpoint: {request.url.path}")),
+        status_code=404,
+    )
+
+
 class _LevelUpHeaders:
     """Adds ``Server: LevelUp`` (clients trust 401/404/501 only with it) and a request id."""
 
@@ -266,7 +292,7 @@ def create_app(ledger: Ledger | None = None, faults: FaultBook | None = None) ->
         Route("/v14/locations/{location_id:int}/orders", location_orders, methods=["GET"]),
         *admin_routes(),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={404: _not_found})
     app.state.services = services
     app.add_middleware(FaultMiddleware, book=services.faults)
     app.add_middleware(_LevelUpHeaders)

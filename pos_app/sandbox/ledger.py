@@ -63,14 +63,18 @@ DECLINED = "Sorry. We cannot charge the credit card at this time."
 class Rejection(Exception):
     """LevelUp's answer to a request it does not carry out: a status and its error list.
 
-    ``empty`` sends no body at all (refund 404, detached refund and listing 401s).
+    ``empty`` sends no body at all (refund 404, detached refund and listing 401s);
+    ``bad_token`` marks a 401 for a missing or invalid token (it gets ``WWW-Authenticate``).
     """
 
-    def __init__(self, status: int, *errors: ErrorObject, empty: bool = False) -> None:
+    def __init__(
+        self, status: int, *errors: ErrorObject, empty: bool = False, bad_token: bool = False
+    ) -> None:
         super().__init__(f"{status}: " + "; ".join(f"{e.field}: {e.message}" for e in errors))
         self.status = status
         self.errors = errors
         self.empty = empty
+        self.bad_token = bad_token
 
 
 def error(obj: str, prop: str, message: str, code: str | None = None) -> ErrorObject:
@@ -117,6 +121,13 @@ class Ledger:
         ledger = cls(seed_state(), path)
         ledger._save()
         return ledger
+
+    def reset(self) -> None:
+        """Back to the seeded world (saved to the state file, if there is one)."""
+        from pos_app.sandbox.seed import seed_state
+
+        with self._changing():
+            self._state = seed_state()
 
     @contextmanager
     def _changing(self) -> Iterator[SandboxState]:
@@ -194,6 +205,10 @@ class Ledger:
             code = qr.parse(text)
         except qr.InvalidPaymentCode:
             raise Rejection(422, error(obj, "base", BAD_CODE)) from None
+        if isinstance(code.tip, qr.PercentTip) and code.tip.percent > MAX_TIP_PERCENT:
+            raise Rejection(
+                422, error(obj, "payment_token_data", "Payment preferences are invalid.", "invalid")
+            )
         token = code.data[4:24]
         for customer in self._state.customers:
             if customer.token == token:
@@ -237,7 +252,8 @@ class Ledger:
             proposed = self._open_proposal(request, customer)
             _require_spend(request.spend_amount)
             discount = abs(request.applied_discount_amount or 0)
-            _require_discount(discount, proposed, customer, request.spend_amount)
+            eligible = request.spend_amount - request.tax_amount - (request.exemption_amount or 0)
+            _require_discount(discount, proposed, customer, eligible)
             funding = _fund(
                 customer,
                 due=request.spend_amount - discount,
@@ -354,12 +370,19 @@ class Ledger:
             _require_confirmation(
                 merchant, secret.get_secret_value() if secret else None, "detached_refund"
             )
-            spent = sum(
-                o.spend_amount
+            orders = [
+                o
                 for o in state.orders.values()
                 if o.customer_id == customer.id and o.merchant_id == merchant.id
+            ]
+            credited = sum(
+                r.credit_amount
+                for r in state.detached_refunds
+                if r.customer_id == customer.id and r.merchant_id == merchant.id
             )
-            if not spent:
+            # What can still be credited: spend not refunded, less credits already given.
+            spent = sum(o.spend_amount for o in orders if o.refunded_at is None) - credited
+            if not orders:
                 raise Rejection(
                     422,
                     error(
@@ -577,14 +600,16 @@ def _require_spend(spend: int) -> None:
 
 
 def _require_discount(
-    discount: int, proposed: ProposedOrderRecord, customer: CustomerRecord, spend: int
+    discount: int, proposed: ProposedOrderRecord, customer: CustomerRecord, eligible: int
 ) -> None:
+    """A discount must have been offered, still be the customer's, and come off no more than
+    the spend less tax and exemptions (credit never pays tax)."""
     if discount > proposed.discount_amount:
         problem = f"cannot be more than the {proposed.discount_amount} cents offered"
     elif discount > customer.discount_amount:
         problem = "is no longer available to this customer"
-    elif discount > spend:
-        problem = "cannot be more than the spend amount"
+    elif discount > max(0, eligible):
+        problem = "cannot be more than the spend less tax and exemptions"
     else:
         return
     raise Rejection(

@@ -18,7 +18,7 @@ class Services:
         self.faults = faults
 
     def reset(self) -> None:
-        self.ledger = Ledger.open()
+        self.ledger.reset()
         self.faults.clear()
 
 

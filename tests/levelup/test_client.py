@@ -407,11 +407,59 @@ def test_answers_the_sandbox_cannot_give(world, answer, kind):
         client.order_details(1, "abc")
 
 
-def test_a_malformed_answer_to_a_charge_is_still_an_answer(world):
-    """The server answered, so LevelUp decided: the POS must not treat it as unknown."""
-    answer = httpx.Response(200, content=b'{"order": {"uuid": "a", "spend_amount": "lots"}}')
-    with mock_client(lambda request: answer, world) as client, pytest.raises(InvalidResponse):
+def undecodable(request: httpx.Request) -> httpx.Response:
+    stream = httpx.ByteStream(b"\x1f\x8b not gzip at all")
+    return httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=stream)
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        lambda request: httpx.Response(
+            200, content=b'{"order": {"uuid": "a", "spend_amount": 1.5}}'
+        ),
+        undecodable,
+    ],
+    ids=["wrong shape", "undecodable body"],
+)
+def test_an_unreadable_answer_to_a_charge_is_unknown(world, handler):
+    """LevelUp answered, so it acted; what it did cannot be read, so it must be looked up."""
+    with mock_client(handler, world) as client, pytest.raises(OutcomeUnknown) as caught:
         client.refund("a")
+    assert caught.value.order_uuid == "a"
+
+
+def test_a_refund_that_gets_no_answer_names_its_order(world):
+    order = world.pay("Ada", 300)
+    world.fault(path="/v15/orders/*/refund", drop="before_commit", times=1)
+    with pytest.raises(OutcomeUnknown) as caught:
+        world.client.refund(order.uuid)
+    assert caught.value.order_uuid == order.uuid
+
+
+def test_a_next_page_on_another_host_is_refused(world):
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(
+            200,
+            json=[{"order": {"uuid": "a"}}],
+            headers={"Link": '<http://attacker.example/v14/locations/5/orders?page=2>; rel="next"'},
+        )
+
+    with (
+        mock_client(handler, world) as client,
+        pytest.raises(InvalidResponse, match="another host"),
+    ):
+        list(client.location_orders(5))
+    assert seen == ["https://levelup.example/v14/locations/5/orders"]
+
+
+@pytest.mark.parametrize("token", ["1-abcé", 'x" evil="y', "two words"])
+def test_tokens_with_characters_a_token_never_has_are_refused(token):
+    with pytest.raises(ConfigurationError, match="sign in again"):
+        LevelUpClient(ClientConfig(base_url="https://x.example", merchant_token=SecretStr(token)))
 
 
 def test_requests_carry_levelups_headers(world):

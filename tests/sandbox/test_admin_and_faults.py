@@ -219,3 +219,10 @@ def test_reset_brings_back_the_seeded_world(levelup):
         c["name"] for c in levelup.seed["customers"]
     ]
     assert levelup.get("/v15/managed_locations").status_code == 200
+
+
+def test_fault_paths_may_be_patterns(levelup):
+    order = levelup.pay(levelup.code("Ada"), 100).json()["order"]
+    add_fault(levelup, path="/v15/orders/*/refund", status=503, times=1)
+    assert levelup.post(f"/v15/orders/{order['uuid']}/refund").status_code == 503
+    assert levelup.post(f"/v15/orders/{order['uuid']}/refund").status_code == 200

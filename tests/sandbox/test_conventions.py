@@ -113,13 +113,18 @@ def test_unparseable_json_is_400(levelup):
     ]
 
 
-@pytest.mark.parametrize("accept", ["text/html", "application/xml, text/plain"])
+@pytest.mark.parametrize(
+    "accept", ["text/html", "application/xml, text/plain", "application/jsonx", "*/*;q=0"]
+)
 def test_an_accept_header_that_cannot_be_satisfied_is_406(levelup, accept):
     response = levelup.get("/v15/managed_locations", headers={"Accept": accept})
     assert response.status_code == 406
 
 
-@pytest.mark.parametrize("accept", ["application/json", "*/*", "application/json; charset=utf-8"])
+@pytest.mark.parametrize(
+    "accept",
+    ["application/json", "*/*", "application/json; charset=utf-8", "text/html, */*;q=0.1"],
+)
 def test_json_accept_headers_are_satisfied(levelup, accept):
     assert levelup.get("/v15/managed_locations", headers={"Accept": accept}).status_code == 200
 
@@ -205,5 +210,13 @@ def test_location_details(levelup):
     assert errors_of(missing) == [("location.id", "Location not found.")]
 
 
-def test_unknown_paths_are_404(levelup):
-    assert levelup.get("/v15/nothing_here").status_code == 404
+def test_unknown_paths_are_404_in_levelups_shape(levelup):
+    response = levelup.get("/v15/nothing_here")
+    assert response.status_code == 404
+    assert errors_of(response) == [("request.path", "No such endpoint: /v15/nothing_here")]
+
+
+def test_a_valid_token_on_someone_elses_location_is_401_without_www_authenticate(levelup):
+    response = levelup.get("/v14/locations/30/orders")
+    assert response.status_code == 401
+    assert "www-authenticate" not in response.headers

@@ -319,10 +319,22 @@ def test_every_charged_order_is_listed_for_the_admin(levelup):
     } <= set(order)
 
 
-def test_applied_discount_cannot_exceed_the_spend(levelup):
+@pytest.mark.parametrize(("spend", "tax"), [(300, 0), (500, 500)])
+def test_applied_discount_never_pays_tax_or_more_than_the_spend(levelup, spend, tax):
     code = levelup.code("Ben")
     proposed = levelup.propose(code, 1000).json()["proposed_order"]
-    response = levelup.complete(code, proposed["uuid"], 300, 0, 500)
+    response = levelup.complete(code, proposed["uuid"], spend, tax, 500)
     assert errors_of(response) == [
-        ("order.applied_discount_amount", "Applied discount cannot be more than the spend amount.")
+        (
+            "order.applied_discount_amount",
+            "Applied discount cannot be more than the spend less tax and exemptions.",
+        )
     ]
+
+
+def test_tips_over_a_hundred_percent_are_refused(levelup):
+    customer = levelup.http.post("/sandbox/customers", json={"name": "Greedy"}).json()["customer"]
+    token = qr.parse(customer["payment_token_data"]).data[4:24]
+    greedy = qr.build(token, qr.PercentTip(101)).data
+    response = levelup.propose(greedy, 1000)
+    assert errors_of(response) == [("order.payment_token_data", "Payment preferences are invalid.")]

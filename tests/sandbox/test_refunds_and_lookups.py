@@ -312,3 +312,14 @@ def test_raw_client_sees_only_json_or_nothing(levelup):
     response = levelup.http.get("/v15/managed_locations", headers=levelup.auth)
     assert isinstance(response, httpx.Response)
     assert response.headers["content-type"] == "application/json"
+
+
+def test_detached_refunds_never_exceed_what_was_spent_and_kept(levelup):
+    order = levelup.pay(levelup.code("Ada"), 1000).json()["order"]
+    assert detached(levelup, 600).status_code == 200
+    assert detached(levelup, 400).status_code == 200
+    assert errors_of(detached(levelup, 1))[0][0] == "detached_refund.credit_amount"
+    levelup.pay(levelup.code("Ada"), 500)
+    levelup.post(f"/v15/orders/{order['uuid']}/refund")
+    # 1500 spent, 1000 of it refunded, 1000 already credited: nothing more may be credited
+    assert errors_of(detached(levelup, 1))[0][0] == "detached_refund.credit_amount"

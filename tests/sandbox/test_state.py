@@ -50,6 +50,20 @@ def test_everything_survives_a_restart(tmp_path):
         levelup.http.close()
 
 
+def test_a_reset_keeps_saving_to_the_state_file(tmp_path):
+    state = tmp_path / "sandbox.json"
+    with start_embedded(Ledger.open(state)) as running:
+        levelup = LevelUp(running)
+        levelup.pay(levelup.code("Ada"), 100)
+        assert levelup.http.post("/sandbox/reset").status_code == 204
+        levelup.pay(levelup.code("Ben"), 200)
+        levelup.http.close()
+    with start_embedded(Ledger.open(state)) as again:
+        levelup = LevelUp(again)
+        assert [o["spend_amount"] for o in levelup.orders()] == [200]
+        levelup.http.close()
+
+
 def test_a_state_file_that_is_not_ours_is_refused_with_its_name(tmp_path):
     state = tmp_path / "sandbox.json"
     state.write_text("{not json")
