@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-HEAVY = ("PySide6", "httpx", "sqlalchemy", "starlette", "uvicorn")
+HEAVY = ("PySide6", "httpx", "sqlalchemy", "alembic", "starlette", "uvicorn")
 
 
 def loaded_by(module: str) -> set[str]:
@@ -29,6 +29,7 @@ def loaded_by(module: str) -> set[str]:
         "pos_app.levelup.qr",
         "pos_app.levelup.payloads",
         "pos_app.levelup.errors",
+        "pos_app.engine",
         "pos_app.cli",
         "drivers",
     ],

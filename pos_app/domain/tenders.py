@@ -27,6 +27,8 @@ class TenderStatus(StrEnum):
     PARTIALLY_APPROVED = "partially_approved"
     DECLINED = "declined"
     UNKNOWN = "unknown"
+    QUEUED = "queued"
+    """Accepted offline under the merchant's policy; LevelUp is asked when it is back."""
     REFUNDING = "refunding"
     REFUNDED = "refunded"
     VOID = "void"
@@ -46,8 +48,21 @@ class TenderStatus(StrEnum):
         """The attempt is under way or took money: the check's contents must not change."""
         return self not in _INACTIVE
 
+    @property
+    def is_final(self) -> bool:
+        """The attempt has its outcome: no request of it is pending or queued, so its payment
+        code is no longer needed (an approved payment may still be voided, by order uuid)."""
+        return self in _FINAL
 
-_PAID = frozenset({TenderStatus.APPROVED, TenderStatus.PARTIALLY_APPROVED, TenderStatus.REFUNDING})
+
+_PAID = frozenset(
+    {
+        TenderStatus.APPROVED,
+        TenderStatus.PARTIALLY_APPROVED,
+        TenderStatus.REFUNDING,
+        TenderStatus.QUEUED,
+    }
+)
 _HOLDS_DISCOUNT = frozenset(
     {
         TenderStatus.PROPOSED,
@@ -57,6 +72,7 @@ _HOLDS_DISCOUNT = frozenset(
     }
 )
 _INACTIVE = frozenset({TenderStatus.DECLINED, TenderStatus.REFUNDED, TenderStatus.VOID})
+_FINAL = _INACTIVE | {TenderStatus.APPROVED, TenderStatus.PARTIALLY_APPROVED}
 
 
 @dataclass(frozen=True)

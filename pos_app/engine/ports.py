@@ -1,0 +1,66 @@
+"""What the engine needs from the world, as interfaces the outer layers implement.
+
+:class:`PaymentGateway` is LevelUp (``pos_app.levelup.client.LevelUpClient`` fits it as is);
+:class:`Journal` is durable storage (``pos_app.journal``). The engine never imports either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from typing import Protocol
+
+from pos_app.engine.model import CheckRecord, JournalEvent
+from pos_app.levelup.payloads import (
+    CompletedOrder,
+    CompletedOrderRequest,
+    MerchantOrder,
+    ProposedOrder,
+    ProposedOrderRequest,
+)
+
+
+class PaymentGateway(Protocol):
+    """LevelUp's order endpoints, raising :mod:`pos_app.levelup.errors` on failure."""
+
+    def propose(self, request: ProposedOrderRequest) -> ProposedOrder: ...
+
+    def complete(self, request: CompletedOrderRequest) -> CompletedOrder: ...
+
+    def refund(self, order_uuid: str, manager_confirmation: str | None = None) -> MerchantOrder: ...
+
+    def location_orders(self, location_id: int) -> Iterator[MerchantOrder]: ...
+
+    def order_details(self, merchant_id: int, order_uuid: str) -> MerchantOrder: ...
+
+
+class Journal(Protocol):
+    """Durable, append-only storage of what the engine did.
+
+    :meth:`save` commits the events and the record's new state together, durably, before it
+    returns: the engine calls it before each request and before telling anyone an outcome.
+    """
+
+    def save(
+        self,
+        record: CheckRecord,
+        events: Sequence[JournalEvent],
+        codes: Mapping[str, str] | None = None,
+    ) -> None:
+        """Store ``record`` and ``events``; ``codes`` maps tender ids to payment codes the
+        tender still needs (kept encrypted, and erased once the tender is final)."""
+        ...
+
+    def load(self, check_id: str) -> CheckRecord | None: ...
+
+    def unsettled(self) -> list[CheckRecord]:
+        """Every check that is open, or has a tender whose outcome is still to come."""
+        ...
+
+    def code(self, tender_id: str) -> str | None:
+        """The payment code kept for ``tender_id``, if it is still needed."""
+        ...
+
+    def next_identifier(self, business_day: date) -> str:
+        """The next ``identifier_from_merchant`` of this terminal."""
+        ...

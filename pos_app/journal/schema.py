@@ -1,0 +1,106 @@
+"""The journal's tables.
+
+``events`` is the source of truth: append-only, one row per request, response, state change
+and approval. ``checks`` and ``tenders`` hold the current state, derived from the events and
+kept in the same transaction, for fast queries. ``payment_codes`` keeps, encrypted, the codes
+tenders still need; a code is deleted when its tender is final. ``counters`` holds the last
+``identifier_from_merchant`` issued.
+
+Changing a table means a new Alembic revision in ``migrations/versions``; a migration never
+drops a row of an unfinished tender or an unsent payment.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC time, stored as ISO 8601 text with its offset."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("The journal stores timezone-aware times only.")
+        return value.astimezone(UTC).isoformat()
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+
+metadata = MetaData()
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("terminal_id", String(64), nullable=False),
+    Column("check_id", String(32), nullable=False),
+    Column("tender_id", String(32)),
+    Column("kind", String(32), nullable=False),
+    Column("data", Text, nullable=False),
+    Index("ix_events_check", "check_id", "id"),
+)
+
+checks = Table(
+    "checks",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("identifier", String(10), nullable=False, index=True),
+    Column("state", String(16), nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime),
+    Column("grand_total", Integer, nullable=False),
+    Column("balance_due", Integer, nullable=False),
+    Column("unsettled", Integer, nullable=False, index=True),
+    Column("snapshot", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+tenders = Table(
+    "tenders",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("check_id", String(32), ForeignKey("checks.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(24), nullable=False, index=True),
+    Column("amount", Integer, nullable=False),
+    Column("tip", Integer, nullable=False),
+    Column("order_uuid", String(64), index=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+payment_codes = Table(
+    "payment_codes",
+    metadata,
+    Column("tender_id", String(32), ForeignKey("tenders.id"), primary_key=True),
+    Column("ciphertext", LargeBinary, nullable=False),
+    Column("stored_at", UTCDateTime, nullable=False),
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", String(64), nullable=False),
+)

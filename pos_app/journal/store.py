@@ -1,0 +1,276 @@
+"""The journal on disk: SQLite through SQLAlchemy, WAL, ``synchronous=FULL``.
+
+:class:`SqliteJournal` implements the engine's :class:`~pos_app.engine.ports.Journal`. Each
+:meth:`~SqliteJournal.save` is one transaction: the events, the check's and its tenders'
+current state, and the payment codes, committed durably before it returns.
+
+A file that is not a journal, or is damaged or unreadable, stops the terminal with
+:class:`JournalUnusable` naming the file; it is never overwritten or replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import Connection, create_engine, delete, event, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+from pos_app.domain import next_identifier
+from pos_app.engine.model import CheckRecord, CheckState, JournalEvent
+from pos_app.journal.codec import dump_record, load_record
+from pos_app.journal.schema import checks, counters, events, payment_codes, tenders
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_MIGRATIONS = str(Path(__file__).with_name("migrations"))
+
+
+class JournalUnusable(Exception):
+    """The journal file cannot be used; the message names it and says what to do."""
+
+
+def _config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", _MIGRATIONS)
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config(None)).get_current_head()  # type: ignore[arg-type]
+    assert head is not None
+    return head
+
+
+class SqliteJournal:
+    """The terminal's journal in one SQLite file. Thread-safe."""
+
+    def __init__(self, path: Path, data_key: bytes, terminal_id: str) -> None:
+        self.path = path
+        self.terminal_id = terminal_id
+        self._fernet = Fernet(data_key)
+        self._lock = threading.Lock()
+        self._engine = _open(path)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # ----- the engine's port ------------------------------------------------------------------
+
+    def save(
+        self,
+        record: CheckRecord,
+        new_events: Sequence[JournalEvent],
+        codes: Mapping[str, str] | None = None,
+    ) -> None:
+        now = datetime.now(UTC)
+        totals = record.check.totals
+        snapshot = dump_record(record)
+        unsettled = record.state in (CheckState.OPEN, CheckState.TENDERING) or bool(
+            record.unsettled
+        )
+        check_row = {
+            "id": record.check_id,
+            "identifier": record.check.identifier,
+            "state": record.state.value,
+            "opened_at": record.opened_at,
+            "closed_at": record.closed_at,
+            "grand_total": totals.grand_total,
+            "balance_due": totals.balance_due,
+            "unsettled": int(unsettled),
+            "snapshot": snapshot,
+            "updated_at": now,
+        }
+        with self._lock, self._engine.begin() as connection:
+            if new_events:
+                connection.execute(
+                    insert(events),
+                    [
+                        {
+                            "at": e.at,
+                            "terminal_id": self.terminal_id,
+                            "check_id": record.check_id,
+                            "tender_id": e.tender_id,
+                            "kind": e.kind,
+                            "data": json.dumps(e.data, default=str, separators=(",", ":")),
+                        }
+                        for e in new_events
+                    ],
+                )
+            upsert = sqlite_insert(checks).values(check_row)
+            connection.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=["id"], set_=_excluded(upsert, check_row)
+                )
+            )
+            for tender in record.check.tenders:
+                row = {
+                    "id": tender.tender_id,
+                    "check_id": record.check_id,
+                    "kind": tender.kind.value,
+                    "status": tender.status.value,
+                    "amount": tender.amount,
+                    "tip": tender.tip,
+                    "order_uuid": tender.levelup.order_uuid if tender.levelup else None,
+                    "updated_at": now,
+                }
+                upsert = sqlite_insert(tenders).values(row)
+                connection.execute(
+                    upsert.on_conflict_do_update(index_elements=["id"], set_=_excluded(upsert, row))
+                )
+            for tender_id, code in (codes or {}).items():
+                connection.execute(
+                    insert(payment_codes).values(
+                        tender_id=tender_id,
+                        ciphertext=self._fernet.encrypt(code.encode()),
+                        stored_at=now,
+                    )
+                )
+            final = [t.tender_id for t in record.check.tenders if t.status.is_final]
+            if final:
+                connection.execute(
+                    delete(payment_codes).where(payment_codes.c.tender_id.in_(final))
+                )
+
+    def load(self, check_id: str) -> CheckRecord | None:
+        with self._engine.connect() as connection:
+            snapshot = connection.execute(
+                select(checks.c.snapshot).where(checks.c.id == check_id)
+            ).scalar_one_or_none()
+        return None if snapshot is None else load_record(snapshot)
+
+    def unsettled(self) -> list[CheckRecord]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(checks.c.snapshot)
+                .where(checks.c.unsettled == 1)
+                .order_by(checks.c.opened_at)
+            ).scalars()
+            return [load_record(snapshot) for snapshot in rows]
+
+    def code(self, tender_id: str) -> str | None:
+        with self._engine.connect() as connection:
+            ciphertext = connection.execute(
+                select(payment_codes.c.ciphertext).where(payment_codes.c.tender_id == tender_id)
+            ).scalar_one_or_none()
+        if ciphertext is None:
+            return None
+        try:
+            return self._fernet.decrypt(ciphertext).decode()
+        except InvalidToken:
+            raise JournalUnusable(
+                f"The payment codes in {self.path} were stored with another data key: the "
+                "secret store does not match this journal."
+            ) from None
+
+    def next_identifier(self, business_day: date) -> str:
+        with self._lock, self._engine.begin() as connection:
+            previous = connection.execute(
+                select(counters.c.value).where(counters.c.name == "identifier")
+            ).scalar_one_or_none()
+            identifier = next_identifier(previous, business_day)
+            if previous is None:
+                connection.execute(insert(counters).values(name="identifier", value=identifier))
+            else:
+                connection.execute(
+                    update(counters).where(counters.c.name == "identifier").values(value=identifier)
+                )
+            return identifier
+
+    # ----- reading for people -------------------------------------------------------------
+
+    def records(self) -> Iterator[CheckRecord]:
+        """Every check, oldest first."""
+        with self._engine.connect() as connection:
+            for snapshot in connection.execute(
+                select(checks.c.snapshot).order_by(checks.c.opened_at)
+            ).scalars():
+                yield load_record(snapshot)
+
+    def find(self, check: str) -> CheckRecord | None:
+        """A check by its id or its ``identifier_from_merchant`` (the newest with it)."""
+        with self._engine.connect() as connection:
+            snapshot = connection.execute(
+                select(checks.c.snapshot)
+                .where((checks.c.id == check) | (checks.c.identifier == check))
+                .order_by(checks.c.opened_at.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+        return None if snapshot is None else load_record(snapshot)
+
+    def events_of(self, check_id: str) -> list[dict[str, Any]]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(events).where(events.c.check_id == check_id).order_by(events.c.id)
+            ).mappings()
+            return [{**row, "data": json.loads(row["data"])} for row in rows]
+
+    def event_count(self) -> int:
+        with self._engine.connect() as connection:
+            return len(connection.execute(select(events.c.id)).all())
+
+
+def _excluded(statement: Any, row: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: statement.excluded[name] for name in row if name != "id"}
+
+
+def _open(path: Path) -> Engine:
+    """Open (or create) the journal at ``path`` and bring its schema to the newest version."""
+    if path.exists():
+        try:
+            with open(path, "rb") as file:
+                header = file.read(len(_SQLITE_HEADER))
+        except OSError as exc:
+            raise JournalUnusable(f"The journal {path} cannot be read: {exc.strerror}.") from None
+        if header and header != _SQLITE_HEADER:
+            raise JournalUnusable(
+                f"{path} is not a journal (it is not an SQLite database). It was left as it is; "
+                "move it aside or restore the journal from a backup."
+            )
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        f"sqlite:///{path}", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    event.listen(engine, "connect", _pragmas)
+    try:
+        with engine.begin() as connection:
+            status = connection.exec_driver_sql("PRAGMA quick_check").scalar()
+            if status != "ok":
+                raise JournalUnusable(
+                    f"The journal {path} is damaged ({status}). It was left as it is; restore "
+                    "it from a backup or call support before taking payments."
+                )
+            current = MigrationContext.configure(connection).get_current_revision()
+            if current != head_revision():
+                command.upgrade(_config(connection), "head")
+    except (DatabaseError, OperationalError) as exc:
+        engine.dispose()
+        raise JournalUnusable(
+            f"The journal {path} cannot be opened ({exc.orig}). It was left as it is."
+        ) from None
+    except JournalUnusable:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _pragmas(connection: Any, _: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
