@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import logging
 import os
 import sys
@@ -25,6 +26,7 @@ from pos_app.levelup.calculator import completed_order_values, proposed_order_va
 from pos_app.levelup.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from pos_app.journal import SqliteJournal as SqliteJournalT
     from pos_app.levelup.client import LevelUpClient
 
 Command = Callable[[argparse.Namespace, Mapping[str, str], TextIO, TextIO], int]
@@ -59,7 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 0
-    return command(args, os.environ, sys.stdout, sys.stderr)
+    try:
+        return command(args, os.environ, sys.stdout, sys.stderr)
+    except BrokenPipeError:  # the reader (``| head``) stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -159,11 +165,59 @@ def _parser() -> argparse.ArgumentParser:
     )
     api_commands = api.add_subparsers(title="api commands", metavar="ACTION", required=True)
     api_commands.add_parser(
-        "ping", help="reach LevelUp, check the token and the location, and say what is wrong"
+        "ping",
+        parents=[common],
+        help="reach LevelUp, check the token and the location, and say what is wrong",
     ).set_defaults(run=_api_ping)
-    order = api_commands.add_parser("order", help="show an order by its uuid")
+    order = api_commands.add_parser("order", parents=[common], help="show an order by its uuid")
     order.add_argument("uuid")
     order.set_defaults(run=_api_order)
+
+    demo = commands.add_parser(
+        "demo",
+        parents=[common],
+        help="run scripted checkouts through the real engine, journal and LevelUp client",
+        description="Ring up and pay N checks with LevelUp customers of every funding profile, "
+        "then print a JSON summary as the last line. Exits 0 when every check closed.",
+    )
+    demo.add_argument("--headless", action="store_true", help="without the cashier window")
+    demo.add_argument("--checks", type=int, default=20, help="how many (default: %(default)s)")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
+    demo.add_argument(
+        "--sandbox-url", help="a running LevelUp sandbox (default: one started in this process)"
+    )
+    demo.set_defaults(run=_demo)
+
+    journal = commands.add_parser("journal", parents=[common], help="read the journal")
+    journal_commands = journal.add_subparsers(
+        title="journal commands", metavar="ACTION", required=True
+    )
+    export = journal_commands.add_parser(
+        "export", parents=[common], help="every check and tender, to stdout"
+    )
+    export.add_argument("--format", choices=["json", "csv"], default="json")
+    export.set_defaults(run=_journal_export)
+    show = journal_commands.add_parser(
+        "show", parents=[common], help="one check with every journaled step"
+    )
+    show.add_argument("check", help="the check's id or its number (identifier_from_merchant)")
+    show.set_defaults(run=_journal_show)
+
+    recover = commands.add_parser(
+        "recover",
+        parents=[common],
+        help="settle every payment the journal left unfinished, and say what it found",
+    )
+    recover.add_argument("--sandbox-url", help="look the orders up at this sandbox instead")
+    recover.add_argument(
+        "--settle-after",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long after it was sent an order's absence proves it was not charged "
+        "(default: %(default)s)",
+    )
+    recover.set_defaults(run=_recover)
     return parser
 
 
@@ -337,7 +391,122 @@ def _api_order(
     return 0
 
 
-_COMMANDS = ("paths", "calc", "code", "sandbox", "api")
+def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    if not args.headless:
+        print(
+            "levelup-pos demo: the cashier window is not part of this build yet; "
+            "run it with --headless.",
+            file=err,
+        )
+        return 2
+    if args.checks < 1:
+        print("levelup-pos demo: --checks must be at least 1.", file=err)
+        return 2
+    from pos_app.app import Terminal, TerminalError, sign_in_to_sandbox
+    from pos_app.demo import run_demo
+
+    paths = resolve_paths(getattr(args, "data_dir", None), environ)
+    try:
+        config = sign_in_to_sandbox(paths, args.sandbox_url)
+        with Terminal(paths, config) as terminal:
+            summary = run_demo(
+                terminal.engine,
+                terminal.levelup_url,
+                args.checks,
+                args.seed,
+                progress=lambda line: print(line, file=out, flush=True),
+            )
+    except TerminalError as exc:
+        print(f"levelup-pos demo: {exc}", file=err)
+        return 1
+    print(json.dumps(summary.as_json()), file=out)
+    return 0 if summary.all_closed else 1
+
+
+@contextmanager
+def _journal(args: argparse.Namespace, environ: Mapping[str, str]) -> Iterator[SqliteJournalT]:
+    from pos_app.journal import SqliteJournal
+    from pos_app.secret_store import new_data_key, open_secret_store
+
+    paths = resolve_paths(getattr(args, "data_dir", None), environ)
+    if not paths.journal_file.exists():
+        raise CommandError(f"There is no journal in {paths.data_dir}.")
+    key = new_data_key(open_secret_store(paths.data_dir))
+    journal = SqliteJournal(paths.journal_file, key, "reader")
+    try:
+        yield journal
+    finally:
+        journal.close()
+
+
+def _journal_export(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    from pos_app.journal import JournalUnusable
+    from pos_app.journal.export import export_csv, export_document
+
+    try:
+        with _journal(args, environ) as journal:
+            if args.format == "csv":
+                out.write(export_csv(journal.records()))
+            else:
+                json.dump(export_document(journal.records()), out, indent=1)
+                out.write("\n")
+    except (CommandError, JournalUnusable) as exc:
+        print(f"levelup-pos journal: {exc}", file=err)
+        return 1
+    return 0
+
+
+def _journal_show(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    from pos_app.journal import JournalUnusable
+    from pos_app.journal.export import describe
+
+    try:
+        with _journal(args, environ) as journal:
+            record = journal.find(args.check)
+            if record is None:
+                raise CommandError(f"There is no check {args.check} in the journal.")
+            print(describe(journal, record), file=out)
+    except (CommandError, JournalUnusable) as exc:
+        print(f"levelup-pos journal: {exc}", file=err)
+        return 1
+    return 0
+
+
+def _recover(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from pos_app.app import Terminal, TerminalConfig, TerminalError
+    from pos_app.journal import JournalUnusable
+
+    paths = resolve_paths(getattr(args, "data_dir", None), environ)
+    try:
+        config = TerminalConfig.load(paths)
+        if config is None:
+            raise CommandError(f"{paths.data_dir} holds no register to recover.")
+        if args.sandbox_url:
+            config = replace(config, levelup_url=args.sandbox_url)
+        with Terminal(paths, config, settle_after=timedelta(seconds=args.settle_after)) as terminal:
+            report = terminal.engine.recover()
+            forwarded = terminal.engine.forward_offline()
+    except (CommandError, TerminalError, JournalUnusable) as exc:
+        print(f"levelup-pos recover: {exc}", file=err)
+        return 1
+    for line in report.resolved:
+        print(f"resolved: {line}", file=out)
+    for line in report.still_unknown:
+        print(f"still unknown: {line}", file=out)
+    if forwarded.still_queued:
+        print(f"offline payments still waiting for LevelUp: {forwarded.still_queued}", file=out)
+    print(f"{len(report.resolved)} resolved, {len(report.still_unknown)} still unknown.", file=out)
+    return 0 if not report.still_unknown else 3
+
+
+_COMMANDS = ("paths", "calc", "code", "sandbox", "api", "demo", "journal", "recover")
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from pos_app.engine.model import (
     TenderInfo,
 )
 from pos_app.engine.ports import Journal, PaymentGateway
-from pos_app.engine.reconcile import find_order
+from pos_app.engine.reconcile import RecentOrders, find_order
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import (
     AdjustedCheckValues,
@@ -202,7 +202,8 @@ class Engine:
                     f"Check {record.check.identifier} cannot close: {due} is due or a payment "
                     "is still in progress."
                 )
-            return self._closed(record)
+            record, closing = self._closing(record)
+            return self._save(record, closing)
 
     # ----- cash, card, other --------------------------------------------------------------
 
@@ -214,7 +215,7 @@ class Engine:
             check = record.check.pay_cash(tender_id, tendered)
             record = replace(record, check=check, state=CheckState.TENDERING)
             tender = check.tender(tender_id)
-            record = self._save(
+            return self._save(
                 record,
                 self._event(
                     "tender_approved",
@@ -224,8 +225,8 @@ class Engine:
                     tendered=tendered,
                     change=tender.change,
                 ),
+                close=True,
             )
-            return self._close_if_paid(record)
 
     def pay_other(
         self, check_id: str, kind: TenderKind, amount: int, *, tip: int = 0
@@ -237,11 +238,11 @@ class Engine:
             record = self._tendering(check_id)
             tender_id = self._new_id()
             record = record.with_tender(Tender(tender_id, kind, amount, tip=tip))
-            record = self._save(
+            return self._save(
                 record,
                 self._event("tender_approved", tender_id, tender_kind=kind.value, amount=amount),
+                close=True,
             )
-            return self._close_if_paid(record)
 
     # ----- LevelUp ------------------------------------------------------------------------
 
@@ -318,15 +319,12 @@ class Engine:
         if applied != offered:
             detail = replace(detail, discount_amount=applied)
             record = record.with_tender(replace(record.tender(tender_id), levelup=detail))
-        record = self._save(
-            record,
-            self._event(
-                "proposed",
-                tender_id,
-                proposed_order_uuid=proposed_uuid,
-                discount_offered=offered,
-                discount_applied=applied,
-            ),
+        proposed = self._event(
+            "proposed",
+            tender_id,
+            proposed_order_uuid=proposed_uuid,
+            discount_offered=offered,
+            discount_applied=applied,
         )
         due = record.check.levelup_due()
         values = completed_order_values(due.outstanding, due.tax, due.exempt, requested, applied)
@@ -340,11 +338,14 @@ class Engine:
         )
         sent_at = self._clock()
         info = replace(record.info(tender_id), sent_at=sent_at, note="")
+        # The proposal's outcome and the completion's intent go in one commit, before the
+        # completed order is sent.
         record = self._save(
             record.with_tender(
                 replace(record.tender(tender_id), status=TenderStatus.COMPLETING),
                 replace(info, sent_spend=values.spend_amount),
             ),
+            proposed,
             self._event(
                 "completion_sent",
                 tender_id,
@@ -408,6 +409,7 @@ class Engine:
                 gift_card_total_amount=order.gift_card_total_amount,
                 gift_card_tip_amount=gift_tip,
             ),
+            close=True,
         )
         if partial and record.state is not CheckState.CLOSED:
             self._publish(
@@ -419,7 +421,7 @@ class Engine:
                     remainder=record.check.totals.balance_due,
                 )
             )
-        return self._close_if_paid(record)
+        return record
 
     def _fail(self, record: CheckRecord, tender_id: str, error: LevelUpError) -> CheckRecord:
         """The attempt did not charge: decline it, which rolls its discount back."""
@@ -449,9 +451,12 @@ class Engine:
         )
         return self._reconcile_payment(record, tender_id)
 
-    def _reconcile_payment(self, record: CheckRecord, tender_id: str) -> CheckRecord:
+    def _reconcile_payment(
+        self, record: CheckRecord, tender_id: str, recent: RecentOrders | None = None
+    ) -> CheckRecord:
         """Settle a tender whose completed order may have been charged: find it or prove it
-        absent. Leaves it ``UNKNOWN`` when LevelUp cannot be asked."""
+        absent. Leaves it ``UNKNOWN`` when LevelUp cannot be asked. ``recent`` shares one
+        reading of the location's orders between the tenders of one recovery."""
         tender = record.tender(tender_id)
         info = record.info(tender_id)
         if tender.status is TenderStatus.COMPLETING:
@@ -459,7 +464,7 @@ class Engine:
         try:
             found = find_order(
                 self._gateway,
-                location_id=self.settings.location_id,
+                recent or RecentOrders(self._gateway, self.settings.location_id),
                 merchant_id=self.settings.merchant_id,
                 register=self.settings.register,
                 identifier=record.check.identifier,
@@ -529,13 +534,13 @@ class Engine:
             sent_at=None,
             note="LevelUp is offline: this payment is accepted and will be sent when it is back.",
         )
-        record = self._save(
+        return self._save(
             record.with_tender(tender, info),
             self._event(
                 "queued_offline", tender_id, spend_amount=values.spend_amount, cause=error.detail
             ),
+            close=True,
         )
-        return self._close_if_paid(record)
 
     def _offline_refusal(self, amount: int) -> str:
         """Why the offline policy refuses ``amount`` more, or ``""`` when it takes it."""
@@ -873,11 +878,12 @@ class Engine:
         """
         report = RecoveryReport()
         with self._lock:
+            recent = RecentOrders(self._gateway, self.settings.location_id)
             for stale in self._journal.unsettled():
                 record = stale
                 for tender in stale.unsettled:
                     before = tender.status
-                    record = self._recover_tender(record, tender.tender_id)
+                    record = self._recover_tender(record, tender.tender_id, recent)
                     after = record.tender(tender.tender_id).status
                     line = (
                         f"check {record.check.identifier} {tender.kind.value} tender "
@@ -894,7 +900,9 @@ class Engine:
                 record = self._finish_void(record)
         return report
 
-    def _recover_tender(self, record: CheckRecord, tender_id: str) -> CheckRecord:
+    def _recover_tender(
+        self, record: CheckRecord, tender_id: str, recent: RecentOrders
+    ) -> CheckRecord:
         status = record.tender(tender_id).status
         if status in (TenderStatus.REQUESTED, TenderStatus.PROPOSED):
             note = "The register stopped before LevelUp charged anything. Take the payment again."
@@ -906,7 +914,7 @@ class Engine:
                 self._event("recovered", tender_id, was=status.value, outcome="not charged"),
             )
         if status in (TenderStatus.COMPLETING, TenderStatus.UNKNOWN):
-            return self._reconcile_payment(record, tender_id)
+            return self._reconcile_payment(record, tender_id, recent)
         if status is TenderStatus.REFUNDING:
             return self._reconcile_refund(record, tender_id)
         return record
@@ -919,23 +927,17 @@ class Engine:
             raise IllegalTransition(f"Check {record.check.identifier} is {record.state.value}.")
         return record
 
-    def _close_if_paid(self, record: CheckRecord) -> CheckRecord:
-        if record.state in (CheckState.OPEN, CheckState.TENDERING) and record.check.can_close:
-            return self._closed(record)
-        return record
-
-    def _closed(self, record: CheckRecord) -> CheckRecord:
+    def _closing(self, record: CheckRecord) -> tuple[CheckRecord, JournalEvent]:
         totals = record.check.totals
-        return self._save(
-            replace(record, state=CheckState.CLOSED, closed_at=self._clock()),
-            self._event(
-                "check_closed",
-                total=totals.grand_total,
-                paid=totals.paid,
-                change=totals.change_due,
-                tip=totals.tip,
-            ),
+        closed = replace(record, state=CheckState.CLOSED, closed_at=self._clock())
+        event = self._event(
+            "check_closed",
+            total=totals.grand_total,
+            paid=totals.paid,
+            change=totals.change_due,
+            tip=totals.tip,
         )
+        return closed, event
 
     def _reopened(self, record: CheckRecord) -> CheckRecord:
         """A payment left a closed check: it is being tendered again (unless voided)."""
@@ -959,11 +961,20 @@ class Engine:
     def _save(
         self,
         record: CheckRecord,
-        event: JournalEvent,
-        *,
+        *events: JournalEvent,
         codes: dict[str, str] | None = None,
+        close: bool = False,
     ) -> CheckRecord:
-        self._journal.save(record, [event], codes)
+        """Commit ``record`` with ``events``, then tell the listeners. With ``close``, a check
+        that is paid in full closes in the same commit."""
+        if (
+            close
+            and record.state in (CheckState.OPEN, CheckState.TENDERING)
+            and (record.check.can_close)
+        ):
+            record, closing = self._closing(record)
+            events = (*events, closing)
+        self._journal.save(record, events, codes)
         self._publish(CheckUpdated(record))
         return record
 

@@ -8,6 +8,7 @@ this register, for no more than was asked, that no other tender of the check alr
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from pos_app.engine.ports import PaymentGateway
@@ -18,10 +19,39 @@ CLOCK_SKEW = timedelta(minutes=10)
 before the request was sent, so a slow register clock cannot hide an order."""
 
 
+class RecentOrders:
+    """A location's orders, newest first, read from LevelUp as far as needed and kept, so
+    that settling many payments in one recovery reads the listing once."""
+
+    def __init__(self, gateway: PaymentGateway, location_id: int) -> None:
+        self._gateway = gateway
+        self._location_id = location_id
+        self._pages: Iterator[MerchantOrder] | None = None
+        self._seen: list[MerchantOrder] = []
+        self._exhausted = False
+
+    def __iter__(self) -> Iterator[MerchantOrder]:
+        index = 0
+        while True:
+            if index < len(self._seen):
+                yield self._seen[index]
+                index += 1
+                continue
+            if self._exhausted:
+                return
+            if self._pages is None:
+                self._pages = self._gateway.location_orders(self._location_id)
+            order = next(self._pages, None)
+            if order is None:
+                self._exhausted = True
+                return
+            self._seen.append(order)
+
+
 def find_order(
     gateway: PaymentGateway,
+    orders: Iterable[MerchantOrder],
     *,
-    location_id: int,
     merchant_id: int,
     register: str,
     identifier: str,
@@ -29,12 +59,13 @@ def find_order(
     max_spend: int,
     claimed: set[str],
 ) -> MerchantOrder | None:
-    """The order matching the lost answer, or ``None`` when LevelUp provably has none.
+    """The order in ``orders`` (the location's, newest first) matching the lost answer, or
+    ``None`` when LevelUp provably has none.
 
     Raises :mod:`pos_app.levelup.errors` when LevelUp cannot be asked: then nothing is known.
     """
     oldest = sent_at - CLOCK_SKEW
-    for order in gateway.location_orders(location_id):
+    for order in orders:
         if order.created_at is not None and order.created_at < oldest:
             return None
         if order.uuid in claimed or (order.spend_amount or 0) > max_spend:

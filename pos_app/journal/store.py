@@ -109,14 +109,9 @@ class SqliteJournal:
                         for e in new_events
                     ],
                 )
-            upsert = sqlite_insert(checks).values(check_row)
-            connection.execute(
-                upsert.on_conflict_do_update(
-                    index_elements=["id"], set_=_excluded(upsert, check_row)
-                )
-            )
-            for tender in record.check.tenders:
-                row = {
+            connection.execute(_UPSERT_CHECK, check_row)
+            tender_rows = [
+                {
                     "id": tender.tender_id,
                     "check_id": record.check_id,
                     "kind": tender.kind.value,
@@ -126,10 +121,10 @@ class SqliteJournal:
                     "order_uuid": tender.levelup.order_uuid if tender.levelup else None,
                     "updated_at": now,
                 }
-                upsert = sqlite_insert(tenders).values(row)
-                connection.execute(
-                    upsert.on_conflict_do_update(index_elements=["id"], set_=_excluded(upsert, row))
-                )
+                for tender in record.check.tenders
+            ]
+            if tender_rows:
+                connection.execute(_UPSERT_TENDER, tender_rows)
             for tender_id, code in (codes or {}).items():
                 connection.execute(
                     insert(payment_codes).values(
@@ -222,8 +217,15 @@ class SqliteJournal:
             return len(connection.execute(select(events.c.id)).all())
 
 
-def _excluded(statement: Any, row: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: statement.excluded[name] for name in row if name != "id"}
+def _upsert(table: Any) -> Any:
+    """INSERT … ON CONFLICT (id) DO UPDATE every other column: built once, reused."""
+    statement = sqlite_insert(table)
+    updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name != "id"}
+    return statement.on_conflict_do_update(index_elements=["id"], set_=updates)
+
+
+_UPSERT_CHECK = _upsert(checks)
+_UPSERT_TENDER = _upsert(tenders)
 
 
 def _open(path: Path) -> Engine:

@@ -1,0 +1,186 @@
+"""The composition root: the one module that wires every layer together.
+
+A :class:`Terminal` is a register's working parts on one data directory: the secret store,
+the journal, the LevelUp client and the engine. What it connects to is in ``terminal.json``
+(a :class:`TerminalConfig`); the merchant token and the journal's data key are in the secret
+store, never in that file.
+
+A demo data directory remembers the sandbox it used: a URL, or ``embedded`` for a sandbox
+this process starts itself. An embedded sandbox keeps its state beside the data directory
+(``<data dir>-sandbox.json``), so that ``levelup-pos recover`` can bring the same LevelUp back;
+not inside it, since that state is LevelUp's, payment codes and merchant tokens included.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, replace
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+from pydantic import SecretStr
+
+from pos_app.config import Paths
+from pos_app.domain import TaxClass, TaxTable
+from pos_app.engine import Engine, EngineSettings, OfflinePolicy
+from pos_app.journal import SqliteJournal
+from pos_app.levelup.client import ClientConfig, LevelUpClient
+from pos_app.secret_store import SecretStore, new_data_key, open_secret_store
+
+EMBEDDED = "embedded"
+MERCHANT_TOKEN = "merchant-token"  # noqa: S105 - the name it is stored under
+DEMO_TAX_RATE = Decimal("8.875")
+
+
+class TerminalError(Exception):
+    """The terminal cannot start as configured; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class TerminalConfig:
+    """Where this register takes LevelUp payments, saved as ``terminal.json``."""
+
+    levelup_url: str
+    location_id: int
+    merchant_id: int
+    register: str = "1"
+    demo: bool = False
+    tax_rate: str = str(DEMO_TAX_RATE)
+    offline_enabled: bool = False
+    offline_max_order: int = 0
+    offline_max_total: int = 0
+    offline_max_count: int = 0
+    offline_max_age_hours: int = 24
+
+    @classmethod
+    def load(cls, paths: Paths) -> TerminalConfig | None:
+        file = paths.data_dir / "terminal.json"
+        if not file.exists():
+            return None
+        try:
+            return cls(**json.loads(file.read_text()))
+        except (ValueError, TypeError) as exc:
+            raise TerminalError(f"{file} is not a terminal configuration ({exc}).") from None
+
+    def save(self, paths: Paths) -> None:
+        file = paths.create().data_dir / "terminal.json"
+        temporary = file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(asdict(self), indent=2) + "\n")
+        os.replace(temporary, file)
+
+    def engine_settings(self) -> EngineSettings:
+        return EngineSettings(
+            location_id=self.location_id,
+            merchant_id=self.merchant_id,
+            register=self.register,
+            tax_table=TaxTable.of(TaxClass("food", Decimal(self.tax_rate), "Sales tax")),
+            offline=OfflinePolicy(
+                enabled=self.offline_enabled,
+                max_order=self.offline_max_order,
+                max_total=self.offline_max_total,
+                max_count=self.offline_max_count,
+                max_age=timedelta(hours=self.offline_max_age_hours),
+            ),
+        )
+
+
+class Terminal:
+    """A register's secret store, journal, LevelUp client and engine. Close it when done."""
+
+    def __init__(
+        self,
+        paths: Paths,
+        config: TerminalConfig,
+        *,
+        key_path: Path | None = None,
+        settle_after: timedelta | None = None,
+    ) -> None:
+        self.paths = paths.create()
+        self.config = config
+        self._stack = ExitStack()
+        try:
+            self.secrets: SecretStore = open_secret_store(self.paths.data_dir, key_path)
+            url = config.levelup_url
+            if url == EMBEDDED:
+                from pos_app.sandbox import Ledger, start_embedded
+
+                sandbox = start_embedded(Ledger.open(self.sandbox_state))
+                self._stack.callback(sandbox.stop)
+                url = sandbox.url
+            self.levelup_url = url
+            token = self.secrets.get(MERCHANT_TOKEN)
+            if token is None:
+                raise TerminalError(
+                    "This register is not signed in to LevelUp (no merchant token)."
+                )
+            self.client = LevelUpClient(ClientConfig(base_url=url, merchant_token=SecretStr(token)))
+            self._stack.callback(self.client.close)
+            self.journal = SqliteJournal(
+                self.paths.journal_file, new_data_key(self.secrets), config.register
+            )
+            self._stack.callback(self.journal.close)
+            settings = config.engine_settings()
+            if settle_after is not None:
+                settings = replace(settings, settle_after=settle_after)
+            self.engine = Engine(self.journal, self.client, settings)
+        except BaseException:
+            self._stack.close()
+            raise
+
+    @property
+    def sandbox_state(self) -> Path:
+        return sandbox_state_file(self.paths)
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __enter__(self) -> Terminal:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def sandbox_state_file(paths: Paths) -> Path:
+    """Where an embedded sandbox keeps its state for this data directory (outside it)."""
+    return paths.data_dir.with_name(paths.data_dir.name + "-sandbox.json")
+
+
+def sign_in_to_sandbox(
+    paths: Paths, sandbox_url: str | None, *, key_path: Path | None = None
+) -> TerminalConfig:
+    """Configure ``paths`` as a demo register of the sandbox's demo merchant.
+
+    ``None`` means a sandbox embedded in this process, its state kept in the data directory.
+    """
+    from pos_app.sandbox import Ledger
+
+    paths.create()
+    if sandbox_url is None:
+        seed = Ledger.open(sandbox_state_file(paths)).seed_view()
+    else:
+        try:
+            seed = httpx.get(f"{sandbox_url.rstrip('/')}/sandbox/seed", timeout=10).json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise TerminalError(f"No LevelUp sandbox answers at {sandbox_url} ({exc}).") from None
+    merchant = seed["merchants"][0]
+    open_secret_store(paths.data_dir, key_path).set(MERCHANT_TOKEN, merchant["access_token"])
+    config = TerminalConfig(
+        levelup_url=sandbox_url or EMBEDDED,
+        location_id=merchant["locations"][0]["id"],
+        merchant_id=merchant["id"],
+        register="1",
+        demo=True,
+    )
+    config.save(paths)
+    return config

@@ -1,0 +1,158 @@
+"""Scripted checkouts through the real engine, journal and client: ``levelup-pos demo``.
+
+Each check gets random catalog items (with modifiers, sometimes a fee or an exempt gift card),
+then a customer of one of the funding profiles pays with LevelUp and whatever LevelUp does not
+cover is paid with cash or a card, as a cashier would: a gift card that runs out, a loyalty-only
+customer, a decline. Customers are created through the sandbox's admin API, so every run has
+fresh balances.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from pos_app.domain import (
+    Check,
+    Exemption,
+    Fee,
+    FeeType,
+    LineItem,
+    Modifier,
+    TenderKind,
+    TenderStatus,
+)
+from pos_app.engine import CheckRecord, CheckState, Engine
+
+CATALOG = [
+    LineItem(
+        "Burger",
+        895,
+        sku="B100",
+        category="Mains",
+        tax_class="food",
+        description="Quarter pound, brioche bun",
+    ),
+    LineItem("Veggie wrap", 795, sku="W200", category="Mains", tax_class="food"),
+    LineItem("Fries", 350, sku="S300", category="Sides", tax_class="food"),
+    LineItem("Salad", 625, sku="S310", category="Sides", tax_class="food"),
+    LineItem("Coffee", 275, sku="D400", category="Drinks", tax_class="food", upc="04963406"),
+    LineItem("Lemonade", 325, sku="D410", category="Drinks", tax_class="food"),
+    LineItem("Cookie", 195, sku="K500", category="Bakery", tax_class="food"),
+]
+MODIFIERS = [
+    Modifier("Cheese", 75),
+    Modifier("Bacon", 150),
+    Modifier("No onions"),
+    Modifier("Extra shot", 90, 2),
+]
+GIFT_CARD = LineItem(
+    "Gift card", 2000, sku="G900", category="Gift cards", exemption=Exemption.GIFT_CARD
+)
+
+# name, admin API profile
+PROFILES: list[tuple[str, dict[str, Any]]] = [
+    ("card", {"card": True}),
+    ("gift card only", {"card": False, "gift_card_amount": 700}),
+    ("loyalty only", {"card": False, "discount_amount": 300}),
+    ("discount", {"card": True, "discount_amount": 500}),
+    ("tip", {"card": True, "tip_percent": 15}),
+    ("decline", {"card": True, "card_declines": True}),
+]
+
+
+@dataclass
+class DemoSummary:
+    checks: int
+    closed: int
+    tenders: dict[str, int]
+
+    @property
+    def all_closed(self) -> bool:
+        return self.checks == self.closed
+
+    def as_json(self) -> dict[str, Any]:
+        return {"checks": self.checks, "closed": self.closed, "tenders": self.tenders}
+
+
+def run_demo(
+    engine: Engine,
+    sandbox_url: str,
+    checks: int,
+    seed: int,
+    progress: Callable[[str], None] = lambda line: None,
+) -> DemoSummary:
+    """Ring up and pay ``checks`` checks; report how they ended."""
+    rng = random.Random(seed)  # noqa: S311 - a repeatable script, not a secret
+    with httpx.Client(base_url=sandbox_url.rstrip("/"), timeout=10) as admin:
+        records = []
+        for number in range(checks):
+            profile, fields = rng.choice(PROFILES)
+            response = admin.post(
+                "/sandbox/customers", json={"name": f"Demo {profile} {number}", **fields}
+            )
+            response.raise_for_status()
+            code = response.json()["customer"]["payment_token_data"]
+            record = _ring_up(engine, rng)
+            record = _pay(engine, record, code, rng)
+            progress(
+                f"check {record.check.identifier} ({profile}): {record.state.value}, "
+                + ", ".join(f"{t.kind.value} {t.status.value}" for t in record.check.tenders)
+            )
+            records.append(record)
+    states = Counter(tender.status.name for record in records for tender in record.check.tenders)
+    closed = sum(
+        1 for r in records if r.state is CheckState.CLOSED and r.check.totals.balance_due == 0
+    )
+    return DemoSummary(checks=checks, closed=closed, tenders=dict(sorted(states.items())))
+
+
+def _ring_up(engine: Engine, rng: random.Random) -> CheckRecord:
+    record = engine.open_check()
+    lines = [_with_modifiers(rng.choice(CATALOG), rng) for _ in range(rng.randint(1, 4))]
+    if rng.random() < 0.15:
+        lines.append(GIFT_CARD)
+
+    def ring(check: Check) -> Check:
+        for line in lines:
+            check = check.add_item(line)
+        if rng.random() < 0.2:
+            check = check.add_fee(Fee("Delivery", FeeType.DELIVERY, 299, "food"))
+        return check
+
+    return engine.edit_check(record.check_id, ring)
+
+
+def _with_modifiers(item: LineItem, rng: random.Random) -> LineItem:
+    from dataclasses import replace
+
+    count = rng.choice([0, 0, 1, 2])
+    return replace(
+        item, quantity=rng.choice([1, 1, 2]), modifiers=tuple(rng.sample(MODIFIERS, count))
+    )
+
+
+def _pay(engine: Engine, record: CheckRecord, code: str, rng: random.Random) -> CheckRecord:
+    """LevelUp first; the rest as a cashier would take it."""
+    record, tender_id = engine.pay_levelup(record.check_id, code)
+    status = record.tender(tender_id).status
+    if status in (TenderStatus.UNKNOWN, TenderStatus.COMPLETING):
+        engine.recover()
+        record = engine.check(record.check_id)
+    due = record.check.totals.balance_due
+    if due and record.state is not CheckState.CLOSED:
+        if rng.random() < 0.5:
+            record = engine.pay_cash(record.check_id, _rounded_up(due))
+        else:
+            record = engine.pay_other(record.check_id, TenderKind.CREDIT, due)
+    return record
+
+
+def _rounded_up(cents: int) -> int:
+    """What a customer hands over: the next whole dollar, or a $20 note."""
+    return max(((cents + 99) // 100) * 100, 2000 if cents < 2000 else 0)
