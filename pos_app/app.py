@@ -128,6 +128,8 @@ class Terminal:
             if settle_after is not None:
                 settings = replace(settings, settle_after=settle_after)
             self.engine = Engine(self.journal, self.client, settings)
+            # Every start settles what a previous run left unfinished (nothing is lost).
+            self.recovery = self.engine.recover()
         except BaseException:
             self._stack.close()
             raise

@@ -491,7 +491,7 @@ def _recover(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, 
         if args.sandbox_url:
             config = replace(config, levelup_url=args.sandbox_url)
         with Terminal(paths, config, settle_after=timedelta(seconds=args.settle_after)) as terminal:
-            report = terminal.engine.recover()
+            report = terminal.recovery
             forwarded = terminal.engine.forward_offline()
     except (CommandError, TerminalError, JournalUnusable) as exc:
         print(f"levelup-pos recover: {exc}", file=err)

@@ -144,6 +144,8 @@ def _pay(engine: Engine, record: CheckRecord, code: str, rng: random.Random) -> 
     if status in (TenderStatus.UNKNOWN, TenderStatus.COMPLETING):
         engine.recover()
         record = engine.check(record.check_id)
+    if record.in_flight:
+        return record  # still being confirmed with LevelUp: it cannot close yet
     due = record.check.totals.balance_due
     if due and record.state is not CheckState.CLOSED:
         if rng.random() < 0.5:

@@ -62,6 +62,8 @@ class Totals:
     balance_due: Cents
     change_due: Cents
     tip: Cents
+    overpaid: Cents = 0
+    """Paid beyond the total by outcomes the register did not choose (to be refunded)."""
 
     @property
     def discounts(self) -> Cents:
@@ -170,11 +172,15 @@ class Check:
             raise TenderError(f"Tender {tender.tender_id} is already on the check.")
         return replace(self, tenders=(*self.tenders, tender))._require_not_overpaid(tender)
 
-    def replace_tender(self, tender: Tender) -> Check:
-        """Replace the tender line with the same id (its status or amounts changed)."""
+    def replace_tender(self, tender: Tender, *, allow_overpayment: bool = False) -> Check:
+        """Replace the tender line with the same id (its status or amounts changed).
+
+        ``allow_overpayment`` records an outcome decided elsewhere (money LevelUp took) even
+        when it pays more than is due: ``totals.overpaid`` then says how much.
+        """
         old = self.tender(tender.tender_id)
         new = replace(self, tenders=tuple(tender if t is old else t for t in self.tenders))
-        return new._require_not_overpaid(tender)
+        return new if allow_overpayment else new._require_not_overpaid(tender)
 
     def pay_cash(self, tender_id: str, tendered: Cents) -> Check:
         """Take ``tendered`` cash against the balance due; what is over is change."""
@@ -275,6 +281,7 @@ class Check:
             balance_due=max(0, grand_total - paid),
             change_due=sum(t.change for t in paying),
             tip=sum(t.tip for t in paying),
+            overpaid=max(0, paid - grand_total),
         )
 
     def applied_levelup_discount(self, tender_id: str) -> Cents:

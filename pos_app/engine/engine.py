@@ -42,7 +42,7 @@ from pos_app.engine.model import (
     TenderInfo,
 )
 from pos_app.engine.ports import Journal, PaymentGateway
-from pos_app.engine.reconcile import RecentOrders, find_order
+from pos_app.engine.reconcile import AmbiguousOrder, RecentOrders, find_order
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import (
     AdjustedCheckValues,
@@ -50,6 +50,7 @@ from pos_app.levelup.calculator import (
     proposed_order_values,
 )
 from pos_app.levelup.errors import (
+    ApiError,
     InvalidResponse,
     LevelUpError,
     Maintenance,
@@ -210,7 +211,7 @@ class Engine:
     def pay_cash(self, check_id: str, tendered: int) -> CheckRecord:
         """Cash against the balance due; what is over is change (``totals.change_due``)."""
         with self._lock:
-            record = self._tendering(check_id)
+            record = self._payable(check_id)
             tender_id = self._new_id()
             check = record.check.pay_cash(tender_id, tendered)
             record = replace(record, check=check, state=CheckState.TENDERING)
@@ -235,7 +236,7 @@ class Engine:
         if kind in (TenderKind.LEVELUP, TenderKind.CASH):
             raise IllegalTransition(f"Use the {kind.value} payment for {kind.value}.")
         with self._lock:
-            record = self._tendering(check_id)
+            record = self._payable(check_id)
             tender_id = self._new_id()
             record = record.with_tender(Tender(tender_id, kind, amount, tip=tip))
             return self._save(
@@ -263,7 +264,7 @@ class Engine:
         """
         code = qr.parse(code_text)
         with self._lock:
-            record = self._tendering(check_id)
+            record = self._payable(check_id)
             due = record.check.levelup_due()
             requested = due.outstanding if amount is None else amount
             if not 0 < requested <= due.outstanding:
@@ -278,7 +279,6 @@ class Engine:
             record = self._save(
                 record.with_tender(tender, TenderInfo(requested=requested)),
                 self._event("tender_requested", tender_id, requested=requested, code=code.masked()),
-                codes={tender_id: code.data},
             )
             values = proposed_order_values(due.outstanding, due.tax, due.exempt, requested)
             context = self._context(cashier, discount_only)
@@ -287,7 +287,7 @@ class Engine:
                     proposed_order_request(record.check, code, values, context)
                 )
             except _NOT_REACHED as error:
-                return self._offline_or_fail(record, tender_id, values, error), tender_id
+                return self._offline_or_fail(record, tender_id, code, values, error), tender_id
             except LevelUpError as error:
                 return self._fail(record, tender_id, error), tender_id
             return self._complete(
@@ -361,7 +361,7 @@ class Engine:
         except _LOST_ANSWER as error:
             return self._unknown(record, tender_id, error)
         except _NOT_REACHED as error:
-            return self._offline_or_fail(record, tender_id, proposed_values, error)
+            return self._offline_or_fail(record, tender_id, code, proposed_values, error)
         except LevelUpError as error:
             return self._fail(record, tender_id, error)
         return self._approved(record, tender_id, order, "approved")
@@ -397,7 +397,7 @@ class Engine:
             ),
         )
         record = self._save(
-            record.with_tender(approved, replace(info, note="")),
+            record.with_tender(approved, replace(info, note=""), decided_elsewhere=True),
             self._event(
                 how,
                 tender_id,
@@ -411,6 +411,15 @@ class Engine:
             ),
             close=True,
         )
+        if record.void_requested:  # found after the manager voided the check: give it back
+            return self._finish_void(self._refund(record, tender_id, None))
+        overpaid = record.check.totals.overpaid
+        if overpaid:
+            note = (
+                f"LevelUp took {format_cents(overpaid)} more than this check's total. Refund "
+                "that payment and take the right amount."
+            )
+            self._publish(PaymentProblem(record.check_id, tender_id, note, note, True))
         if partial and record.state is not CheckState.CLOSED:
             self._publish(
                 RemainderDue(
@@ -472,9 +481,16 @@ class Engine:
                 max_spend=info.sent_spend or info.requested,
                 claimed=_claimed_orders(record),
             )
-        except LevelUpError as error:
+        except (LevelUpError, AmbiguousOrder) as error:
+            cause = error.detail if isinstance(error, LevelUpError) else str(error)
             if tender.status is TenderStatus.COMPLETING:
-                record = self._save(record, self._event("unknown", tender_id, cause=error.detail))
+                record = self._save(record, self._event("unknown", tender_id, cause=cause))
+            if isinstance(error, AmbiguousOrder):
+                note = (
+                    "LevelUp has more than one order this payment could be; a manager must "
+                    f"check them in the LevelUp dashboard ({error})."
+                )
+                self._publish(PaymentProblem(record.check_id, tender_id, note, cause, True))
             return record
         if found is None and self._clock() - (info.sent_at or record.opened_at) < (
             self.settings.settle_after
@@ -484,6 +500,20 @@ class Engine:
                     record, self._event("unknown", tender_id, cause="not found yet")
                 )
             return record
+        if found is None and info.queued_at is not None:
+            # An offline payment whose forwarding was lost: LevelUp has none, so it waits again.
+            return self._save(
+                record.with_tender(
+                    replace(
+                        record.tender(tender_id),
+                        status=TenderStatus.QUEUED,
+                        amount=info.queued_spend,
+                        levelup=LevelUpDetail(),
+                    ),
+                    replace(info, sent_at=None),
+                ),
+                self._event("reconciled", tender_id, outcome="absent, queued again"),
+            )
         if found is None:
             note = (
                 "LevelUp confirms this payment did not go through: nothing was charged. "
@@ -508,6 +538,7 @@ class Engine:
         self,
         record: CheckRecord,
         tender_id: str,
+        code: qr.PaymentCode,
         values: AdjustedCheckValues,
         error: LevelUpError,
     ) -> CheckRecord:
@@ -534,11 +565,13 @@ class Engine:
             sent_at=None,
             note="LevelUp is offline: this payment is accepted and will be sent when it is back.",
         )
+        # The code is kept (encrypted) only for payments that will be sent later.
         return self._save(
             record.with_tender(tender, info),
             self._event(
                 "queued_offline", tender_id, spend_amount=values.spend_amount, cause=error.detail
             ),
+            codes={tender_id: code.data},
             close=True,
         )
 
@@ -788,17 +821,7 @@ class Engine:
         except LevelUpError as error:
             if _already_refunded(error):
                 return self._refunded(record, tender_id, "already refunded at LevelUp")
-            record = self._save(
-                record.with_tender(
-                    replace(record.tender(tender_id), status=tender.status),
-                    replace(record.info(tender_id), note=error.cashier_message),
-                ),
-                self._event("refund_failed", tender_id, detail=error.detail),
-            )
-            self._publish(
-                PaymentProblem(record.check_id, tender_id, error.cashier_message, error.detail)
-            )
-            return record
+            return self._refund_refused(record, tender_id, error)
         return self._refunded(record, tender_id, "refunded")
 
     def _refunded(self, record: CheckRecord, tender_id: str, how: str) -> CheckRecord:
@@ -826,8 +849,28 @@ class Engine:
         except LevelUpError as error:
             if _already_refunded(error):
                 return self._refunded(record, tender_id, "already refunded at LevelUp")
-            return record
+            if isinstance(error, ApiError) and error.status < 500:
+                return self._refund_refused(record, tender_id, error)
+            return record  # LevelUp cannot be asked: still refunding
         return self._refunded(record, tender_id, "refunded again after a lost answer")
+
+    def _refund_refused(
+        self, record: CheckRecord, tender_id: str, error: LevelUpError
+    ) -> CheckRecord:
+        """LevelUp said no to a refund: the payment stands as it was, and a manager hears."""
+        info = record.info(tender_id)
+        before = info.status_before_refund or TenderStatus.APPROVED
+        record = self._save(
+            record.with_tender(
+                replace(record.tender(tender_id), status=before),
+                replace(info, note=error.cashier_message),
+            ),
+            self._event("refund_failed", tender_id, detail=error.detail),
+        )
+        self._publish(
+            PaymentProblem(record.check_id, tender_id, error.cashier_message, error.detail, True)
+        )
+        return record
 
     def _finish_void(self, record: CheckRecord) -> CheckRecord:
         if not record.void_requested or record.state is CheckState.VOIDED:
@@ -864,11 +907,12 @@ class Engine:
         with self._lock:
             record = self.check(check_id)
             status = record.tender(tender_id).status
-            if status in (TenderStatus.UNKNOWN, TenderStatus.COMPLETING):
-                return self._finish_void(self._reconcile_payment(record, tender_id))
-            if status is TenderStatus.REFUNDING:
-                return self._reconcile_refund(record, tender_id)
-            raise IllegalTransition(f"This payment is {status.value}: there is nothing to check.")
+            if status.is_final or status is TenderStatus.QUEUED:
+                raise IllegalTransition(
+                    f"This payment is {status.value}: there is nothing to check."
+                )
+            recent = RecentOrders(self._gateway, self.settings.location_id)
+            return self._finish_void(self._recover_tender(record, tender_id, recent))
 
     def recover(self) -> RecoveryReport:
         """Settle every tender the journal left unfinished (run at every start).
@@ -921,6 +965,18 @@ class Engine:
 
     # ----- common -------------------------------------------------------------------------
 
+    def _payable(self, check_id: str) -> CheckRecord:
+        """A check that may take another payment now."""
+        record = self._tendering(check_id)
+        if record.void_requested:
+            raise IllegalTransition(f"Check {record.check.identifier} is being voided.")
+        if record.in_flight:
+            raise IllegalTransition(
+                f"A LevelUp payment on check {record.check.identifier} is still being confirmed. "
+                "Wait for it, or ask a manager to resolve it, before taking another payment."
+            )
+        return record
+
     def _tendering(self, check_id: str) -> CheckRecord:
         record = self.check(check_id)
         if record.state not in (CheckState.OPEN, CheckState.TENDERING):
@@ -969,8 +1025,9 @@ class Engine:
         that is paid in full closes in the same commit."""
         if (
             close
+            and not record.void_requested
             and record.state in (CheckState.OPEN, CheckState.TENDERING)
-            and (record.check.can_close)
+            and record.check.can_close
         ):
             record, closing = self._closing(record)
             events = (*events, closing)

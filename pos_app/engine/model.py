@@ -16,6 +16,16 @@ from typing import Any
 
 from pos_app.domain import Check, Tender, TenderStatus
 
+_IN_FLIGHT = frozenset(
+    {
+        TenderStatus.REQUESTED,
+        TenderStatus.PROPOSED,
+        TenderStatus.COMPLETING,
+        TenderStatus.UNKNOWN,
+        TenderStatus.REFUNDING,
+    }
+)
+
 
 class CheckState(StrEnum):
     OPEN = "open"
@@ -62,15 +72,30 @@ class CheckRecord:
     def info(self, tender_id: str) -> TenderInfo:
         return self.tender_info.get(tender_id, TenderInfo())
 
-    def with_tender(self, tender: Tender, info: TenderInfo | None = None) -> CheckRecord:
-        """This record with ``tender`` added or replaced (and its notes, when given)."""
+    def with_tender(
+        self, tender: Tender, info: TenderInfo | None = None, *, decided_elsewhere: bool = False
+    ) -> CheckRecord:
+        """This record with ``tender`` added or replaced (and its notes, when given).
+
+        ``decided_elsewhere`` records what LevelUp did even if it overpays the check: money
+        taken must be recorded, never refused.
+        """
         known = any(t.tender_id == tender.tender_id for t in self.check.tenders)
-        check = self.check.replace_tender(tender) if known else self.check.add_tender(tender)
+        check = (
+            self.check.replace_tender(tender, allow_overpayment=decided_elsewhere)
+            if known
+            else self.check.add_tender(tender)
+        )
         notes = dict(self.tender_info)
         if info is not None:
             notes[tender.tender_id] = info
         state = CheckState.TENDERING if self.state is CheckState.OPEN else self.state
         return replace(self, check=check, tender_info=notes, state=state)
+
+    @property
+    def in_flight(self) -> list[Tender]:
+        """Tenders whose request may still be answered (or found at LevelUp)."""
+        return [t for t in self.check.tenders if t.status in _IN_FLIGHT]
 
     @property
     def unsettled(self) -> list[Tender]:

@@ -2,8 +2,9 @@
 
 LevelUp has no idempotency key, so after a completed order (or a refund) gets no answer the
 register looks at what LevelUp has: the location's orders, newest first, back to a little
-before the request was sent, for an order with this check's ``identifier_from_merchant`` from
-this register, for no more than was asked, that no other tender of the check already claims.
+before the request was sent, for the one order with this check's ``identifier_from_merchant``
+from this register, not refunded, that asked for the spend that was sent and that no other
+tender of the check already claims.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class RecentOrders:
         self._pages: Iterator[MerchantOrder] | None = None
         self._seen: list[MerchantOrder] = []
         self._exhausted = False
+        self._failure: Exception | None = None
 
     def __iter__(self) -> Iterator[MerchantOrder]:
         index = 0
@@ -39,9 +41,16 @@ class RecentOrders:
                 continue
             if self._exhausted:
                 return
+            if self._failure is not None:
+                # A listing that broke off says nothing about the orders it did not reach.
+                raise self._failure
             if self._pages is None:
                 self._pages = self._gateway.location_orders(self._location_id)
-            order = next(self._pages, None)
+            try:
+                order = next(self._pages, None)
+            except Exception as error:
+                self._failure = error
+                raise
             if order is None:
                 self._exhausted = True
                 return
@@ -62,20 +71,35 @@ def find_order(
     """The order in ``orders`` (the location's, newest first) matching the lost answer, or
     ``None`` when LevelUp provably has none.
 
-    Raises :mod:`pos_app.levelup.errors` when LevelUp cannot be asked: then nothing is known.
+    A match has this check's number, this register, was not refunded, and asked for exactly
+    the spend that was sent. Raises :class:`AmbiguousOrder` when more than one order matches
+    (the register cannot tell them apart: a manager must), and :mod:`pos_app.levelup.errors`
+    when LevelUp cannot be asked: then nothing is known.
     """
     oldest = sent_at - CLOCK_SKEW
+    matches: list[MerchantOrder] = []
     for order in orders:
         if order.created_at is not None and order.created_at < oldest:
-            return None
-        if order.uuid in claimed or (order.spend_amount or 0) > max_spend:
+            break
+        if order.uuid in claimed or order.is_refunded or (order.spend_amount or 0) > max_spend:
             continue
         if order.identifier_from_merchant not in (None, identifier):
             continue
         details = gateway.order_details(merchant_id, order.uuid)
-        if details.identifier_from_merchant != identifier:
+        if details.identifier_from_merchant != identifier or details.is_refunded:
             continue
         if details.register_name not in (None, register):
             continue
-        return details
-    return None
+        if details.requested_spend_amount not in (None, max_spend):
+            continue
+        matches.append(details)
+    if len(matches) > 1:
+        raise AmbiguousOrder(
+            f"{len(matches)} orders at LevelUp could be this payment: "
+            + ", ".join(m.uuid for m in matches)
+        )
+    return matches[0] if matches else None
+
+
+class AmbiguousOrder(Exception):
+    """More than one LevelUp order fits a lost answer."""

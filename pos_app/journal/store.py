@@ -144,7 +144,7 @@ class SqliteJournal:
             snapshot = connection.execute(
                 select(checks.c.snapshot).where(checks.c.id == check_id)
             ).scalar_one_or_none()
-        return None if snapshot is None else load_record(snapshot)
+        return None if snapshot is None else _load(self.path, snapshot)
 
     def unsettled(self) -> list[CheckRecord]:
         with self._engine.connect() as connection:
@@ -153,7 +153,7 @@ class SqliteJournal:
                 .where(checks.c.unsettled == 1)
                 .order_by(checks.c.opened_at)
             ).scalars()
-            return [load_record(snapshot) for snapshot in rows]
+            return [_load(self.path, snapshot) for snapshot in rows]
 
     def code(self, tender_id: str) -> str | None:
         with self._engine.connect() as connection:
@@ -192,7 +192,7 @@ class SqliteJournal:
             for snapshot in connection.execute(
                 select(checks.c.snapshot).order_by(checks.c.opened_at)
             ).scalars():
-                yield load_record(snapshot)
+                yield _load(self.path, snapshot)
 
     def find(self, check: str) -> CheckRecord | None:
         """A check by its id or its ``identifier_from_merchant`` (the newest with it)."""
@@ -203,7 +203,7 @@ class SqliteJournal:
                 .order_by(checks.c.opened_at.desc())
                 .limit(1)
             ).scalar_one_or_none()
-        return None if snapshot is None else load_record(snapshot)
+        return None if snapshot is None else _load(self.path, snapshot)
 
     def events_of(self, check_id: str) -> list[dict[str, Any]]:
         with self._engine.connect() as connection:
@@ -236,7 +236,12 @@ def _open(path: Path) -> Engine:
                 header = file.read(len(_SQLITE_HEADER))
         except OSError as exc:
             raise JournalUnusable(f"The journal {path} cannot be read: {exc.strerror}.") from None
-        if header and header != _SQLITE_HEADER:
+        if not header:
+            raise JournalUnusable(
+                f"The journal {path} is empty: its contents were lost. It was left as it is; "
+                "restore it from a backup (delete it only if this register never took a payment)."
+            )
+        if header != _SQLITE_HEADER:
             raise JournalUnusable(
                 f"{path} is not a journal (it is not an SQLite database). It was left as it is; "
                 "move it aside or restore the journal from a backup."
@@ -257,6 +262,11 @@ def _open(path: Path) -> Engine:
                 )
             current = MigrationContext.configure(connection).get_current_revision()
             if current != head_revision():
+                if current is not None and not _known_revision(current):
+                    raise JournalUnusable(
+                        f"The journal {path} was written by a newer LevelUp POS (schema "
+                        f"{current}). It was left as it is; update this register."
+                    )
                 command.upgrade(_config(connection), "head")
     except (DatabaseError, OperationalError) as exc:
         engine.dispose()
@@ -267,6 +277,21 @@ def _open(path: Path) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+def _known_revision(revision: str) -> bool:
+    scripts = ScriptDirectory.from_config(_config(None))  # type: ignore[arg-type]
+    return any(script.revision == revision for script in scripts.walk_revisions())
+
+
+def _load(path: Path, snapshot: str) -> CheckRecord:
+    try:
+        return load_record(snapshot)
+    except ValueError as exc:
+        raise JournalUnusable(
+            f"A check in the journal {path} cannot be read ({exc.__class__.__name__}). The "
+            "journal was left as it is; call support before taking payments."
+        ) from None
 
 
 def _pragmas(connection: Any, _: Any) -> None:

@@ -140,3 +140,31 @@ def test_codes_with_another_key_are_refused_clearly(tmp_path):
     with pytest.raises(JournalUnusable, match="another data key"):
         journal.code("t-queued")
     journal.close()
+
+
+def test_an_empty_journal_file_is_refused(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    path.write_bytes(b"")
+    with pytest.raises(JournalUnusable, match="is empty"):
+        SqliteJournal(path, Fernet.generate_key(), "3")
+    assert path.read_bytes() == b""
+
+
+def test_a_journal_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    shutil.copy(FIXTURES / "journal-v1.sqlite3", path)
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(JournalUnusable, match="newer LevelUp POS"):
+        SqliteJournal(path, V1_KEY, "3")
+
+
+def test_a_check_that_cannot_be_read_stops_with_a_clear_message(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    shutil.copy(FIXTURES / "journal-v1.sqlite3", path)
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE checks SET snapshot = '{\"broken\": true}'")
+    journal = SqliteJournal(path, V1_KEY, "3")
+    with pytest.raises(JournalUnusable, match="cannot be read"):
+        journal.unsettled()
+    journal.close()
