@@ -12,11 +12,12 @@ import json
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pos_app import __version__
 from pos_app.config import HOME_ENV, resolve_paths
@@ -218,6 +219,27 @@ def _parser() -> argparse.ArgumentParser:
         "(default: %(default)s)",
     )
     recover.set_defaults(run=_recover)
+
+    scanners = commands.add_parser("scanners", parents=[common], help="find and test scanners")
+    scanner_commands = scanners.add_subparsers(
+        title="scanner commands", metavar="ACTION", required=True
+    )
+    scanner_commands.add_parser(
+        "list", parents=[common], help="serial ports and HID devices, likely scanners marked"
+    ).set_defaults(run=_scanners_list)
+    listen = scanner_commands.add_parser(
+        "listen",
+        parents=[common],
+        help="print each scan as a JSON line (serial://, hid://, fake:// or keyboard://)",
+        description="Open the scanner and print one JSON object per scan: label (LevelUp codes "
+        "masked), kind (levelup, product, unknown), symbology and device; errors as objects "
+        "with an 'error' key. keyboard:// reads a wedge scanner typing into this terminal.",
+    )
+    listen.add_argument("url")
+    listen.add_argument("--count", type=int, help="stop after this many scans")
+    listen.add_argument("--timeout", type=float, help="stop after this many seconds")
+    listen.add_argument("--show-codes", action="store_true", help="print LevelUp codes in full")
+    listen.set_defaults(run=_scanners_listen)
     return parser
 
 
@@ -506,7 +528,142 @@ def _recover(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, 
     return 0 if not report.still_unknown else 3
 
 
-_COMMANDS = ("paths", "calc", "code", "sandbox", "api", "demo", "journal", "recover")
+def _scanners_list(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    from drivers.discovery import hid_devices, serial_ports
+
+    found = serial_ports() + hid_devices()
+    if not found:
+        print("No serial port or HID device found.", file=out)
+    for device in found:
+        mark = "scanner?" if device.likely_scanner else "        "
+        reason = f"  ({device.reason})" if device.reason else ""
+        print(f"{mark} {device.url:<40} {device.description}{reason}", file=out)
+    return 0
+
+
+def _scanners_listen(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    import queue
+    import time
+
+    from drivers.scanner import ErrorEvent, Event, ScanEvent, ScannerError
+    from drivers.url import ScannerUrlError, open_scanner
+    from pos_app.scanning import classify
+
+    events: queue.Queue[Event] = queue.Queue()
+    deadline = None if args.timeout is None else time.monotonic() + args.timeout
+    if args.url.startswith("keyboard:"):
+        source = _keyboard_source(events, deadline)
+    else:
+        try:
+            scanner = open_scanner(args.url, events.put)
+            scanner.open()
+            scanner.claim()
+            scanner.enable()
+        except (ScannerUrlError, ScannerError) as exc:
+            print(
+                json.dumps({"error": "open_failed", "message": str(exc), "device": args.url}),
+                file=out,
+                flush=True,
+            )
+            return 1
+        scanner.data_events_enabled = True
+        source = None
+    scans = 0
+    try:
+        while args.count is None or scans < args.count:
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                break
+            try:
+                event = events.get(timeout=wait if wait is not None else 0.5)
+            except queue.Empty:
+                if source is not None and not source.is_alive() and events.empty():
+                    break
+                continue
+            if isinstance(event, ScanEvent):
+                classified = classify(event.label)
+                line = {
+                    "label": classified.shown(args.show_codes),
+                    "kind": classified.kind.value,
+                    "symbology": event.symbology or classified.symbology,
+                    "device": event.device,
+                }
+                print(json.dumps(line), file=out, flush=True)
+                scans += 1
+                if source is None:
+                    scanner.data_events_enabled = True
+            elif isinstance(event, ErrorEvent):
+                print(
+                    json.dumps(
+                        {"error": event.kind, "message": event.message, "device": event.device}
+                    ),
+                    file=out,
+                    flush=True,
+                )
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if source is None:
+            scanner.close()
+    return 0
+
+
+def _keyboard_source(events: Any, deadline: float | None) -> threading.Thread:
+    """Feed a wedge scanner typing into this terminal through the burst detector (lines of
+    piped input are taken as scans)."""
+    import time
+
+    from drivers.scanner import ScanEvent
+    from drivers.wedge import BurstDetector, Scanned
+
+    def lines() -> None:
+        for line in sys.stdin:
+            if line.strip():
+                events.put(ScanEvent(line.strip().encode(), line.strip(), None, "keyboard"))
+
+    def keys() -> None:
+        import termios
+        import tty
+
+        detector = BurstDetector()
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+        tty.setcbreak(fd)
+        try:
+            while deadline is None or time.monotonic() < deadline:
+                key = sys.stdin.read(1)
+                if not key:
+                    return
+                for decision in detector.feed("\r" if key == "\n" else key, time.monotonic()):
+                    if isinstance(decision, Scanned):
+                        events.put(
+                            ScanEvent(decision.label.encode(), decision.label, None, "keyboard")
+                        )
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    thread = threading.Thread(target=keys if interactive else lines, daemon=True)
+    if sys.stdin is not None:
+        thread.start()
+    return thread
+
+
+_COMMANDS = (
+    "paths",
+    "calc",
+    "code",
+    "sandbox",
+    "api",
+    "demo",
+    "journal",
+    "recover",
+    "scanners",
+)
 
 
 if __name__ == "__main__":
