@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from drivers.scanner import Listener, ScanEvent, Scanner
+from drivers.scanner import Listener, ReadingScanner, ScanEvent
 
 
 def read_script(path: Path) -> list[tuple[float, str]]:
@@ -29,7 +29,7 @@ def read_script(path: Path) -> list[tuple[float, str]]:
     return steps
 
 
-class FakeScanner(Scanner):
+class FakeScanner(ReadingScanner):
     def __init__(
         self,
         steps: Sequence[tuple[float, str]],
@@ -38,27 +38,11 @@ class FakeScanner(Scanner):
     ) -> None:
         super().__init__(device, listener)
         self._steps = list(steps)
-        self._halt = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def _start(self) -> None:
-        self._halt = threading.Event()  # each run its own: a stopped run never resumes
-        self._thread = threading.Thread(
-            target=self._run, args=(self._halt,), name=self.device, daemon=True
-        )
-        self._thread.start()
-
-    def _stop(self) -> None:
-        self._halt.set()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=2)
-        self._thread = None
-
-    def _run(self, halt: threading.Event) -> None:
+    def _read(self, stopped: threading.Event) -> None:
         while self._steps:
             pause, label = self._steps[0]
-            if halt.wait(pause):  # stopped during the pause
+            if stopped.wait(pause):  # stopped during the pause
                 return
             self._steps.pop(0)
             self._deliver(ScanEvent(label.encode(), label, None, self.device))

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from drivers.scanner import Listener, ScanEvent, Scanner, ScannerOpenError
+from drivers.scanner import Listener, ReadingScanner, ScanEvent, ScannerOpenError
 
 POS_USAGE_PAGE = 0x8C
 POS_REPORT_ID = 0x02
@@ -164,7 +164,7 @@ class HidapiTransport:
             device.close()  # type: ignore[attr-defined]
 
 
-class HidScanner(Scanner):
+class HidScanner(ReadingScanner):
     """A HID scanner in POS mode or keyboard mode, read by one thread."""
 
     def __init__(
@@ -180,8 +180,6 @@ class HidScanner(Scanner):
         self._transport = transport
         self._keyboard = keyboard
         self._layout = layout
-        self._running = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def open(self) -> None:
         if not self._transport.present():
@@ -190,28 +188,11 @@ class HidScanner(Scanner):
             raise ScannerOpenError(message)
         super().open()
 
-    def _start(self) -> None:
-        # Each reader has its own flag: a reader that was stopped (even by itself, with
-        # auto_disable) never reads again alongside the next one; hidapi is not thread-safe.
-        self._running = threading.Event()
-        self._running.set()
-        self._thread = threading.Thread(
-            target=self._run, args=(self._running,), name=self.device, daemon=True
-        )
-        self._thread.start()
-
-    def _stop(self) -> None:
-        self._running.clear()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=2)
-        self._thread = None
-
-    def _run(self, running: threading.Event) -> None:
+    def _read(self, stopped: threading.Event) -> None:
         pos = PosReportAssembler()
         keys = KeyboardDecoder(self._layout)
         opened, lost = False, False
-        while running.is_set():
+        while not stopped.is_set():
             if not opened:
                 try:
                     self._transport.open()
@@ -219,7 +200,7 @@ class HidScanner(Scanner):
                     if not lost:
                         lost = True
                         self._lost(f"{self.device} cannot be opened ({exc}); waiting for it")
-                    running.wait(RECONNECT_EVERY)
+                    stopped.wait(RECONNECT_EVERY)
                     continue
                 opened = True
                 if lost:

@@ -205,3 +205,43 @@ class Scanner:
 
     def _stop(self) -> None:
         raise NotImplementedError
+
+
+class ReadingScanner(Scanner):
+    """A scanner read by a thread of its own (every transport but the wedge).
+
+    Each run gets its own ``stopped`` event: a reader that was stopped (even by itself, with
+    ``auto_disable``) never reads again beside the next one. Subclasses implement
+    :meth:`_read` and may hook :meth:`_before_reading` and :meth:`_interrupt`.
+    """
+
+    def __init__(self, device: str, listener: Listener | None = None) -> None:
+        super().__init__(device, listener)
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _start(self) -> None:
+        self._before_reading()
+        self._stopped = stopped = threading.Event()
+        self._thread = threading.Thread(
+            target=self._read, args=(stopped,), name=self.device, daemon=True
+        )
+        self._thread.start()
+
+    def _stop(self) -> None:
+        self._stopped.set()
+        self._interrupt()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2)
+        self._thread = None
+
+    def _before_reading(self) -> None:
+        """Called before the reader starts (a transport may drop stale input here)."""
+
+    def _interrupt(self) -> None:
+        """Called when stopping (a transport may cut a blocking read short here)."""
+
+    def _read(self, stopped: threading.Event) -> None:
+        """Read until ``stopped`` is set, delivering codes with :meth:`_deliver`."""
+        raise NotImplementedError

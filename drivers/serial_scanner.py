@@ -15,14 +15,14 @@ import time
 import serial
 
 from drivers.framing import Frame, LineFramer
-from drivers.scanner import Listener, ScanEvent, Scanner, ScannerOpenError
+from drivers.scanner import Listener, ReadingScanner, ScanEvent, ScannerOpenError
 
 IDLE_WAKE = 0.5
 """Seconds an idle read waits before looking whether the scanner was stopped."""
 RECONNECT_EVERY = 1.0
 
 
-class SerialScanner(Scanner):
+class SerialScanner(ReadingScanner):
     def __init__(
         self,
         port: str,
@@ -44,8 +44,6 @@ class SerialScanner(Scanner):
         self._framer_args = (suffix, prefix, gap)
         LineFramer(*self._framer_args)  # refuse bad framing settings now, not when reading
         self._gap = gap
-        self._running = threading.Event()
-        self._thread: threading.Thread | None = None
         self._serial: serial.Serial | None = None
 
     def open(self) -> None:
@@ -62,36 +60,24 @@ class SerialScanner(Scanner):
         super().close()
         self._close_port()
 
-    def _start(self) -> None:
+    def _before_reading(self) -> None:
         if self._serial is not None:
             self._serial.reset_input_buffer()  # what came while disabled is not a scan
-        # Each reader has its own flag: a stopped reader never reads alongside the next one.
-        self._running = threading.Event()
-        self._running.set()
-        self._thread = threading.Thread(
-            target=self._run, args=(self._running,), name=self.device, daemon=True
-        )
-        self._thread.start()
 
-    def _stop(self) -> None:
-        self._running.clear()
+    def _interrupt(self) -> None:
         port = self._serial
         if port is not None:
             port.cancel_read()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=2)
-        self._thread = None
 
-    def _run(self, running: threading.Event) -> None:
+    def _read(self, stopped: threading.Event) -> None:
         framer = LineFramer(*self._framer_args)
         lost = False
-        while running.is_set():
+        while not stopped.is_set():
             if self._serial is None:
                 try:
                     self._serial = self._connect()
                 except Exception:  # not back yet, whatever the reason
-                    running.wait(RECONNECT_EVERY)
+                    stopped.wait(RECONNECT_EVERY)
                     continue
                 if lost:
                     lost = False
@@ -100,10 +86,10 @@ class SerialScanner(Scanner):
             try:
                 data = port.read(max(1, port.in_waiting))
             except Exception as exc:  # the reader must outlive any failure
-                if not running.is_set():
+                if stopped.is_set():
                     break  # stopped: cancel_read interrupted the read
                 self._close_port()
-                if running.is_set():
+                if not stopped.is_set():
                     lost = True
                     self._lost(f"{self.port} went away ({exc}); waiting for it to come back")
                 continue
