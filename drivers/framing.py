@@ -46,11 +46,15 @@ class LineFramer:
     ) -> None:
         if suffix is not None and suffix not in SUFFIXES:
             raise ValueError(f"Unknown suffix {suffix!r}: use one of {', '.join(SUFFIXES)}.")
+        if gap is not None and not gap > 0:
+            raise ValueError(f"The gap ending a code must be more than 0 seconds, not {gap}.")
         self._suffix = SUFFIXES[suffix] if suffix else None
         self._prefix = prefix
         self._gap = gap
         self._buffer = bytearray()
         self._last: float | None = None
+        self._after_cr = False
+        self._discarding = False  # after an over-long run, until the next terminator
 
     def feed(self, data: bytes, now: float) -> list[Output]:
         out: list[Output] = []
@@ -63,15 +67,25 @@ class LineFramer:
             out.extend(self._finish())
         self._last = now
         for byte in data:
+            after_cr, self._after_cr = self._after_cr, byte == 0x0D
             if self._ends_code(byte):
                 if byte == 0x0A and self._suffix == b"\r\n":
-                    continue  # the LF of a CR LF: the CR already ended the code
+                    if not after_cr:  # an LF alone where CR LF ends codes: not a clean code
+                        raw = bytes(self._buffer) + b"\n"
+                        self._buffer.clear()
+                        out.append(FramingError(raw, "a line feed without its carriage return"))
+                    continue  # else the LF of a CR LF: the CR already ended the code
+                if self._discarding:
+                    self._discarding = False
+                    self._buffer.clear()
+                    continue
                 out.extend(self._finish())
-            else:
+            elif not self._discarding:
                 self._buffer.append(byte)
                 if len(self._buffer) > MAX_CODE:
                     raw = bytes(self._buffer)
                     self._buffer.clear()
+                    self._discarding = True
                     out.append(FramingError(raw, f"no terminator after {MAX_CODE} bytes"))
         return out
 

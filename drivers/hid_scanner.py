@@ -35,7 +35,7 @@ READ_WAKE_MS = 500
 RECONNECT_EVERY = 1.0
 
 LEFT_SHIFT, RIGHT_SHIFT = 0x02, 0x20
-ENTER_KEY, TAB_KEY = 0x28, 0x2B
+ENTER_KEY, TAB_KEY, KEYPAD_ENTER = 0x28, 0x2B, 0x58
 
 # usage id → (plain, shifted), the US layout
 US_LAYOUT: dict[int, tuple[str, str]] = {
@@ -53,6 +53,14 @@ US_LAYOUT: dict[int, tuple[str, str]] = {
     0x36: (",", "<"),
     0x37: (".", ">"),
     0x38: ("/", "?"),
+    # the keypad (some scanners type digits there)
+    0x54: ("/", "/"),
+    0x55: ("*", "*"),
+    0x56: ("-", "-"),
+    0x57: ("+", "+"),
+    **{0x59 + i: (d, d) for i, d in enumerate("123456789")},
+    0x62: ("0", "0"),
+    0x63: (".", "."),
 }
 
 
@@ -85,7 +93,9 @@ class PosReportAssembler:
     def feed(self, report: bytes) -> tuple[bytes, str] | None:
         chunk = parse_pos_report(report)
         if chunk is None:
-            return None
+            if report[:1] == bytes([POS_REPORT_ID]):
+                self._parts = []  # a broken scan report: what came before is not whole
+            return None  # another report of the device: not part of the code
         self._parts.append(chunk.data)
         if chunk.more:
             return None
@@ -113,7 +123,7 @@ class KeyboardDecoder:
         self._down = keys
         completed: str | None = None
         for code in pressed:
-            if code in (ENTER_KEY, TAB_KEY):
+            if code in (ENTER_KEY, TAB_KEY, KEYPAD_ENTER):
                 text, self._text = "".join(self._text), []
                 completed = completed or text or None
             elif code in self._layout:  # keys after Enter begin the next code
@@ -210,10 +220,13 @@ class HidScanner(ReadingScanner):
                 report = self._transport.read(REPORT_SIZE, READ_WAKE_MS)
             except OSError as exc:
                 self._transport.close()
-                opened, lost = False, True
+                opened = False
                 # A code cut off by the unplug must not stick to the first one after it.
                 pos, keys = PosReportAssembler(), KeyboardDecoder(self._layout)
-                self._lost(f"{self.device} went away ({exc}); waiting for it to come back")
+                if not lost:
+                    lost = True
+                    self._lost(f"{self.device} went away ({exc}); waiting for it to come back")
+                stopped.wait(RECONNECT_EVERY)  # a device that opens but cannot be read: no spin
                 continue
             if not report:
                 continue
@@ -226,11 +239,10 @@ class HidScanner(ReadingScanner):
             whole = pos.feed(report)
             if whole is not None:
                 data, symbology = whole
-                try:
-                    label = data.decode("ascii")
-                except UnicodeDecodeError:
-                    self._fail("framing", f"non-ASCII data from {self.device}: {data[:40]!r}")
+                if not data or any(b < 0x20 or b > 0x7E for b in data):
+                    self._fail("framing", f"not a code from {self.device}: {data[:40]!r}")
                     continue
+                label = data.decode("ascii")
                 self._deliver(ScanEvent(data, label, symbology or None, self.device, now))
         if opened:
             self._transport.close()

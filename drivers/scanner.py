@@ -14,12 +14,15 @@ on its own thread.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+
+log = logging.getLogger("drivers")
 
 
 class State(Enum):
@@ -108,18 +111,22 @@ class Scanner:
 
     def disable(self) -> None:
         with self._lock:
+            stopping = None
             if self._state in (State.ENABLED, State.ERROR):
-                self._stop()
+                stopping = self._stop()
                 self._set_state(State.IDLE)
+        # Waited for outside the lock: the reader may need it to finish what it delivers.
+        if stopping is not None and stopping is not threading.current_thread():
+            stopping.join(timeout=2)
 
     def release(self) -> None:
+        self.disable()
         with self._lock:
-            self.disable()
             self._claimed = False
 
     def close(self) -> None:
+        self.release()
         with self._lock:
-            self.release()
             self._queue.clear()
             if self._state is not State.CLOSED:
                 self._set_state(State.CLOSED)
@@ -155,13 +162,17 @@ class Scanner:
             self._queue.clear()
 
     def _deliver(self, scan: ScanEvent) -> None:
-        """A transport read a code: queue it, and deliver it when the application is ready."""
+        """A transport read a code: queue it, and deliver it when the application is ready.
+
+        Codes read while the scanner is not enabled are dropped. With ``auto_disable`` the
+        scanner disables itself after this code (the reader goes on, delivering nothing,
+        until the application enables it again).
+        """
         with self._lock:
             if self._state is not State.ENABLED:
                 return
             self._queue.append(scan)
             if self.auto_disable:
-                self._stop()
                 self._set_state(State.IDLE)
         self._flush()
 
@@ -172,12 +183,19 @@ class Scanner:
                     return
                 scan = self._queue.popleft()
                 self._data_events_enabled = False
-            self._listener(scan)
+            self._emit(scan)
+
+    def _emit(self, event: Event) -> None:
+        """Tell the listener; a listener that fails never stops the reader."""
+        try:
+            self._listener(event)
+        except Exception:
+            log.exception("The listener of %s failed on %r", self.device, type(event).__name__)
 
     # ----- for transports ---------------------------------------------------------------------
 
     def _fail(self, kind: str, message: str) -> None:
-        self._listener(ErrorEvent(kind, message, self.device))
+        self._emit(ErrorEvent(kind, message, self.device))
 
     def _lost(self, message: str) -> None:
         """The device went away; the transport keeps trying to reconnect."""
@@ -194,7 +212,7 @@ class Scanner:
 
     def _set_state(self, state: State) -> None:
         self._state = state
-        self._listener(StateEvent(state, self.device))
+        self._emit(StateEvent(state, self.device))
 
     def _require_open(self) -> None:
         if self._state is State.CLOSED:
@@ -203,7 +221,8 @@ class Scanner:
     def _start(self) -> None:
         raise NotImplementedError
 
-    def _stop(self) -> None:
+    def _stop(self) -> threading.Thread | None:
+        """Signal the transport to stop; return a thread to wait for (outside the lock)."""
         raise NotImplementedError
 
 
@@ -221,6 +240,8 @@ class ReadingScanner(Scanner):
         self._thread: threading.Thread | None = None
 
     def _start(self) -> None:
+        if self._thread is not None and self._thread.is_alive() and not self._stopped.is_set():
+            return  # re-enabled after auto_disable: the same reader goes on
         self._before_reading()
         self._stopped = stopped = threading.Event()
         self._thread = threading.Thread(
@@ -228,13 +249,11 @@ class ReadingScanner(Scanner):
         )
         self._thread.start()
 
-    def _stop(self) -> None:
+    def _stop(self) -> threading.Thread | None:
         self._stopped.set()
         self._interrupt()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=2)
-        self._thread = None
+        thread, self._thread = self._thread, None
+        return thread
 
     def _before_reading(self) -> None:
         """Called before the reader starts (a transport may drop stale input here)."""

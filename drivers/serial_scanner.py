@@ -79,7 +79,7 @@ class SerialScanner(ReadingScanner):
                 except Exception:  # not back yet, whatever the reason
                     stopped.wait(RECONNECT_EVERY)
                     continue
-                if lost:
+                if lost:  # it opens again: it is back (even before it sends anything)
                     lost = False
                     self._back()
             port = self._serial
@@ -89,9 +89,11 @@ class SerialScanner(ReadingScanner):
                 if stopped.is_set():
                     break  # stopped: cancel_read interrupted the read
                 self._close_port()
-                if not stopped.is_set():
+                framer = LineFramer(*self._framer_args)  # a cut-off code sticks to nothing
+                if not lost:
                     lost = True
                     self._lost(f"{self.port} went away ({exc}); waiting for it to come back")
+                stopped.wait(RECONNECT_EVERY)  # a port that opens but cannot be read: no spin
                 continue
             now = time.monotonic()
             for output in framer.feed(data, now) if data else framer.tick(now):

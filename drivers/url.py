@@ -76,12 +76,14 @@ def _hid(ids: str, query: dict[str, str], listener: Listener | None) -> HidScann
 
 
 def _fake(path: str, query: dict[str, str], url: str, listener: Listener | None) -> FakeScanner:
-    if path:
-        try:
+    try:
+        if path:
             steps = read_script(Path(path))
-        except OSError as exc:
-            raise ScannerUrlError(f"{url}: {exc.strerror}") from None
-    else:
-        interval = float(query.get("interval", "0.5"))
-        steps = [(interval, code) for code in query.get("codes", "").split(",") if code]
+        else:
+            interval = float(query.get("interval", "0.5"))
+            steps = [(interval, code) for code in query.get("codes", "").split(",") if code]
+    except OSError as exc:
+        raise ScannerUrlError(f"{url}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise ScannerUrlError(f"{url}: {exc}") from None
     return FakeScanner(steps, "fake", listener)

@@ -55,6 +55,8 @@ class BurstDetector:
     def feed(self, key: str, now: float) -> list[Decision]:
         """Decide about ``key`` pressed at ``now``; returns what to do, in order."""
         out = self.tick(now)
+        if not key:
+            return out  # a modifier (Shift): scanners press it for every capital letter
         if key in self.terminators:
             held, self._held = "".join(self._held), []
             self._last = None

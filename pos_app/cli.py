@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import logging
+import math
 import os
 import sys
 import threading
@@ -236,8 +237,8 @@ def _parser() -> argparse.ArgumentParser:
         "with an 'error' key. keyboard:// reads a wedge scanner typing into this terminal.",
     )
     listen.add_argument("url")
-    listen.add_argument("--count", type=int, help="stop after this many scans")
-    listen.add_argument("--timeout", type=float, help="stop after this many seconds")
+    listen.add_argument("--count", type=_at_least_one, help="stop after this many scans")
+    listen.add_argument("--timeout", type=_seconds, help="stop after this many seconds")
     listen.add_argument("--show-codes", action="store_true", help="print LevelUp codes in full")
     listen.set_defaults(run=_scanners_listen)
     return parser
@@ -528,6 +529,20 @@ def _recover(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, 
     return 0 if not report.still_unknown else 3
 
 
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, not {text}")
+    return value
+
+
 def _scanners_list(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
@@ -551,12 +566,17 @@ def _scanners_listen(
 
     from drivers.scanner import ErrorEvent, Event, ScanEvent, ScannerError
     from drivers.url import ScannerUrlError, open_scanner
+    from pos_app.levelup.redact import redact
     from pos_app.scanning import classify
+
+    def shown(text: str) -> str:
+        return text if args.show_codes else redact(text)
 
     events: queue.Queue[Event] = queue.Queue()
     deadline = None if args.timeout is None else time.monotonic() + args.timeout
+    terminal = _Terminal()
     if args.url.startswith("keyboard:"):
-        source = _keyboard_source(events, deadline)
+        source = _keyboard_source(events, deadline, terminal)
     else:
         try:
             scanner = open_scanner(args.url, events.put)
@@ -565,7 +585,9 @@ def _scanners_listen(
             scanner.enable()
         except (ScannerUrlError, ScannerError) as exc:
             print(
-                json.dumps({"error": "open_failed", "message": str(exc), "device": args.url}),
+                json.dumps(
+                    {"error": "open_failed", "message": shown(str(exc)), "device": args.url}
+                ),
                 file=out,
                 flush=True,
             )
@@ -585,9 +607,12 @@ def _scanners_listen(
                     break
                 continue
             if isinstance(event, ScanEvent):
-                classified = classify(event.label)
+                label = event.label
+                if label.startswith("]") and len(label) > 3:  # an AIM symbology identifier
+                    label = label[3:]
+                classified = classify(label)
                 line = {
-                    "label": classified.shown(args.show_codes),
+                    "label": shown(classified.shown(args.show_codes)),
                     "kind": classified.kind.value,
                     "symbology": event.symbology or classified.symbology,
                     "device": event.device,
@@ -599,7 +624,11 @@ def _scanners_listen(
             elif isinstance(event, ErrorEvent):
                 print(
                     json.dumps(
-                        {"error": event.kind, "message": event.message, "device": event.device}
+                        {
+                            "error": event.kind,
+                            "message": shown(event.message),
+                            "device": event.device,
+                        }
                     ),
                     file=out,
                     flush=True,
@@ -607,12 +636,39 @@ def _scanners_listen(
     except KeyboardInterrupt:
         pass
     finally:
+        terminal.restore()
         if source is None:
             scanner.close()
     return 0
 
 
-def _keyboard_source(events: Any, deadline: float | None) -> threading.Thread:
+class _Terminal:
+    """This terminal in character-at-a-time mode while a wedge scanner types into it, and as
+    it was afterwards, whatever ends the listening."""
+
+    def __init__(self) -> None:
+        self._saved: list[Any] | None = None
+
+    def characters(self) -> bool:
+        """Switch to character mode if standard input is a terminal; say whether it is."""
+        if sys.stdin is None or not sys.stdin.isatty():
+            return False
+        import termios
+        import tty
+
+        self._saved = termios.tcgetattr(sys.stdin.fileno())
+        tty.setcbreak(sys.stdin.fileno())
+        return True
+
+    def restore(self) -> None:
+        if self._saved is not None:
+            import termios
+
+            termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, self._saved)
+            self._saved = None
+
+
+def _keyboard_source(events: Any, deadline: float | None, terminal: _Terminal) -> threading.Thread:
     """Feed a wedge scanner typing into this terminal through the burst detector (lines of
     piped input are taken as scans)."""
     import time
@@ -626,28 +682,17 @@ def _keyboard_source(events: Any, deadline: float | None) -> threading.Thread:
                 events.put(ScanEvent(line.strip().encode(), line.strip(), None, "keyboard"))
 
     def keys() -> None:
-        import termios
-        import tty
-
         detector = BurstDetector()
-        fd = sys.stdin.fileno()
-        saved = termios.tcgetattr(fd)
-        tty.setcbreak(fd)
-        try:
-            while deadline is None or time.monotonic() < deadline:
-                key = sys.stdin.read(1)
-                if not key:
-                    return
-                for decision in detector.feed("\r" if key == "\n" else key, time.monotonic()):
-                    if isinstance(decision, Scanned):
-                        events.put(
-                            ScanEvent(decision.label.encode(), decision.label, None, "keyboard")
-                        )
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        while deadline is None or time.monotonic() < deadline:
+            key = sys.stdin.read(1)
+            if not key:
+                return
+            for decision in detector.feed("\r" if key == "\n" else key, time.monotonic()):
+                if isinstance(decision, Scanned):
+                    label = decision.label
+                    events.put(ScanEvent(label.encode(), label, None, "keyboard"))
 
-    interactive = sys.stdin is not None and sys.stdin.isatty()
-    thread = threading.Thread(target=keys if interactive else lines, daemon=True)
+    thread = threading.Thread(target=keys if terminal.characters() else lines, daemon=True)
     if sys.stdin is not None:
         thread.start()
     return thread
