@@ -30,6 +30,7 @@ from pos_app.domain import TaxClass, TaxTable
 from pos_app.engine import Engine, EngineSettings, OfflinePolicy
 from pos_app.journal import SqliteJournal
 from pos_app.levelup.client import ClientConfig, LevelUpClient
+from pos_app.logs import register_secret
 from pos_app.secret_store import SecretStore, new_data_key, open_secret_store
 
 EMBEDDED = "embedded"
@@ -118,6 +119,7 @@ class Terminal:
                 raise TerminalError(
                     "This register is not signed in to LevelUp (no merchant token)."
                 )
+            register_secret(token)  # masked in every log line and crash report
             self.client = LevelUpClient(ClientConfig(base_url=url, merchant_token=SecretStr(token)))
             self._stack.callback(self.client.close)
             self.journal = SqliteJournal(

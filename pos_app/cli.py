@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pos_app import __version__
+from pos_app import __version__, logs
 from pos_app.config import HOME_ENV, resolve_paths
 from pos_app.domain import DomainError, format_cents, parse_cents
 from pos_app.levelup import qr
@@ -48,14 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``levelup-pos`` console script; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    verbosity = getattr(args, "verbose", 0)
-    logging.basicConfig(
-        level=(logging.ERROR, logging.INFO, logging.DEBUG)[min(verbosity, 2)],
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # ours says the same, and masks
     command: Command | None = getattr(args, "run", None)
+    verbosity = getattr(args, "verbose", 0)
+    logs.configure((logging.ERROR, logging.INFO, logging.DEBUG)[min(verbosity, 2)])
+    if command in _WITH_FILES:
+        paths = resolve_paths(getattr(args, "data_dir", None), os.environ).create()
+        logs.log_to_files(paths.log_dir)
+        logs.install_crash_handler(paths.log_dir)
     if command is None:
         print(
             "levelup-pos: the cashier window is not part of this build yet.\n"
@@ -697,6 +696,9 @@ def _keyboard_source(events: Any, deadline: float | None, terminal: _Terminal) -
         thread.start()
     return thread
 
+
+_WITH_FILES: frozenset[Command] = frozenset({_demo, _recover})
+"""Commands that run a terminal: they log to the data directory and leave crash reports."""
 
 _COMMANDS = (
     "paths",

@@ -1,6 +1,7 @@
 """Masking credentials in text meant for people: error details, logs, support bundles.
 
-Payment codes, tokens, passwords, API keys and manager codes are replaced wherever they show:
+Payment codes, tokens, passwords, API keys, PINs and manager codes are replaced wherever they
+show:
 as JSON string values (even cut off mid-string), in ``Authorization`` headers, or bare (a
 ``LU02…`` code anywhere in the text).
 """
@@ -20,6 +21,7 @@ SECRET_KEYS = (
     "client_id",
     "client_secret",
     "manager_confirmation",
+    "pin",
 )
 
 _JSON_VALUE = re.compile(

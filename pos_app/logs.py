@@ -1,0 +1,180 @@
+"""Logs: rotating JSON-lines files in the data directory, a readable console, no secrets.
+
+Every record passes :class:`RedactingFilter` on its way to any handler: its message and its
+traceback are masked by :func:`pos_app.levelup.redact.redact` and every secret registered with
+:func:`register_secret` (the merchant token, say) is replaced wherever it appears. That filter
+is the one place redaction is enforced; handlers only format.
+
+:func:`install_crash_handler` turns an uncaught exception (in any thread) into a redacted crash
+report in the log directory, named on standard error, instead of losing it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+import platform
+import sys
+import threading
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from pos_app import __version__
+from pos_app.levelup.redact import MASK, redact
+
+LOG_FILE = "levelup-pos.log"
+MAX_BYTES = 5 * 1024 * 1024
+BACKUPS = 5
+CONSOLE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+
+
+def register_secret(value: str) -> None:
+    """Mask ``value`` wherever it shows in a log or crash report from now on."""
+    if len(value) >= 4:
+        with _secrets_lock:
+            _secrets.add(value)
+
+
+def scrub(text: str) -> str:
+    """``text`` without any credential: known shapes and registered secrets."""
+    text = redact(text)
+    with _secrets_lock:
+        known = sorted(_secrets, key=len, reverse=True)
+    for secret in known:
+        text = text.replace(secret, MASK)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Masks the message and traceback of every record (it never drops one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = scrub(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = "".join(traceback.format_exception(*record.exc_info))
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        record.exc_info = None  # the scrubbed text stands in for it
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time (UTC), level, logger, thread, message, exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "thread": record.threadName,
+            "message": record.getMessage(),
+        }
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class _Console(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a record comes (tools and tests swap it)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
+
+
+def configure(level: int = logging.WARNING) -> None:
+    """Console logging (standard error) for a command, through the redacting filter."""
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG)
+    for handler in list(root.handlers):
+        if getattr(handler, "_levelup_console", False):
+            root.removeHandler(handler)
+    console = _Console()
+    console.setLevel(level)
+    console.setFormatter(logging.Formatter(CONSOLE_FORMAT))
+    console.addFilter(RedactingFilter())
+    console._levelup_console = True  # type: ignore[attr-defined]
+    root.addHandler(console)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # ours says the same, and masks
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its setup chatter
+
+
+def log_to_files(log_dir: Path, level: int = logging.INFO) -> Path:
+    """Add the rotating JSON-lines log in ``log_dir`` (once per directory); return its path."""
+    log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = log_dir / LOG_FILE
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if getattr(handler, "baseFilename", None) == str(path):
+            return path
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+    )
+    handler.setLevel(level)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactingFilter())
+    root.addHandler(handler)
+    return path
+
+
+def write_crash_report(
+    log_dir: Path,
+    kind: type[BaseException],
+    value: BaseException,
+    trace: TracebackType | None,
+    thread: str = "MainThread",
+) -> Path:
+    """A redacted report of an uncaught exception; returns where it was written."""
+    log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    now = datetime.now(UTC)
+    path = log_dir / f"crash-{now:%Y%m%dT%H%M%S%f}.txt"
+    report = (
+        f"LevelUp POS {__version__} crashed at {now.isoformat()}\n"
+        f"thread: {thread}\n"
+        f"platform: {platform.platform()}, Python {platform.python_version()}\n\n"
+        + "".join(traceback.format_exception(kind, value, trace))
+    )
+    path.write_text(scrub(report), encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+def install_crash_handler(log_dir: Path) -> None:
+    """Uncaught exceptions (main thread or any other) become crash reports in ``log_dir``."""
+
+    def report(
+        kind: type[BaseException], value: BaseException, trace: TracebackType | None, thread: str
+    ) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, trace)
+            return
+        path = write_crash_report(log_dir, kind, value, trace, thread)
+        logging.getLogger("levelup_pos").critical("Crashed: %s (report: %s)", kind.__name__, path)
+        print(
+            f"levelup-pos stopped on an unexpected error; the report is in {path}. "
+            "Please send it to support.",
+            file=sys.stderr,
+        )
+
+    sys.excepthook = lambda kind, value, trace: report(kind, value, trace, "MainThread")
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        value = args.exc_value or args.exc_type()
+        name = args.thread.name if args.thread else "?"
+        report(args.exc_type, value, args.exc_traceback, name)
+
+    threading.excepthook = thread_hook

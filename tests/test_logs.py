@@ -1,0 +1,93 @@
+"""Logs and crash reports: useful to a maintainer, and never holding a secret."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from pos_app import logs
+
+LU = "LU0200018SECH4O89A4NBOT7030000LU"
+TOKEN = "1-044906f6e5abd8224aa297e5e513ea309229f129b09fed21b1ca055a5515564f"
+
+
+@pytest.fixture
+def file_log(tmp_path):
+    path = logs.log_to_files(tmp_path / "logs", level=logging.DEBUG)
+    yield path
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "baseFilename", None) == str(path):
+            root.removeHandler(handler)
+            handler.close()
+
+
+def lines(path):
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_file_lines_are_json_with_the_facts(file_log):
+    logging.getLogger("levelup").warning("POST %s %d in %.1f ms", "/v15/completed_orders", 200, 3.2)
+    [entry] = [e for e in lines(file_log) if e["logger"] == "levelup"]
+    assert entry["level"] == "WARNING"
+    assert entry["message"] == "POST /v15/completed_orders 200 in 3.2 ms"
+    assert entry["time"].endswith("+00:00")
+
+
+def test_secrets_are_masked_in_messages_arguments_and_tracebacks(file_log):
+    logs.register_secret(TOKEN)
+    log = logging.getLogger("levelup")
+    log.info("scanned %s", LU)
+    log.info('body {"password": "hunter2", "pin": "4321"}')
+    log.info("token in free text: %s", TOKEN)
+    try:
+        raise RuntimeError(f'failed with token merchant="{TOKEN}" and code {LU}')
+    except RuntimeError:
+        log.exception("payment failed")
+    text = file_log.read_text()
+    for secret in (LU, LU[4:24], "hunter2", "4321", TOKEN):
+        assert secret not in text
+    entries = lines(file_log)
+    assert any("exception" in e and "RuntimeError" in e["exception"] for e in entries)
+
+
+def test_a_crash_report_is_written_redacted(tmp_path):
+    logs.register_secret(TOKEN)
+    try:
+        raise ValueError(f"boom {TOKEN} {LU}")
+    except ValueError as error:
+        path = logs.write_crash_report(tmp_path, type(error), error, error.__traceback__)
+    report = path.read_text()
+    assert "ValueError: boom" in report and "LevelUp POS" in report
+    assert TOKEN not in report and LU not in report
+    assert path.stat().st_mode & 0o077 == 0
+
+
+def test_uncaught_errors_in_any_thread_leave_reports(tmp_path):
+    script = textwrap.dedent(f"""
+        import threading
+        from pathlib import Path
+        from pos_app import logs
+        logs.install_crash_handler(Path({str(tmp_path)!r}))
+        def worker():
+            raise RuntimeError("in a worker {LU}")
+        thread = threading.Thread(target=worker, name="engine-lane")
+        thread.start(); thread.join()
+        raise SystemError("in the main thread")
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode != 0
+    reports = sorted(tmp_path.glob("crash-*.txt"))
+    assert len(reports) == 2
+    texts = [r.read_text() for r in reports]
+    assert any("thread: engine-lane" in t and "RuntimeError: in a worker" in t for t in texts)
+    assert any("SystemError: in the main thread" in t for t in texts)
+    assert all(LU not in t for t in texts)
+    assert "the report is in" in result.stderr
