@@ -29,6 +29,7 @@ from pos_app.config import Paths
 from pos_app.domain import TaxClass, TaxTable
 from pos_app.engine import Engine, EngineSettings, OfflinePolicy
 from pos_app.journal import SqliteJournal
+from pos_app.journal.staff import SqliteStaff
 from pos_app.levelup.client import ClientConfig, LevelUpClient
 from pos_app.logs import register_secret
 from pos_app.secret_store import SecretStore, new_data_key, open_secret_store
@@ -129,7 +130,9 @@ class Terminal:
             settings = config.engine_settings()
             if settle_after is not None:
                 settings = replace(settings, settle_after=settle_after)
-            self.engine = Engine(self.journal, self.client, settings)
+            self.engine = Engine(
+                self.journal, self.client, settings, staff=SqliteStaff(self.journal)
+            )
             # Every start settles what a previous run left unfinished (nothing is lost).
             self.recovery = self.engine.recover()
         except BaseException:

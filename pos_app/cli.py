@@ -220,6 +220,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     recover.set_defaults(run=_recover)
 
+    staff = commands.add_parser(
+        "staff",
+        parents=[common],
+        help="who may sign in and approve at this register",
+        description="PINs are never taken from the command line: they are asked for (twice) "
+        "at a terminal, or read from the first line of standard input.",
+    )
+    staff_commands = staff.add_subparsers(title="staff commands", metavar="ACTION", required=True)
+    add = staff_commands.add_parser("add", parents=[common], help="add a staff member")
+    add.add_argument("staff_id", help="a short id: lower-case letters, digits, . _ -")
+    add.add_argument("name")
+    add.add_argument("--role", choices=["cashier", "manager", "admin"], default="cashier")
+    add.set_defaults(run=_staff_add)
+    staff_commands.add_parser("list", parents=[common], help="every staff member").set_defaults(
+        run=_staff_list
+    )
+    disable = staff_commands.add_parser("disable", parents=[common], help="stop a sign-in")
+    disable.add_argument("staff_id")
+    disable.set_defaults(run=_staff_disable)
+
     scanners = commands.add_parser("scanners", parents=[common], help="find and test scanners")
     scanner_commands = scanners.add_subparsers(
         title="scanner commands", metavar="ACTION", required=True
@@ -526,6 +546,74 @@ def _recover(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, 
         print(f"offline payments still waiting for LevelUp: {forwarded.still_queued}", file=out)
     print(f"{len(report.resolved)} resolved, {len(report.still_unknown)} still unknown.", file=out)
     return 0 if not report.still_unknown else 3
+
+
+@contextmanager
+def _staff_directory(args: argparse.Namespace, environ: Mapping[str, str]) -> Iterator[Any]:
+    from pos_app.journal import SqliteJournal
+    from pos_app.journal.staff import SqliteStaff
+    from pos_app.secret_store import new_data_key, open_secret_store
+
+    paths = resolve_paths(getattr(args, "data_dir", None), environ).create()
+    key = new_data_key(open_secret_store(paths.data_dir))
+    journal = SqliteJournal(paths.journal_file, key, "staff")
+    try:
+        yield SqliteStaff(journal)
+    finally:
+        journal.close()
+
+
+def _read_pin() -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        pin = getpass.getpass("PIN (4 to 8 digits): ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            raise CommandError("The two PINs differ.")
+        return pin
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.strip()
+
+
+def _staff_add(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    from pos_app.engine.staff import Role
+    from pos_app.journal import JournalUnusable
+
+    try:
+        pin = _read_pin()
+        with _staff_directory(args, environ) as directory:
+            member = directory.add(args.staff_id, args.name, Role(args.role), pin)
+    except (CommandError, ValueError, JournalUnusable) as exc:
+        print(f"levelup-pos staff: {exc}", file=err)
+        return 1
+    print(f"added {member.staff_id} ({member.name}), {member.role.value}", file=out)
+    return 0
+
+
+def _staff_list(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    with _staff_directory(args, environ) as directory:
+        members = directory.members()
+    for member in members:
+        state = "" if member.active else "  (disabled)"
+        print(f"{member.staff_id:<16} {member.role.value:<8} {member.name}{state}", file=out)
+    if not members:
+        print("No staff yet: add one with levelup-pos staff add ID NAME --role manager.", file=out)
+    return 0
+
+
+def _staff_disable(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    try:
+        with _staff_directory(args, environ) as directory:
+            directory.disable(args.staff_id)
+    except ValueError as exc:
+        print(f"levelup-pos staff: {exc}", file=err)
+        return 1
+    print(f"{args.staff_id} can no longer sign in.", file=out)
+    return 0
 
 
 def _at_least_one(text: str) -> int:

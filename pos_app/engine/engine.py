@@ -43,6 +43,7 @@ from pos_app.engine.model import (
 )
 from pos_app.engine.ports import Journal, PaymentGateway
 from pos_app.engine.reconcile import AmbiguousOrder, RecentOrders, find_order
+from pos_app.engine.staff import AccessDenied, Permission, StaffDirectory
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import (
     AdjustedCheckValues,
@@ -146,6 +147,7 @@ class Engine:
         clock: Callable[[], datetime] = _utc_now,
         business_day: Callable[[datetime], date] = _local_day,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        staff: StaffDirectory | None = None,
     ) -> None:
         self._journal = journal
         self._gateway = gateway
@@ -155,6 +157,8 @@ class Engine:
         self._new_id = new_id
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
+        self._staff = staff
+        self._issued: set[str] = set()
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` with every :data:`EngineEvent`; returns a function that stops it."""
@@ -882,6 +886,61 @@ class Engine:
             self._event("check_voided"),
         )
 
+    def approve(
+        self,
+        check_id: str,
+        action: ApprovalAction,
+        target: str,
+        *,
+        staff_id: str,
+        pin: str,
+        reason: str,
+    ) -> ManagerApproval:
+        """A manager's approval of ``action`` on ``target`` (a tender id, or the check id),
+        after their PIN and role are checked here. Refusals are journaled on the check."""
+        with self._lock:
+            record = self.check(check_id)
+            if self._staff is None:
+                raise ApprovalRequired(
+                    "This register has no staff list: approvals cannot be given."
+                )
+            try:
+                member = self._staff.verify(staff_id, pin)
+            except AccessDenied as denied:
+                self._save(
+                    record,
+                    self._event(
+                        "approval_refused", staff_id=staff_id, action=action.value, why=str(denied)
+                    ),
+                )
+                raise ApprovalRequired(str(denied)) from None
+            needed = Permission.REFUND if action is ApprovalAction.VOID_CHECK else Permission.VOID
+            if not member.may(needed):
+                self._save(
+                    record,
+                    self._event(
+                        "approval_refused",
+                        staff_id=staff_id,
+                        action=action.value,
+                        why=f"role {member.role}",
+                    ),
+                )
+                raise ApprovalRequired(
+                    f"{member.name} is a {member.role.value}: a manager must approve this."
+                )
+            if not reason.strip():
+                raise ApprovalRequired("A manager's approval needs a reason.")
+            approval = ManagerApproval(
+                manager=f"{member.name} ({member.staff_id})",
+                action=action,
+                target=target,
+                reason=reason.strip(),
+                approved_at=self._clock(),
+                approval_id=self._new_id(),
+            )
+            self._issued.add(approval.approval_id)
+            return approval
+
     def _approve(
         self,
         record: CheckRecord,
@@ -891,6 +950,11 @@ class Engine:
     ) -> CheckRecord:
         if approval is None:
             raise ApprovalRequired("A manager must approve this. Ask a manager to enter their PIN.")
+        if approval.approval_id not in self._issued:
+            raise ApprovalRequired(
+                "This approval was not given at this register (or was used already); ask the "
+                "manager to enter their PIN."
+            )
         if approval.action is not action or approval.target != target:
             raise ApprovalRequired("This manager approval is for something else.")
         if not approval.reason.strip():
@@ -898,6 +962,7 @@ class Engine:
         age = self._clock() - approval.approved_at
         if age > APPROVAL_LIFETIME or age < -timedelta(minutes=1):
             raise ApprovalRequired("This manager approval has expired; ask the manager again.")
+        self._issued.discard(approval.approval_id)  # one approval, one use
         return self._save(record, self._event("approval", **approval.as_data()))
 
     # ----- recovery -----------------------------------------------------------------------

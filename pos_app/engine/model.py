@@ -134,9 +134,12 @@ class ManagerApproval:
     target: str
     reason: str
     approved_at: datetime
+    approval_id: str = ""
+    """Set by :meth:`Engine.approve`, which alone issues approvals the engine accepts."""
 
     def as_data(self) -> dict[str, Any]:
         return {
+            "approval_id": self.approval_id,
             "manager": self.manager,
             "action": self.action.value,
             "target": self.target,

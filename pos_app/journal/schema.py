@@ -4,7 +4,8 @@
 and approval. ``checks`` and ``tenders`` hold the current state, derived from the events and
 kept in the same transaction, for fast queries. ``payment_codes`` keeps, encrypted, the codes
 tenders still need; a code is deleted when its tender is final. ``counters`` holds the last
-``identifier_from_merchant`` issued.
+``identifier_from_merchant`` issued. ``staff`` holds who may sign in and approve, with PIN
+hashes (never PINs) and lockout state.
 
 Changing a table means a new Alembic revision in ``migrations/versions``; a migration never
 drops a row of an unfinished tender or an unsent payment.
@@ -103,4 +104,17 @@ counters = Table(
     metadata,
     Column("name", String(32), primary_key=True),
     Column("value", String(64), nullable=False),
+)
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("pin_hash", String(200), nullable=False),
+    Column("active", Integer, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
 )

@@ -67,6 +67,18 @@ class SqliteJournal:
     def close(self) -> None:
         self._engine.dispose()
 
+    @property
+    def database(self) -> Engine:
+        """The SQLAlchemy engine (for the staff directory, which shares the file)."""
+        return self._engine
+
+    def check_of_tender(self, tender_id: str) -> str | None:
+        with self._engine.connect() as connection:
+            check_id: str | None = connection.execute(
+                select(tenders.c.check_id).where(tenders.c.id == tender_id)
+            ).scalar_one_or_none()
+        return check_id
+
     # ----- the engine's port ------------------------------------------------------------------
 
     def save(

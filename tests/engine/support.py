@@ -16,11 +16,15 @@ from pos_app.domain import Check, LineItem, TaxClass, TaxTable
 from pos_app.engine import Engine, EngineSettings
 from pos_app.engine.events import EngineEvent
 from pos_app.engine.model import ApprovalAction, CheckRecord, ManagerApproval
+from pos_app.engine.staff import Role
 from pos_app.journal import SqliteJournal
+from pos_app.journal.staff import SqliteStaff
 from pos_app.levelup.client import ClientConfig, LevelUpClient
 from pos_app.sandbox import RunningSandbox
 
 TAXES = TaxTable.of(TaxClass("food", Decimal("10")))
+MANAGER_PIN = "2468"
+CASHIER_PIN = "1357"
 
 
 class Register:
@@ -44,6 +48,8 @@ class Register:
             )
         )
         self.journal = SqliteJournal(self.path, self.key, "3")
+        SqliteStaff(self.journal).add("mia", "Mia", Role.MANAGER, MANAGER_PIN)
+        SqliteStaff(self.journal).add("cal", "Cal", Role.CASHIER, CASHIER_PIN)
         self.engine = self._engine()
 
     def _engine(self) -> Engine:
@@ -54,6 +60,7 @@ class Register:
                 location_id=19, merchant_id=1, register="3", tax_table=TAXES, **self.settings
             ),
             clock=self.clock,
+            staff=SqliteStaff(self.journal, self.clock),
         )
         engine.subscribe(self.events.append)
         return engine
@@ -99,16 +106,19 @@ class Register:
 
         return self.engine.edit_check(record.check_id, add_all) if items else record
 
-    def approval(self, action: ApprovalAction, target: str, **changes: Any) -> ManagerApproval:
-        fields = {
-            "manager": "Mia (manager)",
-            "action": action,
-            "target": target,
-            "reason": "customer changed their mind",
-            "approved_at": self.clock(),
-            **changes,
-        }
-        return ManagerApproval(**fields)
+    def approval(
+        self,
+        action: ApprovalAction,
+        target: str,
+        *,
+        check_id: str | None = None,
+        staff_id: str = "mia",
+        pin: str = MANAGER_PIN,
+        reason: str = "customer changed their mind",
+    ) -> ManagerApproval:
+        """A manager's approval, given through the engine (PIN and role checked)."""
+        check = check_id or self.journal.check_of_tender(target) or target
+        return self.engine.approve(check, action, target, staff_id=staff_id, pin=pin, reason=reason)
 
     def of_kind(self, kind: type) -> list[Any]:
         return [e for e in self.events if isinstance(e, kind)]

@@ -18,8 +18,9 @@ from pos_app.engine import (
     OfflinePolicy,
     PaymentProblem,
 )
+from pos_app.journal.staff import SqliteStaff
 from pos_app.levelup.client import ClientConfig, LevelUpClient
-from tests.engine.support import TAXES, Register
+from tests.engine.support import MANAGER_PIN, TAXES, Register
 
 SETTLED = timedelta(seconds=61)
 
@@ -125,6 +126,7 @@ def test_a_refund_levelup_refuses_on_resending_is_reported_not_stuck(server, tmp
         client,
         EngineSettings(location_id=30, merchant_id=2, register="3", tax_table=TAXES),
         clock=register.clock,
+        staff=SqliteStaff(register.journal, register.clock),
     )
     problems: list[PaymentProblem] = []
     engine.subscribe(lambda e: problems.append(e) if isinstance(e, PaymentProblem) else None)
@@ -132,12 +134,15 @@ def test_a_refund_levelup_refuses_on_resending_is_reported_not_stuck(server, tmp
     record = engine.edit_check(record.check_id, lambda c: c.add_item(LineItem("Lunch", 1000)))
     record, tender_id = engine.pay_levelup(record.check_id, register.code("Ada"))
     register.fault(path="/v15/orders/*/refund", drop="before_commit", times=1)
-    record = engine.void_tender(
+    approval = engine.approve(
         record.check_id,
+        ApprovalAction.VOID_TENDER,
         tender_id,
-        register.approval(ApprovalAction.VOID_TENDER, tender_id),
-        manager_confirmation="87168",
+        staff_id="mia",
+        pin=MANAGER_PIN,
+        reason="wrong item",
     )
+    record = engine.void_tender(record.check_id, tender_id, approval, manager_confirmation="87168")
     record = engine.check(record.check_id)
     assert record.tender(tender_id).status is TenderStatus.APPROVED
     assert "Manager confirmation" in record.info(tender_id).note

@@ -1,0 +1,110 @@
+"""The staff directory, kept in the journal's database: add, list, disable, verify a PIN.
+
+Implements the engine's :class:`~pos_app.engine.staff.StaffDirectory`. Wrong PINs count; after
+:data:`~pos_app.engine.staff.MAX_FAILURES` in a row the member is locked out for
+:data:`~pos_app.engine.staff.LOCKOUT`. A right PIN clears the count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, select, update
+
+from pos_app.engine.staff import (
+    LOCKOUT,
+    MAX_FAILURES,
+    AccessDenied,
+    Role,
+    StaffMember,
+    hash_pin,
+    pin_matches,
+)
+from pos_app.journal.schema import staff
+from pos_app.journal.store import SqliteJournal
+
+_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
+
+
+class SqliteStaff:
+    def __init__(
+        self, journal: SqliteJournal, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        self._database = journal.database
+        self._clock = clock
+
+    def add(self, staff_id: str, name: str, role: Role, pin: str) -> StaffMember:
+        if not _ID.fullmatch(staff_id):
+            raise ValueError("A staff id is 1 to 32 lower-case letters, digits, '.', '_' or '-'.")
+        if not name.strip():
+            raise ValueError("A staff member needs a name.")
+        with self._database.begin() as connection:
+            if connection.execute(select(staff.c.id).where(staff.c.id == staff_id)).first():
+                raise ValueError(f"There is already a staff member {staff_id}.")
+            connection.execute(
+                insert(staff).values(
+                    id=staff_id,
+                    name=name.strip(),
+                    role=Role(role).value,
+                    pin_hash=hash_pin(pin),
+                    active=1,
+                    failures=0,
+                    locked_until=None,
+                    created_at=self._clock(),
+                )
+            )
+        return StaffMember(staff_id, name.strip(), Role(role))
+
+    def members(self) -> list[StaffMember]:
+        with self._database.connect() as connection:
+            rows = connection.execute(select(staff).order_by(staff.c.id)).mappings().all()
+        return [StaffMember(r["id"], r["name"], Role(r["role"]), bool(r["active"])) for r in rows]
+
+    def disable(self, staff_id: str) -> None:
+        with self._database.begin() as connection:
+            done = connection.execute(
+                update(staff).where(staff.c.id == staff_id).values(active=0)
+            ).rowcount
+        if not done:
+            raise ValueError(f"There is no staff member {staff_id}.")
+
+    def verify(self, staff_id: str, pin: str) -> StaffMember:
+        now = self._clock()
+        refusal: str | None = None
+        # The count of wrong PINs is committed before the refusal is raised (raising inside
+        # the transaction would roll it back, and nobody would ever be locked out).
+        with self._database.begin() as connection:
+            row = connection.execute(select(staff).where(staff.c.id == staff_id)).mappings().first()
+            if row is None or not row["active"]:
+                refusal = f"{staff_id} cannot sign in here."
+            elif row["locked_until"] is not None and now < row["locked_until"]:
+                minutes = max(1, int((row["locked_until"] - now).total_seconds() // 60) + 1)
+                refusal = (
+                    f"{row['name']} is locked out after too many wrong PINs; try again in "
+                    f"{minutes} minute(s) or ask an administrator."
+                )
+            elif not pin_matches(pin, row["pin_hash"]):
+                failures = row["failures"] + 1
+                locked = now + LOCKOUT if failures >= MAX_FAILURES else None
+                connection.execute(
+                    update(staff)
+                    .where(staff.c.id == staff_id)
+                    .values(failures=0 if locked else failures, locked_until=locked)
+                )
+                left = MAX_FAILURES - failures
+                refusal = "Wrong PIN."
+                if locked:
+                    refusal += " Locked for 5 minutes."
+                elif left <= 2:
+                    refusal += f" {left} more and it locks."
+            elif row["failures"] or row["locked_until"] is not None:
+                connection.execute(
+                    update(staff)
+                    .where(staff.c.id == staff_id)
+                    .values(failures=0, locked_until=None)
+                )
+        if refusal is not None or row is None:
+            raise AccessDenied(refusal or f"{staff_id} cannot sign in here.")
+        return StaffMember(row["id"], row["name"], Role(row["role"]), True)

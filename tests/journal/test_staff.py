@@ -1,0 +1,148 @@
+"""Staff: roles, PINs as salted slow hashes, lockout, and the commands that manage them."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sqlite3
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from cryptography.fernet import Fernet
+
+from pos_app import cli
+from pos_app.engine.staff import (
+    MAX_FAILURES,
+    AccessDenied,
+    Permission,
+    Role,
+    hash_pin,
+    pin_matches,
+)
+from pos_app.journal import SqliteJournal
+from pos_app.journal.staff import SqliteStaff
+from tests.journal.test_store import FIXTURES, V1_KEY
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def directory(tmp_path, clock):
+    journal = SqliteJournal(tmp_path / "journal.sqlite3", Fernet.generate_key(), "3")
+    staff = SqliteStaff(journal, clock)
+    staff.add("mia", "Mia", Role.MANAGER, "2468")
+    yield staff
+    journal.close()
+
+
+def test_a_right_pin_signs_in_with_the_role(directory):
+    member = directory.verify("mia", "2468")
+    assert (member.name, member.role) == ("Mia", Role.MANAGER)
+    assert member.may(Permission.VOID) and not member.may(Permission.SETTINGS)
+
+
+def test_wrong_pins_lock_a_member_out_for_a_while(directory, clock):
+    for _ in range(MAX_FAILURES - 1):
+        with pytest.raises(AccessDenied, match="Wrong PIN"):
+            directory.verify("mia", "0000")
+    with pytest.raises(AccessDenied, match="Locked for 5 minutes"):
+        directory.verify("mia", "0000")
+    with pytest.raises(AccessDenied, match="locked out"):
+        directory.verify("mia", "2468")  # even the right PIN, while locked
+    clock.now += timedelta(minutes=6)
+    assert directory.verify("mia", "2468").staff_id == "mia"
+    with pytest.raises(AccessDenied, match="Wrong PIN"):  # the count started afresh
+        directory.verify("mia", "0000")
+
+
+def test_a_right_pin_clears_the_count(directory):
+    for _ in range(MAX_FAILURES - 1):
+        with pytest.raises(AccessDenied):
+            directory.verify("mia", "9999")
+    directory.verify("mia", "2468")
+    for _ in range(MAX_FAILURES - 1):
+        with pytest.raises(AccessDenied, match="Wrong PIN"):
+            directory.verify("mia", "9999")
+
+
+def test_disabled_and_unknown_members_cannot_sign_in(directory):
+    directory.disable("mia")
+    for staff_id in ("mia", "nobody"):
+        with pytest.raises(AccessDenied, match="cannot sign in"):
+            directory.verify(staff_id, "2468")
+    assert [m.active for m in directory.members()] == [False]
+    with pytest.raises(ValueError, match="no staff member"):
+        directory.disable("nobody")
+
+
+@pytest.mark.parametrize(
+    ("staff_id", "name", "pin", "message"),
+    [
+        ("mia", "Again", "1111", "already a staff member"),
+        ("Bad Id", "X", "1111", "staff id"),
+        ("ok", " ", "1111", "needs a name"),
+        ("ok", "X", "12", "4 to 8 digits"),
+        ("ok", "X", "12ab", "4 to 8 digits"),
+    ],
+)
+def test_bad_staff_are_refused(directory, staff_id, name, pin, message):
+    with pytest.raises(ValueError, match=message):
+        directory.add(staff_id, name, Role.CASHIER, pin)
+
+
+def test_pins_are_salted_slow_hashes_never_kept_in_clear(directory, tmp_path):
+    first, second = hash_pin("2468"), hash_pin("2468")
+    assert first != second and first.startswith("scrypt$16384$8$1$")
+    assert pin_matches("2468", first) and not pin_matches("2469", first)
+    assert not pin_matches("2468", "md5$whatever") and not pin_matches("2468", "garbage")
+    with sqlite3.connect(tmp_path / "journal.sqlite3") as raw:
+        [stored] = raw.execute("SELECT pin_hash FROM staff").fetchone()
+    assert "2468" not in stored and pin_matches("2468", stored)
+
+
+def test_the_first_journal_version_gains_a_staff_table(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    shutil.copy(FIXTURES / "journal-v1.sqlite3", path)
+    journal = SqliteJournal(path, V1_KEY, "3")
+    SqliteStaff(journal).add("mia", "Mia", Role.MANAGER, "2468")
+    assert [m.staff_id for m in SqliteStaff(journal).members()] == ["mia"]
+    assert [r.check.identifier for r in journal.unsettled()] == ["2611200001"]
+    journal.close()
+
+
+def staff_command(monkeypatch, capsys, tmp_path, *args, stdin=""):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    status = cli.main(["staff", *args, "--data-dir", str(tmp_path / "register")])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_staff_commands(monkeypatch, capsys, tmp_path):
+    status, out, _ = staff_command(
+        monkeypatch, capsys, tmp_path, "add", "mia", "Mia", "--role", "manager", stdin="2468\n"
+    )
+    assert status == 0 and "added mia (Mia), manager" in out
+    status, _, err = staff_command(monkeypatch, capsys, tmp_path, "add", "cal", "Cal", stdin="12\n")
+    assert status == 1 and "4 to 8 digits" in err
+    staff_command(monkeypatch, capsys, tmp_path, "add", "cal", "Cal", stdin="1357\n")
+    staff_command(monkeypatch, capsys, tmp_path, "disable", "cal")
+    _, out, _ = staff_command(monkeypatch, capsys, tmp_path, "list")
+    assert out.splitlines() == [
+        "cal              cashier  Cal  (disabled)",
+        "mia              manager  Mia",
+    ]
+    written = b"".join(f.read_bytes() for f in (tmp_path / "register").rglob("*") if f.is_file())
+    assert b"2468" not in written and b"1357" not in written
