@@ -1,9 +1,9 @@
 """The composition root: the one module that wires every layer together.
 
 A :class:`Terminal` is a register's working parts on one data directory: the secret store,
-the journal, the LevelUp client and the engine. What it connects to is in ``terminal.json``
-(a :class:`TerminalConfig`); the merchant token and the journal's data key are in the secret
-store, never in that file.
+the journal, the LevelUp client and the engine. What it connects to is in ``settings.toml``
+(:mod:`pos_app.settings`); the merchant token and the journal's data key are in the secret
+store, never in a settings file.
 
 A demo data directory remembers the sandbox it used: a URL, or ``embedded`` for a sandbox
 this process starts itself. An embedded sandbox keeps its state beside the data directory
@@ -13,12 +13,9 @@ not inside it, since that state is LevelUp's, payment codes and merchant tokens 
 
 from __future__ import annotations
 
-import json
-import os
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 
@@ -33,62 +30,36 @@ from pos_app.journal.staff import SqliteStaff
 from pos_app.levelup.client import ClientConfig, LevelUpClient
 from pos_app.logs import register_secret
 from pos_app.secret_store import SecretStore, new_data_key, open_secret_store
+from pos_app.settings import EMBEDDED, Settings, set_setting
 
-EMBEDDED = "embedded"
 MERCHANT_TOKEN = "merchant-token"  # noqa: S105 - the name it is stored under
-DEMO_TAX_RATE = Decimal("8.875")
 
 
 class TerminalError(Exception):
     """The terminal cannot start as configured; the message says why and what to do."""
 
 
-@dataclass(frozen=True)
-class TerminalConfig:
-    """Where this register takes LevelUp payments, saved as ``terminal.json``."""
-
-    levelup_url: str
-    location_id: int
-    merchant_id: int
-    register: str = "1"
-    demo: bool = False
-    tax_rate: str = str(DEMO_TAX_RATE)
-    offline_enabled: bool = False
-    offline_max_order: int = 0
-    offline_max_total: int = 0
-    offline_max_count: int = 0
-    offline_max_age_hours: int = 24
-
-    @classmethod
-    def load(cls, paths: Paths) -> TerminalConfig | None:
-        file = paths.data_dir / "terminal.json"
-        if not file.exists():
-            return None
-        try:
-            return cls(**json.loads(file.read_text()))
-        except (ValueError, TypeError) as exc:
-            raise TerminalError(f"{file} is not a terminal configuration ({exc}).") from None
-
-    def save(self, paths: Paths) -> None:
-        file = paths.create().data_dir / "terminal.json"
-        temporary = file.with_suffix(".tmp")
-        temporary.write_text(json.dumps(asdict(self), indent=2) + "\n")
-        os.replace(temporary, file)
-
-    def engine_settings(self) -> EngineSettings:
-        return EngineSettings(
-            location_id=self.location_id,
-            merchant_id=self.merchant_id,
-            register=self.register,
-            tax_table=TaxTable.of(TaxClass("food", Decimal(self.tax_rate), "Sales tax")),
-            offline=OfflinePolicy(
-                enabled=self.offline_enabled,
-                max_order=self.offline_max_order,
-                max_total=self.offline_max_total,
-                max_count=self.offline_max_count,
-                max_age=timedelta(hours=self.offline_max_age_hours),
-            ),
+def engine_settings(settings: Settings) -> EngineSettings:
+    """What the engine needs to know of the register's settings."""
+    levelup, offline = settings.levelup, settings.offline
+    if levelup.location_id is None or levelup.merchant_id is None:
+        raise TerminalError(
+            "This register is not set up for LevelUp yet: run levelup-pos setup (or set "
+            "levelup.location_id and levelup.merchant_id)."
         )
+    return EngineSettings(
+        location_id=levelup.location_id,
+        merchant_id=levelup.merchant_id,
+        register=settings.register_.id,
+        tax_table=TaxTable.of(TaxClass("food", settings.register_.tax_rate, "Sales tax")),
+        offline=OfflinePolicy(
+            enabled=offline.enabled,
+            max_order=offline.max_order,
+            max_total=offline.max_total,
+            max_count=offline.max_count,
+            max_age=timedelta(hours=offline.max_age_hours),
+        ),
+    )
 
 
 class Terminal:
@@ -97,7 +68,7 @@ class Terminal:
     def __init__(
         self,
         paths: Paths,
-        config: TerminalConfig,
+        config: Settings,
         *,
         key_path: Path | None = None,
         settle_after: timedelta | None = None,
@@ -107,7 +78,7 @@ class Terminal:
         self._stack = ExitStack()
         try:
             self.secrets: SecretStore = open_secret_store(self.paths.data_dir, key_path)
-            url = config.levelup_url
+            url = config.levelup.base_url
             if url == EMBEDDED:
                 from pos_app.sandbox import Ledger, start_embedded
 
@@ -124,10 +95,10 @@ class Terminal:
             self.client = LevelUpClient(ClientConfig(base_url=url, merchant_token=SecretStr(token)))
             self._stack.callback(self.client.close)
             self.journal = SqliteJournal(
-                self.paths.journal_file, new_data_key(self.secrets), config.register
+                self.paths.journal_file, new_data_key(self.secrets), config.register_.id
             )
             self._stack.callback(self.journal.close)
-            settings = config.engine_settings()
+            settings = engine_settings(config)
             if settle_after is not None:
                 settings = replace(settings, settle_after=settle_after)
             self.engine = Engine(
@@ -165,7 +136,7 @@ def sandbox_state_file(paths: Paths) -> Path:
 
 def sign_in_to_sandbox(
     paths: Paths, sandbox_url: str | None, *, key_path: Path | None = None
-) -> TerminalConfig:
+) -> Settings:
     """Configure ``paths`` as a demo register of the sandbox's demo merchant.
 
     ``None`` means a sandbox embedded in this process, its state kept in the data directory.
@@ -182,12 +153,11 @@ def sign_in_to_sandbox(
             raise TerminalError(f"No LevelUp sandbox answers at {sandbox_url} ({exc}).") from None
     merchant = seed["merchants"][0]
     open_secret_store(paths.data_dir, key_path).set(MERCHANT_TOKEN, merchant["access_token"])
-    config = TerminalConfig(
-        levelup_url=sandbox_url or EMBEDDED,
-        location_id=merchant["locations"][0]["id"],
-        merchant_id=merchant["id"],
-        register="1",
-        demo=True,
-    )
-    config.save(paths)
+    for key, value in (
+        ("levelup.base_url", sandbox_url or EMBEDDED),
+        ("levelup.location_id", str(merchant["locations"][0]["id"])),
+        ("levelup.merchant_id", str(merchant["id"])),
+        ("levelup.demo", "true"),
+    ):
+        config = set_setting(paths, {}, key, value)
     return config

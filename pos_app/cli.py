@@ -220,6 +220,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     recover.set_defaults(run=_recover)
 
+    config = commands.add_parser(
+        "config", parents=[common], help="this register's settings (settings.toml)"
+    )
+    config_commands = config.add_subparsers(
+        title="config commands", metavar="ACTION", required=True
+    )
+    config_commands.add_parser(
+        "show", parents=[common], help="the settings in force, from every layer"
+    ).set_defaults(run=_config_show)
+    setting = config_commands.add_parser("set", parents=[common], help="set SECTION.KEY")
+    setting.add_argument("key", help="for example levelup.location_id")
+    setting.add_argument("value")
+    setting.set_defaults(run=_config_set)
+    importing = config_commands.add_parser(
+        "import", parents=[common], help="make a TOML file this register's settings"
+    )
+    importing.add_argument("file", type=Path)
+    importing.set_defaults(run=_config_import)
+
     staff = commands.add_parser(
         "staff",
         parents=[common],
@@ -519,23 +538,23 @@ def _journal_show(
 
 
 def _recover(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    from dataclasses import replace
     from datetime import timedelta
 
-    from pos_app.app import Terminal, TerminalConfig, TerminalError
+    from pos_app.app import Terminal, TerminalError
     from pos_app.journal import JournalUnusable
+    from pos_app.settings import SettingsError, load_settings
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
     try:
-        config = TerminalConfig.load(paths)
-        if config is None:
+        if not paths.journal_file.exists():
             raise CommandError(f"{paths.data_dir} holds no register to recover.")
+        config = load_settings(paths, environ)
         if args.sandbox_url:
-            config = replace(config, levelup_url=args.sandbox_url)
+            config.levelup.base_url = args.sandbox_url
         with Terminal(paths, config, settle_after=timedelta(seconds=args.settle_after)) as terminal:
             report = terminal.recovery
             forwarded = terminal.engine.forward_offline()
-    except (CommandError, TerminalError, JournalUnusable) as exc:
+    except (CommandError, TerminalError, JournalUnusable, SettingsError) as exc:
         print(f"levelup-pos recover: {exc}", file=err)
         return 1
     for line in report.resolved:
@@ -546,6 +565,62 @@ def _recover(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, 
         print(f"offline payments still waiting for LevelUp: {forwarded.still_queued}", file=out)
     print(f"{len(report.resolved)} resolved, {len(report.still_unknown)} still unknown.", file=out)
     return 0 if not report.still_unknown else 3
+
+
+def _config_show(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    from pos_app.app import MERCHANT_TOKEN
+    from pos_app.secret_store import open_secret_store
+    from pos_app.settings import SettingsError, load_settings, provisioning_file
+
+    paths = resolve_paths(getattr(args, "data_dir", None), environ)
+    try:
+        settings = load_settings(paths, environ)
+    except SettingsError as exc:
+        print(f"levelup-pos config: {exc}", file=err)
+        return 1
+    signed_in = paths.data_dir.exists() and (
+        open_secret_store(paths.data_dir).get(MERCHANT_TOKEN) is not None
+    )
+    print(f"# settings: {paths.settings_file}", file=out)
+    print(f"# provisioning: {provisioning_file(paths, environ)}", file=out)
+    print(
+        "# merchant token: " + ("stored in the secret store (****)" if signed_in else "none"),
+        file=out,
+    )
+    out.write(settings.as_toml())
+    return 0
+
+
+def _config_set(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    from pos_app.settings import SettingsError, set_setting
+
+    paths = resolve_paths(getattr(args, "data_dir", None), environ)
+    try:
+        set_setting(paths, environ, args.key, args.value)
+    except SettingsError as exc:
+        print(f"levelup-pos config: {exc}", file=err)
+        return 1
+    print(f"{args.key} set in {paths.settings_file}", file=out)
+    return 0
+
+
+def _config_import(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    from pos_app.settings import SettingsError, import_settings
+
+    paths = resolve_paths(getattr(args, "data_dir", None), environ)
+    try:
+        import_settings(paths, environ, args.file)
+    except SettingsError as exc:
+        print(f"levelup-pos config: {exc}", file=err)
+        return 1
+    print(f"{args.file} is now {paths.settings_file}", file=out)
+    return 0
 
 
 @contextmanager

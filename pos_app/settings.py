@@ -1,0 +1,221 @@
+"""The register's settings: one TOML file in the data directory, in layers.
+
+From lowest to highest: the defaults; a read-only provisioning file an installer drops in
+place (``provisioning.toml`` in the data directory, or ``$LEVELUP_POS_PROVISIONING``); the
+register's own ``settings.toml`` (what ``levelup-pos config set`` and ``setup`` write); and
+environment overrides ``LEVELUP_POS_<SECTION>_<KEY>`` (``LEVELUP_POS_LEVELUP_LOCATION_ID=19``)
+for rollout scripts. Every layer is validated on load; an error names the file, the key and
+its line. No secret is ever kept here: the merchant token lives in the secret store.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pos_app.config import Paths
+
+PRODUCTION_URL = "https://api.thelevelup.com"
+EMBEDDED = "embedded"
+PROVISIONING_ENV = "LEVELUP_POS_PROVISIONING"
+ENV_PREFIX = "LEVELUP_POS_"
+
+NonNegative = Annotated[int, Field(ge=0)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class LevelUpSettings(_Section):
+    enabled: bool = True
+    """Whether the LevelUp tender is offered (turned off without reinstalling)."""
+    base_url: str = PRODUCTION_URL
+    """LevelUp's address, or ``embedded`` for a demo sandbox run by the register."""
+    location_id: Annotated[int, Field(ge=1)] | None = None
+    merchant_id: Annotated[int, Field(ge=1)] | None = None
+    demo: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value != EMBEDDED and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http(s):// address or 'embedded'")
+        return value.rstrip("/")
+
+
+class RegisterSettings(_Section):
+    id: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")] = "1"
+    tax_rate: Decimal = Decimal("8.875")
+
+    @field_validator("tax_rate")
+    @classmethod
+    def _rate(cls, value: Decimal) -> Decimal:
+        if not Decimal(0) <= value <= Decimal(100):
+            raise ValueError("must be a percentage from 0 to 100")
+        return value
+
+
+class ScannerSettings(_Section):
+    url: str = ""
+    """The scanner to open (``serial:///dev/ttyACM0``, ``hid://0c2e:0b61``); empty: none."""
+
+
+class OfflineSettings(_Section):
+    enabled: bool = False
+    max_order: NonNegative = 0
+    max_total: NonNegative = 0
+    max_count: NonNegative = 0
+    max_age_hours: Annotated[int, Field(ge=1, le=24 * 14)] = 24
+
+
+class Settings(_Section):
+    """``register_`` is the TOML section ``register`` (pydantic models own a ``register``)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+    levelup: LevelUpSettings = Field(default_factory=LevelUpSettings)
+    register_: RegisterSettings = Field(default_factory=RegisterSettings, alias="register")
+    scanner: ScannerSettings = Field(default_factory=ScannerSettings)
+    offline: OfflineSettings = Field(default_factory=OfflineSettings)
+
+    def as_toml(self) -> str:
+        return tomli_w.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
+SECTIONS = {field.alias or name: field for name, field in Settings.model_fields.items()}
+"""The TOML sections and their models."""
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used; the message names the file or variable, key and line."""
+
+
+def provisioning_file(paths: Paths, environ: Mapping[str, str]) -> Path:
+    return Path(environ.get(PROVISIONING_ENV) or paths.data_dir / "provisioning.toml")
+
+
+def load_settings(paths: Paths, environ: Mapping[str, str]) -> Settings:
+    """The effective settings: defaults < provisioning < settings.toml < environment."""
+    merged: dict[str, Any] = {}
+    for file in (provisioning_file(paths, environ), paths.settings_file):
+        if file.exists():
+            layer = _read(file)
+            _validated(layer, source=file, text=file.read_text(encoding="utf-8"))
+            _merge(merged, layer)
+    overrides = _environment(environ)
+    _merge(merged, overrides)
+    return _validated(merged, source=None, text="", env=overrides)
+
+
+def set_setting(paths: Paths, environ: Mapping[str, str], key: str, value: str) -> Settings:
+    """Set ``section.key`` in ``settings.toml`` (validated before anything is written)."""
+    section, _, name = key.partition(".")
+    if not name or section not in SECTIONS:
+        raise SettingsError(
+            f"{key!r} is not a setting: use SECTION.KEY, with SECTION one of {', '.join(SECTIONS)}."
+        )
+    own = _read(paths.settings_file) if paths.settings_file.exists() else {}
+    own.setdefault(section, {})[name] = _value(value)
+    _validated(own, source=paths.settings_file, text="")
+    _write(paths, own)
+    return load_settings(paths, environ)
+
+
+def import_settings(paths: Paths, environ: Mapping[str, str], file: Path) -> Settings:
+    """Make ``file`` this register's ``settings.toml``, if it is valid."""
+    if not file.exists():
+        raise SettingsError(f"There is no file {file}.")
+    layer = _read(file)
+    _validated(layer, source=file, text=file.read_text(encoding="utf-8"))
+    _write(paths, layer)
+    return load_settings(paths, environ)
+
+
+def _read(file: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{file}: {exc}") from None
+    except OSError as exc:
+        raise SettingsError(f"{file} cannot be read: {exc.strerror}.") from None
+
+
+def _write(paths: Paths, data: dict[str, Any]) -> None:
+    paths.create()
+    temporary = paths.settings_file.with_suffix(".tmp")
+    temporary.write_text(tomli_w.dumps(data), encoding="utf-8")
+    os.replace(temporary, paths.settings_file)
+
+
+def _validated(
+    data: dict[str, Any], *, source: Path | None, text: str, env: Mapping[str, Any] | None = None
+) -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_input=False, include_url=False):
+            key = ".".join(str(part) for part in error["loc"])
+            where = _where(source, text, key, env)
+            problems.append(f"{where}{key}: {error['msg']}")
+        raise SettingsError("; ".join(problems)) from None
+
+
+def _where(source: Path | None, text: str, key: str, env: Mapping[str, Any] | None) -> str:
+    if source is None:
+        section, _, name = key.partition(".")
+        variable = f"{ENV_PREFIX}{section}_{name}".upper()
+        return f"${variable}: " if env and section in env and name in env[section] else ""
+    line = _line_of(text, key)
+    return f"{source}{f', line {line}' if line else ''}: "
+
+
+def _line_of(text: str, key: str) -> int | None:
+    section, _, name = key.partition(".")
+    current = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            current = stripped.strip("[] ")
+            if current == section and not name:
+                return number
+        elif current == section and re.match(rf"{re.escape(name)}\s*=", stripped):
+            return number
+    return None
+
+
+def _environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for section, model in SECTIONS.items():
+        annotation = model.annotation
+        fields = getattr(annotation, "model_fields", {})
+        for name in fields:
+            variable = f"{ENV_PREFIX}{section}_{name}".upper()
+            if variable in environ:
+                overrides.setdefault(section, {})[name] = _value(environ[variable])
+    return overrides
+
+
+def _value(text: str) -> Any:
+    """A TOML value when it reads as one (``19``, ``true``), else the text itself."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def _merge(into: dict[str, Any], layer: Mapping[str, Any]) -> None:
+    for key, value in layer.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = dict(value) if isinstance(value, Mapping) else value

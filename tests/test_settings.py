@@ -1,0 +1,115 @@
+"""Settings: layers, validation errors that point at the key and line, and the commands."""
+
+from __future__ import annotations
+
+import io
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pos_app import cli
+from pos_app.config import Paths
+from pos_app.settings import (
+    SettingsError,
+    import_settings,
+    load_settings,
+    set_setting,
+)
+
+EXAMPLE = Path(__file__).parent.parent / "installer" / "provisioning.example.toml"
+
+
+@pytest.fixture
+def paths(tmp_path) -> Paths:
+    return Paths(tmp_path / "register").create()
+
+
+def test_defaults_need_no_file(paths):
+    settings = load_settings(paths, {})
+    assert settings.levelup.enabled and settings.levelup.location_id is None
+    assert settings.register_.tax_rate == Decimal("8.875")
+    assert not settings.offline.enabled
+
+
+def test_layers_provisioning_then_settings_then_environment(paths):
+    (paths.data_dir / "provisioning.toml").write_text(
+        '[levelup]\nbase_url = "https://lu.example"\nlocation_id = 19\n[register]\nid = "front-1"\n'
+    )
+    paths.settings_file.write_text("[levelup]\nlocation_id = 20\n")
+    settings = load_settings(paths, {"LEVELUP_POS_REGISTER_ID": "front-9"})
+    assert settings.levelup.base_url == "https://lu.example"
+    assert settings.levelup.location_id == 20
+    assert settings.register_.id == "front-9"
+
+
+def test_the_provisioning_file_can_live_elsewhere(paths, tmp_path):
+    elsewhere = tmp_path / "rollout.toml"
+    elsewhere.write_text("[offline]\nenabled = true\nmax_count = 3\n")
+    settings = load_settings(paths, {"LEVELUP_POS_PROVISIONING": str(elsewhere)})
+    assert settings.offline.enabled and settings.offline.max_count == 3
+
+
+def test_the_shipped_provisioning_example_is_valid(paths):
+    settings = import_settings(paths, {}, EXAMPLE)
+    assert settings.register_.id == "front-1"
+    assert settings.scanner.url.startswith("serial://")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[offline]\nenabled = false\nmax_count = -2\n", "line 3: offline.max_count"),
+        ('[levelup]\nbase_url = "ftp://x"\n', "line 2: levelup.base_url"),
+        ('[register]\nid = "front 1"\n', "line 2: register.id"),
+        ('[register]\ntax_rate = "150"\n', "register.tax_rate"),
+        ("[levelup]\nlocaton_id = 19\n", "levelup.locaton_id: Extra inputs"),
+        ("[levelup\n", "Expected ']'"),
+    ],
+)
+def test_errors_name_the_file_the_key_and_the_line(paths, text, message):
+    paths.settings_file.write_text(text)
+    with pytest.raises(SettingsError, match=str(paths.settings_file)) as caught:
+        load_settings(paths, {})
+    assert message in str(caught.value)
+
+
+def test_environment_errors_name_the_variable(paths):
+    with pytest.raises(SettingsError, match=r"\$LEVELUP_POS_LEVELUP_LOCATION_ID"):
+        load_settings(paths, {"LEVELUP_POS_LEVELUP_LOCATION_ID": "nineteen"})
+
+
+def test_set_validates_before_writing(paths):
+    set_setting(paths, {}, "levelup.location_id", "19")
+    before = paths.settings_file.read_text()
+    with pytest.raises(SettingsError, match=r"levelup\.location_id"):
+        set_setting(paths, {}, "levelup.location_id", "0")
+    with pytest.raises(SettingsError, match="is not a setting"):
+        set_setting(paths, {}, "location_id", "19")
+    with pytest.raises(SettingsError, match="is not a setting"):
+        set_setting(paths, {}, "shop.name", "x")
+    assert paths.settings_file.read_text() == before
+    assert set_setting(paths, {}, "levelup.enabled", "false").levelup.enabled is False
+
+
+def command(monkeypatch, capsys, tmp_path, *args):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    status = cli.main(["config", *args, "--data-dir", str(tmp_path / "register")])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_config_commands(monkeypatch, capsys, tmp_path):
+    status, out, _ = command(monkeypatch, capsys, tmp_path, "import", str(EXAMPLE))
+    assert status == 0
+    status, out, _ = command(monkeypatch, capsys, tmp_path, "set", "register.id", "back-2")
+    assert status == 0
+    status, out, _ = command(monkeypatch, capsys, tmp_path, "show")
+    assert status == 0
+    assert 'id = "back-2"' in out and "# merchant token: none" in out
+    status, _, err = command(monkeypatch, capsys, tmp_path, "set", "offline.max_count", "-1")
+    assert status == 1 and "offline.max_count" in err
+    status, _, err = command(monkeypatch, capsys, tmp_path, "import", str(tmp_path / "none.toml"))
+    assert status == 1 and "There is no file" in err
