@@ -51,6 +51,7 @@ def engine_settings(settings: Settings) -> EngineSettings:
         location_id=levelup.location_id,
         merchant_id=levelup.merchant_id,
         register=settings.register_.id,
+        levelup_enabled=levelup.enabled,
         tax_table=TaxTable.of(TaxClass("food", settings.register_.tax_rate, "Sales tax")),
         offline=OfflinePolicy(
             enabled=offline.enabled,

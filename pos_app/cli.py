@@ -220,6 +220,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     recover.set_defaults(run=_recover)
 
+    setup = commands.add_parser(
+        "setup",
+        parents=[common],
+        help="sign this register in to LevelUp and choose its location",
+        description="Exchanges the merchant's LevelUp login for a token (the password is used "
+        "once and never stored), lets you choose one of the merchant's locations, tests it and "
+        "saves it. The password is asked for at a terminal or read from standard input; the "
+        f"API key comes from ${API_KEY_ENV} or is asked for.",
+    )
+    setup.add_argument("--url", default=None, help="LevelUp's address (default: production)")
+    setup.add_argument("--username", required=True, help="the merchant's LevelUp e-mail")
+    setup.add_argument("--location", type=int, help="one of the merchant's location ids")
+    setup.set_defaults(run=_setup)
+
     config = commands.add_parser(
         "config", parents=[common], help="this register's settings (settings.toml)"
     )
@@ -565,6 +579,89 @@ def _recover(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, 
         print(f"offline payments still waiting for LevelUp: {forwarded.still_queued}", file=out)
     print(f"{len(report.resolved)} resolved, {len(report.still_unknown)} still unknown.", file=out)
     return 0 if not report.still_unknown else 3
+
+
+API_KEY_ENV = "LEVELUP_POS_API_KEY"
+
+
+def _secret_input(prompt: str, environ: Mapping[str, str], variable: str | None = None) -> str:
+    """A secret from the environment, a terminal prompt (no echo), or a line of stdin."""
+    if variable and environ.get(variable):
+        return environ[variable]
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line.strip():
+        raise CommandError(f"{prompt.rstrip(': ')} was not given.")
+    return line.strip()
+
+
+def _setup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+
+    from pos_app.app import MERCHANT_TOKEN
+    from pos_app.levelup.client import ClientConfig, LevelUpClient
+    from pos_app.levelup.errors import LevelUpError
+    from pos_app.secret_store import open_secret_store
+    from pos_app.settings import PRODUCTION_URL, SettingsError, load_settings, set_setting
+
+    paths = resolve_paths(getattr(args, "data_dir", None), environ).create()
+    try:
+        url = args.url or load_settings(paths, environ).levelup.base_url or PRODUCTION_URL
+        api_key = _secret_input("LevelUp API key: ", environ, API_KEY_ENV)
+        password = _secret_input("LevelUp password: ", environ)
+        with LevelUpClient(ClientConfig(base_url=url, retries=1)) as anonymous:
+            token = anonymous.access_token(api_key, args.username, password)
+        del password  # used once
+        if not token.is_merchant:
+            raise CommandError(f"{args.username} is not a merchant's LevelUp account.")
+        config = ClientConfig(base_url=url, merchant_token=token.token, retries=1)
+        with LevelUpClient(config) as client:
+            locations = client.managed_locations()
+            location = _choose_location(locations, args.location, out)
+            client.location(location.id)  # the test call
+        open_secret_store(paths.data_dir).set(MERCHANT_TOKEN, token.token.get_secret_value())
+        for key, value in (
+            ("levelup.base_url", url),
+            ("levelup.location_id", str(location.id)),
+            ("levelup.merchant_id", str(location.merchant_id or token.merchant_id)),
+            ("levelup.enabled", "true"),
+        ):
+            set_setting(paths, environ, key, value)
+    except LevelUpError as exc:
+        print(f"levelup-pos setup: {exc.cashier_message}\n  {exc.detail}", file=err)
+        return 1
+    except (CommandError, SettingsError, ConfigurationError) as exc:
+        print(f"levelup-pos setup: {exc}", file=err)
+        return 1
+    print(f"Signed in: {location.name} (location {location.id}) at {url}.", file=out)
+    return 0
+
+
+def _choose_location(locations: Sequence[Any], chosen: int | None, out: TextIO) -> Any:
+    """The location to take payments at: the one asked for (it must be the merchant's), the
+    only one, or one picked from the list at a terminal."""
+    if not locations:
+        raise CommandError("This merchant has no location on LevelUp.")
+    by_id = {location.id: location for location in locations}
+    listing = "; ".join(f"{loc.id} ({loc.name})" for loc in locations)
+    if chosen is not None:
+        if chosen not in by_id:
+            raise CommandError(
+                f"Location {chosen} is not this merchant's. Choose one of: {listing}."
+            )
+        return by_id[chosen]
+    if len(locations) == 1:
+        return locations[0]
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise CommandError(
+            f"This merchant has several locations; add --location, one of: {listing}."
+        )
+    for number, location in enumerate(locations, start=1):
+        print(f"  {number}. {location.name} (location {location.id})", file=out)
+    answer = input("Which location is this register at? ").strip()
+    if not answer.isdigit() or not 1 <= int(answer) <= len(locations):
+        raise CommandError("No location was chosen.")
+    return locations[int(answer) - 1]
 
 
 def _config_show(

@@ -102,6 +102,8 @@ class EngineSettings:
     offline: OfflinePolicy = field(default_factory=OfflinePolicy)
     partial_authorization: bool = True
     receipt_message_html: str | None = None
+    levelup_enabled: bool = True
+    """The merchant's switch for the LevelUp tender (off: LevelUp payments are refused)."""
     settle_after: timedelta = timedelta(seconds=60)
     """How long after sending a completed order its absence at LevelUp proves it was not
     charged: before that, LevelUp may still be working on it."""
@@ -266,6 +268,8 @@ class Engine:
         outcome. Raises :class:`~pos_app.levelup.qr.InvalidPaymentCode` for text that is not
         a LevelUp code, and :class:`EngineError` for an amount that cannot be paid.
         """
+        if not self.settings.levelup_enabled:
+            raise IllegalTransition("LevelUp is turned off at this store: take another tender.")
         code = qr.parse(code_text)
         with self._lock:
             record = self._payable(check_id)

@@ -1,0 +1,81 @@
+"""``levelup-pos setup``: a merchant signs a register in, and can turn LevelUp off again."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+from pos_app import cli
+from pos_app.engine import IllegalTransition
+from tests.engine.support import Register
+
+PASSWORD = "demo-password"
+API_KEY = "levelup-pos-demo-api-key"
+USER = "manager@demo-cafe.example"
+
+
+def setup(monkeypatch, capsys, tmp_path, server, *args, password=PASSWORD, api_key=API_KEY):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("LEVELUP_POS_API_KEY", api_key)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
+    status = cli.main(
+        [
+            "setup",
+            "--url",
+            server.url,
+            "--username",
+            USER,
+            *args,
+            "--data-dir",
+            str(tmp_path / "register"),
+        ]
+    )
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_a_merchant_signs_a_register_in(monkeypatch, capsys, tmp_path, server):
+    server.reset()
+    status, out, _ = setup(monkeypatch, capsys, tmp_path, server, "--location", "19")
+    assert status == 0
+    assert "Signed in: Demo Café, Main Street (location 19)" in out
+    settings = (tmp_path / "register" / "settings.toml").read_text()
+    assert "location_id = 19" in settings and "merchant_id = 1" in settings
+    token = server.ledger.seed_view()["merchants"][0]["access_token"]
+    written = b"".join(f.read_bytes() for f in (tmp_path / "register").rglob("*") if f.is_file())
+    assert PASSWORD.encode() not in written and token.encode() not in written
+    status, out, _ = (
+        cli.main(["config", "show", "--data-dir", str(tmp_path / "register")]),
+        None,
+        None,
+    )
+    assert "stored in the secret store" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "says"),
+    [
+        ((), {}, "several locations; add --location, one of: 19"),
+        (("--location", "30"), {}, "Location 30 is not this merchant's"),
+        (("--location", "19"), {"password": "wrong"}, "email address or password"),
+        (("--location", "19"), {"api_key": "nope"}, "Api key is invalid"),
+    ],
+)
+def test_setup_says_what_is_wrong(monkeypatch, capsys, tmp_path, server, args, kwargs, says):
+    server.reset()
+    status, _, err = setup(monkeypatch, capsys, tmp_path, server, *args, **kwargs)
+    assert status == 1
+    assert says in err
+    assert not (tmp_path / "register" / "settings.toml").exists()
+
+
+def test_levelup_can_be_turned_off_without_reinstalling(server, tmp_path):
+    server.reset()
+    register = Register(server, tmp_path, levelup_enabled=False)
+    record = register.check(1000)
+    with pytest.raises(IllegalTransition, match="LevelUp is turned off"):
+        register.engine.pay_levelup(record.check_id, register.code("Ada"))
+    assert register.engine.pay_cash(record.check_id, 1000).check.totals.balance_due == 0
+    register.close()
