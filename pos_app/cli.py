@@ -198,6 +198,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--format", choices=["json", "csv"], default="json")
     export.set_defaults(run=_journal_export)
+    journal_commands.add_parser(
+        "audit",
+        parents=[common],
+        help="sign-ins, manager approvals and refusals, voids and refunds, as JSON lines",
+    ).set_defaults(run=_journal_audit)
     show = journal_commands.add_parser(
         "show", parents=[common], help="one check with every journaled step"
     )
@@ -527,6 +532,38 @@ def _journal_export(
             else:
                 json.dump(export_document(journal.records()), out, indent=1)
                 out.write("\n")
+    except (CommandError, JournalUnusable) as exc:
+        print(f"levelup-pos journal: {exc}", file=err)
+        return 1
+    return 0
+
+
+AUDITED = frozenset(
+    {
+        "sign_in",
+        "sign_in_refused",
+        "approval",
+        "approval_refused",
+        "void_requested",
+        "voided",
+        "refund_sent",
+        "refunded",
+        "refund_failed",
+        "check_voided",
+    }
+)
+
+
+def _journal_audit(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    from pos_app.journal import JournalUnusable
+
+    try:
+        with _journal(args, environ) as journal:
+            for event in journal.audit_trail(AUDITED):
+                event["at"] = event["at"].isoformat()
+                print(json.dumps(event, default=str), file=out)
     except (CommandError, JournalUnusable) as exc:
         print(f"levelup-pos journal: {exc}", file=err)
         return 1

@@ -43,7 +43,7 @@ from pos_app.engine.model import (
 )
 from pos_app.engine.ports import Journal, PaymentGateway
 from pos_app.engine.reconcile import AmbiguousOrder, RecentOrders, find_order
-from pos_app.engine.staff import AccessDenied, Permission, StaffDirectory
+from pos_app.engine.staff import AccessDenied, Permission, StaffDirectory, StaffMember
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import (
     AdjustedCheckValues,
@@ -890,6 +890,20 @@ class Engine:
             self._event("check_voided"),
         )
 
+    def sign_in(self, staff_id: str, pin: str) -> StaffMember:
+        """A cashier (or manager) signs in at the register; every attempt is audited."""
+        if self._staff is None:
+            raise ApprovalRequired("This register has no staff list: nobody can sign in.")
+        try:
+            member = self._staff.verify(staff_id, pin)
+        except AccessDenied as denied:
+            self._journal.audit(self._event("sign_in_refused", staff_id=staff_id, why=str(denied)))
+            raise
+        if not member.may(Permission.SELL):
+            raise AccessDenied(f"{member.name} may not sell at this register.")
+        self._journal.audit(self._event("sign_in", staff_id=staff_id, role=member.role.value))
+        return member
+
     def approve(
         self,
         check_id: str,
@@ -918,7 +932,11 @@ class Engine:
                     ),
                 )
                 raise ApprovalRequired(str(denied)) from None
-            needed = Permission.REFUND if action is ApprovalAction.VOID_CHECK else Permission.VOID
+            needed = {
+                ApprovalAction.VOID_CHECK: Permission.REFUND,
+                ApprovalAction.VOID_TENDER: Permission.VOID,
+                ApprovalAction.RESOLVE_TENDER: Permission.RESOLVE,
+            }[action]
             if not member.may(needed):
                 self._save(
                     record,
@@ -971,10 +989,14 @@ class Engine:
 
     # ----- recovery -----------------------------------------------------------------------
 
-    def reconcile(self, check_id: str, tender_id: str) -> CheckRecord:
-        """Settle one tender whose outcome is unknown (a manager's "resolve" button)."""
+    def reconcile(
+        self, check_id: str, tender_id: str, approval: ManagerApproval | None
+    ) -> CheckRecord:
+        """Settle one tender whose outcome is unknown (a manager's "resolve" button): asks
+        LevelUp now, without waiting for the next recovery. Needs a manager's approval."""
         with self._lock:
             record = self.check(check_id)
+            record = self._approve(record, approval, ApprovalAction.RESOLVE_TENDER, tender_id)
             status = record.tender(tender_id).status
             if status.is_final or status is TenderStatus.QUEUED:
                 raise IllegalTransition(

@@ -119,6 +119,7 @@ class JournalEvent:
 class ApprovalAction(StrEnum):
     VOID_TENDER = "void_tender"
     VOID_CHECK = "void_check"
+    RESOLVE_TENDER = "resolve_tender"
 
 
 APPROVAL_LIFETIME = timedelta(minutes=10)

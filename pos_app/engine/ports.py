@@ -64,3 +64,7 @@ class Journal(Protocol):
     def next_identifier(self, business_day: date) -> str:
         """The next ``identifier_from_merchant`` of this terminal."""
         ...
+
+    def audit(self, event: JournalEvent) -> None:
+        """Append an event that belongs to no check (a sign-in), durably."""
+        ...

@@ -151,6 +151,28 @@ class SqliteJournal:
                     delete(payment_codes).where(payment_codes.c.tender_id.in_(final))
                 )
 
+    def audit(self, event: JournalEvent) -> None:
+        """An event of the register itself (check id empty), such as a sign-in."""
+        with self._lock, self._engine.begin() as connection:
+            connection.execute(
+                insert(events).values(
+                    at=event.at,
+                    terminal_id=self.terminal_id,
+                    check_id="",
+                    tender_id=None,
+                    kind=event.kind,
+                    data=json.dumps(event.data, default=str, separators=(",", ":")),
+                )
+            )
+
+    def audit_trail(self, kinds: frozenset[str]) -> list[dict[str, Any]]:
+        """Every event of these kinds, oldest first (sign-ins, approvals, voids, refunds)."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(events).where(events.c.kind.in_(kinds)).order_by(events.c.id)
+            ).mappings()
+            return [{**row, "data": json.loads(row["data"])} for row in rows]
+
     def load(self, check_id: str) -> CheckRecord | None:
         with self._engine.connect() as connection:
             snapshot = connection.execute(

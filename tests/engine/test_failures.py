@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 
 from pos_app.domain import TenderStatus
-from pos_app.engine import ApprovalAction, CheckState, OfflinePolicy, PaymentProblem
+from pos_app.engine import (
+    ApprovalAction,
+    ApprovalRequired,
+    CheckState,
+    OfflinePolicy,
+    PaymentProblem,
+)
 
 SETTLED = timedelta(seconds=61)
 
@@ -123,7 +129,10 @@ def test_a_manager_can_ask_again_about_one_payment(register):
     register.fault(path="/v15/completed_orders", drop="before_commit", times=1)
     record, tender_id = pay(register)
     register.offset += SETTLED
-    record = register.engine.reconcile(record.check_id, tender_id)
+    with pytest.raises(ApprovalRequired):
+        register.engine.reconcile(record.check_id, tender_id, None)
+    resolve = register.approval(ApprovalAction.RESOLVE_TENDER, tender_id)
+    record = register.engine.reconcile(record.check_id, tender_id, resolve)
     assert record.tender(tender_id).status is TenderStatus.DECLINED
 
 

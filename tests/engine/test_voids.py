@@ -123,7 +123,11 @@ def test_what_cannot_be_voided(register):
             record.check_id, declined, register.approval(VOID_TENDER, declined)
         )
     with pytest.raises(IllegalTransition, match="nothing to check"):
-        register.engine.reconcile(record.check_id, declined)
+        register.engine.reconcile(
+            record.check_id,
+            declined,
+            register.approval(ApprovalAction.RESOLVE_TENDER, declined),
+        )
 
 
 def test_a_refund_levelup_refuses_is_reported_and_the_payment_stands(register):
