@@ -29,10 +29,9 @@ from pos_app.journal import SqliteJournal
 from pos_app.journal.staff import SqliteStaff
 from pos_app.levelup.client import ClientConfig, LevelUpClient
 from pos_app.logs import register_secret
+from pos_app.onboarding import MERCHANT_TOKEN
 from pos_app.secret_store import SecretStore, new_data_key, open_secret_store
 from pos_app.settings import EMBEDDED, Settings, set_setting
-
-MERCHANT_TOKEN = "merchant-token"  # noqa: S105 - the name it is stored under
 
 
 class TerminalError(Exception):

@@ -542,6 +542,8 @@ AUDITED = frozenset(
     {
         "sign_in",
         "sign_in_refused",
+        "settings_changed",
+        "settings_imported",
         "approval",
         "approval_refused",
         "void_requested",
@@ -634,40 +636,23 @@ def _secret_input(prompt: str, environ: Mapping[str, str], variable: str | None 
 
 
 def _setup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-
-    from pos_app.app import MERCHANT_TOKEN
-    from pos_app.levelup.client import ClientConfig, LevelUpClient
     from pos_app.levelup.errors import LevelUpError
-    from pos_app.secret_store import open_secret_store
-    from pos_app.settings import PRODUCTION_URL, SettingsError, load_settings, set_setting
+    from pos_app.onboarding import OnboardingError, finish, sign_in
+    from pos_app.settings import PRODUCTION_URL, SettingsError, load_settings
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ).create()
     try:
         url = args.url or load_settings(paths, environ).levelup.base_url or PRODUCTION_URL
         api_key = _secret_input("LevelUp API key: ", environ, API_KEY_ENV)
-        password = _secret_input("LevelUp password: ", environ)
-        with LevelUpClient(ClientConfig(base_url=url, retries=1)) as anonymous:
-            token = anonymous.access_token(api_key, args.username, password)
-        del password  # used once
-        if not token.is_merchant:
-            raise CommandError(f"{args.username} is not a merchant's LevelUp account.")
-        config = ClientConfig(base_url=url, merchant_token=token.token, retries=1)
-        with LevelUpClient(config) as client:
-            locations = client.managed_locations()
-            location = _choose_location(locations, args.location, out)
-            client.location(location.id)  # the test call
-        open_secret_store(paths.data_dir).set(MERCHANT_TOKEN, token.token.get_secret_value())
-        for key, value in (
-            ("levelup.base_url", url),
-            ("levelup.location_id", str(location.id)),
-            ("levelup.merchant_id", str(location.merchant_id or token.merchant_id)),
-            ("levelup.enabled", "true"),
-        ):
-            set_setting(paths, environ, key, value)
+        signed_in = sign_in(
+            url, api_key, args.username, _secret_input("LevelUp password: ", environ)
+        )
+        location = _choose_location(signed_in.locations, args.location, out)
+        finish(paths, environ, signed_in, location.id)
     except LevelUpError as exc:
         print(f"levelup-pos setup: {exc.cashier_message}\n  {exc.detail}", file=err)
         return 1
-    except (CommandError, SettingsError, ConfigurationError) as exc:
+    except (CommandError, OnboardingError, SettingsError, ConfigurationError) as exc:
         print(f"levelup-pos setup: {exc}", file=err)
         return 1
     print(f"Signed in: {location.name} (location {location.id}) at {url}.", file=out)
@@ -675,10 +660,8 @@ def _setup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, er
 
 
 def _choose_location(locations: Sequence[Any], chosen: int | None, out: TextIO) -> Any:
-    """The location to take payments at: the one asked for (it must be the merchant's), the
-    only one, or one picked from the list at a terminal."""
-    if not locations:
-        raise CommandError("This merchant has no location on LevelUp.")
+    """The location asked for (``finish`` checks it is the merchant's), the only one, or one
+    picked from the list at a terminal."""
     by_id = {location.id: location for location in locations}
     listing = "; ".join(f"{loc.id} ({loc.name})" for loc in locations)
     if chosen is not None:
@@ -704,7 +687,7 @@ def _choose_location(locations: Sequence[Any], chosen: int | None, out: TextIO) 
 def _config_show(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
-    from pos_app.app import MERCHANT_TOKEN
+    from pos_app.onboarding import MERCHANT_TOKEN
     from pos_app.secret_store import open_secret_store
     from pos_app.settings import SettingsError, load_settings, provisioning_file
 
@@ -738,6 +721,7 @@ def _config_set(
     except SettingsError as exc:
         print(f"levelup-pos config: {exc}", file=err)
         return 1
+    _audit_settings(paths, "settings_changed", {"key": args.key, "value": args.value})
     print(f"{args.key} set in {paths.settings_file}", file=out)
     return 0
 
@@ -753,8 +737,28 @@ def _config_import(
     except SettingsError as exc:
         print(f"levelup-pos config: {exc}", file=err)
         return 1
+    _audit_settings(paths, "settings_imported", {"file": str(args.file.resolve())})
     print(f"{args.file} is now {paths.settings_file}", file=out)
     return 0
+
+
+def _audit_settings(paths: Any, kind: str, data: dict[str, str]) -> None:
+    """Settings changes go to the register's audit trail (once it has a journal)."""
+    from datetime import UTC, datetime
+
+    from pos_app.engine import JournalEvent
+    from pos_app.journal import SqliteJournal
+    from pos_app.secret_store import new_data_key, open_secret_store
+
+    if not paths.journal_file.exists():
+        return
+    journal = SqliteJournal(
+        paths.journal_file, new_data_key(open_secret_store(paths.data_dir)), "config"
+    )
+    try:
+        journal.audit(JournalEvent(kind, datetime.now(UTC), data=data))
+    finally:
+        journal.close()
 
 
 @contextmanager

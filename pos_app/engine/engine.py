@@ -936,6 +936,7 @@ class Engine:
                 ApprovalAction.VOID_CHECK: Permission.REFUND,
                 ApprovalAction.VOID_TENDER: Permission.VOID,
                 ApprovalAction.RESOLVE_TENDER: Permission.RESOLVE,
+                ApprovalAction.CHANGE_SETTINGS: Permission.SETTINGS,
             }[action]
             if not member.may(needed):
                 self._save(

@@ -120,6 +120,7 @@ class ApprovalAction(StrEnum):
     VOID_TENDER = "void_tender"
     VOID_CHECK = "void_check"
     RESOLVE_TENDER = "resolve_tender"
+    CHANGE_SETTINGS = "change_settings"
 
 
 APPROVAL_LIFETIME = timedelta(minutes=10)
