@@ -160,7 +160,9 @@ class Engine:
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
         self._staff = staff
-        self._issued: set[str] = set()
+        self._issued: dict[str, ManagerApproval] = {}
+        """Approvals this engine gave and that were not used yet, whole: a copy changed in any
+        field (another target, say) is not one of them."""
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` with every :data:`EngineEvent`; returns a function that stops it."""
@@ -961,7 +963,7 @@ class Engine:
                 approved_at=self._clock(),
                 approval_id=self._new_id(),
             )
-            self._issued.add(approval.approval_id)
+            self._issued[approval.approval_id] = approval
             return approval
 
     def _approve(
@@ -973,7 +975,7 @@ class Engine:
     ) -> CheckRecord:
         if approval is None:
             raise ApprovalRequired("A manager must approve this. Ask a manager to enter their PIN.")
-        if approval.approval_id not in self._issued:
+        if self._issued.get(approval.approval_id) != approval:
             raise ApprovalRequired(
                 "This approval was not given at this register (or was used already); ask the "
                 "manager to enter their PIN."
@@ -985,7 +987,7 @@ class Engine:
         age = self._clock() - approval.approved_at
         if age > APPROVAL_LIFETIME or age < -timedelta(minutes=1):
             raise ApprovalRequired("This manager approval has expired; ask the manager again.")
-        self._issued.discard(approval.approval_id)  # one approval, one use
+        del self._issued[approval.approval_id]  # one approval, one use
         return self._save(record, self._event("approval", **approval.as_data()))
 
     # ----- recovery -----------------------------------------------------------------------

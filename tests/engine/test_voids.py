@@ -63,6 +63,12 @@ def test_a_cashier_without_a_valid_approval_is_refused(register):
     )
     forged = replace(register.approval(VOID_TENDER, tender_id), approval_id="made-up")
     refused("not given at this register", lambda: forged)
+    # a real approval for another tender, retargeted: refused as well
+    other = register.check(500)
+    other = register.engine.pay_cash(other.check_id, 500)
+    [other_cash] = other.check.tenders
+    retargeted = replace(register.approval(VOID_TENDER, other_cash.tender_id), target=tender_id)
+    refused("not given at this register", lambda: retargeted)
     stale = register.approval(VOID_TENDER, tender_id)
     register.offset += timedelta(hours=1)
     refused("expired", lambda: stale)
