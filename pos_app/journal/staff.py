@@ -8,6 +8,7 @@ Implements the engine's :class:`~pos_app.engine.staff.StaffDirectory`. Wrong PIN
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -34,6 +35,11 @@ class SqliteStaff:
     ) -> None:
         self._database = journal.database
         self._clock = clock
+        # Serialises PIN checks in this process; the count itself is also incremented in SQL,
+        # so guesses from another process cannot overwrite each other's count either.
+        self._verifying = threading.Lock()
+        # An unknown id is checked against this so it takes as long as a known one.
+        self._decoy = hash_pin("0000")
 
     def add(self, staff_id: str, name: str, role: Role, pin: str) -> StaffMember:
         if not _ID.fullmatch(staff_id):
@@ -71,6 +77,10 @@ class SqliteStaff:
             raise ValueError(f"There is no staff member {staff_id}.")
 
     def verify(self, staff_id: str, pin: str) -> StaffMember:
+        with self._verifying:
+            return self._verify(staff_id, pin)
+
+    def _verify(self, staff_id: str, pin: str) -> StaffMember:
         now = self._clock()
         refusal: str | None = None
         # The count of wrong PINs is committed before the refusal is raised (raising inside
@@ -78,6 +88,7 @@ class SqliteStaff:
         with self._database.begin() as connection:
             row = connection.execute(select(staff).where(staff.c.id == staff_id)).mappings().first()
             if row is None or not row["active"]:
+                pin_matches(pin, self._decoy)
                 refusal = f"{staff_id} cannot sign in here."
             elif row["locked_until"] is not None and now < row["locked_until"]:
                 minutes = max(1, int((row["locked_until"] - now).total_seconds() // 60) + 1)
@@ -86,13 +97,19 @@ class SqliteStaff:
                     f"{minutes} minute(s) or ask an administrator."
                 )
             elif not pin_matches(pin, row["pin_hash"]):
-                failures = row["failures"] + 1
-                locked = now + LOCKOUT if failures >= MAX_FAILURES else None
-                connection.execute(
+                failures = connection.execute(
                     update(staff)
                     .where(staff.c.id == staff_id)
-                    .values(failures=0 if locked else failures, locked_until=locked)
-                )
+                    .values(failures=staff.c.failures + 1)
+                    .returning(staff.c.failures)
+                ).scalar_one()
+                locked = now + LOCKOUT if failures >= MAX_FAILURES else None
+                if locked:
+                    connection.execute(
+                        update(staff)
+                        .where(staff.c.id == staff_id)
+                        .values(failures=0, locked_until=locked)
+                    )
                 left = MAX_FAILURES - failures
                 refusal = "Wrong PIN."
                 if locked:

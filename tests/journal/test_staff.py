@@ -6,6 +6,7 @@ import io
 import shutil
 import sqlite3
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,6 +22,7 @@ from pos_app.engine.staff import (
     pin_matches,
 )
 from pos_app.journal import SqliteJournal
+from pos_app.journal import staff as staff_module
 from pos_app.journal.staff import SqliteStaff
 from tests.journal.test_store import FIXTURES, V1_KEY
 
@@ -65,6 +67,47 @@ def test_wrong_pins_lock_a_member_out_for_a_while(directory, clock):
     assert directory.verify("mia", "2468").staff_id == "mia"
     with pytest.raises(AccessDenied, match="Wrong PIN"):  # the count started afresh
         directory.verify("mia", "0000")
+
+
+def test_wrong_pins_guessed_at_once_still_lock(tmp_path, clock):
+    """Guesses in parallel, from two directories on one file (as two processes), all count."""
+    path = tmp_path / "journal.sqlite3"
+    key = Fernet.generate_key()
+    journals = [SqliteJournal(path, key, "3"), SqliteJournal(path, key, "3")]
+    directories = [SqliteStaff(journal, clock) for journal in journals]
+    directories[0].add("mia", "Mia", Role.MANAGER, "2468")
+    answers: list[str] = []
+
+    def guess(n: int) -> None:
+        try:
+            directories[n % 2].verify("mia", f"{9000 + n:04d}")
+        except AccessDenied as denied:
+            answers.append(str(denied))
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(2 * MAX_FAILURES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 2 * MAX_FAILURES  # every guess refused, none crashed
+    with pytest.raises(AccessDenied, match="locked out"):
+        directories[1].verify("mia", "2468")
+    for journal in journals:
+        journal.close()
+
+
+def test_unknown_ids_cost_a_pin_check_like_known_ones(directory, monkeypatch):
+    """So the time an answer takes does not tell which staff ids exist."""
+    checked: list[str] = []
+    real = staff_module.pin_matches
+    monkeypatch.setattr(
+        staff_module, "pin_matches", lambda pin, stored: checked.append(pin) or real(pin, stored)
+    )
+    directory.disable("mia")
+    for staff_id in ("nobody", "mia"):
+        with pytest.raises(AccessDenied):
+            directory.verify(staff_id, "2468")
+    assert checked == ["2468", "2468"]
 
 
 def test_a_right_pin_clears_the_count(directory):
