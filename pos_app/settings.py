@@ -28,7 +28,8 @@ EMBEDDED = "embedded"
 PROVISIONING_ENV = "LEVELUP_POS_PROVISIONING"
 ENV_PREFIX = "LEVELUP_POS_"
 
-NonNegative = Annotated[int, Field(ge=0)]
+# Limits are in cents or counts; a billion is past any real store and keeps typos out.
+NonNegative = Annotated[int, Field(ge=0, le=10**9)]
 
 
 class _Section(BaseModel):
@@ -54,7 +55,7 @@ class LevelUpSettings(_Section):
 
 class RegisterSettings(_Section):
     id: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")] = "1"
-    tax_rate: Decimal = Decimal("8.875")
+    tax_rate: Annotated[Decimal, Field(decimal_places=4)] = Decimal("8.875")
 
     @field_validator("tax_rate")
     @classmethod
@@ -124,7 +125,13 @@ def set_setting(paths: Paths, environ: Mapping[str, str], key: str, value: str) 
             f"{key!r} is not a setting: use SECTION.KEY, with SECTION one of {', '.join(SECTIONS)}."
         )
     own = _read(paths.settings_file) if paths.settings_file.exists() else {}
-    own.setdefault(section, {})[name] = _value(value)
+    table = own.setdefault(section, {})
+    if not isinstance(table, dict):
+        raise SettingsError(
+            f"{paths.settings_file}: {section} should be a [{section}] table; fix or remove that "
+            "line first."
+        )
+    table[name] = _value(value)
     _validated(own, source=paths.settings_file, text="")
     _write(paths, own)
     return load_settings(paths, environ)
@@ -145,6 +152,10 @@ def _read(file: Path) -> dict[str, Any]:
         return tomllib.loads(file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{file}: {exc}") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{file} is not UTF-8 text; save it as UTF-8.") from None
+    except RecursionError:
+        raise SettingsError(f"{file} nests its values too deeply to be a settings file.") from None
     except OSError as exc:
         raise SettingsError(f"{file} cannot be read: {exc.strerror}.") from None
 

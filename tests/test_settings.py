@@ -66,10 +66,17 @@ def test_the_shipped_provisioning_example_is_valid(paths):
         ('[register]\ntax_rate = "150"\n', "register.tax_rate"),
         ("[levelup]\nlocaton_id = 19\n", "levelup.locaton_id: Extra inputs"),
         ("[levelup\n", "Expected ']'"),
+        ('[register]\ntax_rate = "1e-99999"\n', "register.tax_rate"),
+        ("[offline]\nmax_order = 99999999999999999999\n", "offline.max_order"),
+        (b"[register]\nid = '\xff'\n", "is not UTF-8 text"),
+        ("a = " + "[" * 5000 + "]" * 5000 + "\n", "nests its values too deeply"),
     ],
 )
 def test_errors_name_the_file_the_key_and_the_line(paths, text, message):
-    paths.settings_file.write_text(text)
+    if isinstance(text, bytes):
+        paths.settings_file.write_bytes(text)
+    else:
+        paths.settings_file.write_text(text)
     with pytest.raises(SettingsError, match=str(paths.settings_file)) as caught:
         load_settings(paths, {})
     assert message in str(caught.value)
@@ -78,6 +85,13 @@ def test_errors_name_the_file_the_key_and_the_line(paths, text, message):
 def test_environment_errors_name_the_variable(paths):
     with pytest.raises(SettingsError, match=r"\$LEVELUP_POS_LEVELUP_LOCATION_ID"):
         load_settings(paths, {"LEVELUP_POS_LEVELUP_LOCATION_ID": "nineteen"})
+
+
+def test_set_refuses_a_section_that_is_not_a_table(paths):
+    paths.settings_file.write_text("register = 5\n")
+    with pytest.raises(SettingsError, match=r"register should be a \[register\] table"):
+        set_setting(paths, {}, "register.id", "front-1")
+    assert paths.settings_file.read_text() == "register = 5\n"
 
 
 def test_set_validates_before_writing(paths):
