@@ -1,9 +1,11 @@
 """Logs: rotating JSON-lines files in the data directory, a readable console, no secrets.
 
-Every record passes :class:`RedactingFilter` on its way to any handler: its message and its
-traceback are masked by :func:`pos_app.levelup.redact.redact` and every secret registered with
-:func:`register_secret` (the merchant token, say) is replaced wherever it appears. That filter
-is the one place redaction is enforced; handlers only format.
+Every record is masked as it is made, before any filter or handler sees it (ours, a library's,
+one added later on a child logger): :func:`install_redaction` puts a log-record factory in
+place that formats the message and the traceback and masks them by
+:func:`pos_app.levelup.redact.redact` and every secret registered with :func:`register_secret`
+(the merchant token, say). That factory is the one place redaction is enforced; handlers only
+format.
 
 :func:`install_crash_handler` turns an uncaught exception (in any thread) into a redacted crash
 report in the log directory, named on standard error, instead of losing it.
@@ -52,11 +54,19 @@ def scrub(text: str) -> str:
     return text
 
 
-class RedactingFilter(logging.Filter):
-    """Masks the message and traceback of every record (it never drops one)."""
+def install_redaction() -> None:
+    """Mask every log record from now on (idempotent)."""
+    made = logging.getLogRecordFactory()
+    if getattr(made, "_levelup_redacting", False):
+        return
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = scrub(record.getMessage())
+    def redacted(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = made(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not break the code that logged
+            message = f"{record.msg} (arguments that did not fit: {record.args!r})"
+        record.msg = scrub(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = "".join(traceback.format_exception(*record.exc_info))
@@ -65,7 +75,10 @@ class RedactingFilter(logging.Filter):
         record.exc_info = None  # the scrubbed text stands in for it
         if record.stack_info:
             record.stack_info = scrub(record.stack_info)
-        return True
+        return record
+
+    redacted._levelup_redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(redacted)
 
 
 class JsonFormatter(logging.Formatter):
@@ -98,6 +111,7 @@ class _Console(logging.StreamHandler):
 
 def configure(level: int = logging.WARNING) -> None:
     """Console logging (standard error) for a command, through the redacting filter."""
+    install_redaction()
     root = logging.getLogger()
     root.setLevel(logging.DEBUG)
     for handler in list(root.handlers):
@@ -106,7 +120,6 @@ def configure(level: int = logging.WARNING) -> None:
     console = _Console()
     console.setLevel(level)
     console.setFormatter(logging.Formatter(CONSOLE_FORMAT))
-    console.addFilter(RedactingFilter())
     console._levelup_console = True  # type: ignore[attr-defined]
     root.addHandler(console)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # ours says the same, and masks
@@ -115,6 +128,7 @@ def configure(level: int = logging.WARNING) -> None:
 
 def log_to_files(log_dir: Path, level: int = logging.INFO) -> Path:
     """Add the rotating JSON-lines log in ``log_dir`` (once per directory); return its path."""
+    install_redaction()
     log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = log_dir / LOG_FILE
     root = logging.getLogger()
@@ -126,7 +140,6 @@ def log_to_files(log_dir: Path, level: int = logging.INFO) -> Path:
     )
     handler.setLevel(level)
     handler.setFormatter(JsonFormatter())
-    handler.addFilter(RedactingFilter())
     root.addHandler(handler)
     return path
 

@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from pos_app.config import Paths
 from pos_app.levelup.client import ClientConfig, LevelUpClient
 from pos_app.levelup.payloads import Location
+from pos_app.logs import register_secret
 from pos_app.secret_store import open_secret_store
 from pos_app.settings import Settings, set_setting
 
@@ -38,8 +39,11 @@ class SignedIn:
 def sign_in(url: str, api_key: str, username: str, password: str) -> SignedIn:
     """The merchant's token and locations. Raises :mod:`pos_app.levelup.errors` as LevelUp
     answers, and :class:`OnboardingError` for an account that is not a merchant's."""
+    for secret in (api_key, password):
+        register_secret(secret)  # masked in any log line or crash report from here on
     with LevelUpClient(ClientConfig(base_url=url, retries=1)) as anonymous:
         token = anonymous.access_token(api_key, username, password)
+    register_secret(token.token.get_secret_value())
     if not token.is_merchant:
         raise OnboardingError(f"{username} is not a merchant's LevelUp account.")
     with LevelUpClient(ClientConfig(base_url=url, merchant_token=token.token, retries=1)) as client:

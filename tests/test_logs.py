@@ -58,6 +58,43 @@ def test_secrets_are_masked_in_messages_arguments_and_tracebacks(file_log):
     assert any("exception" in e and "RuntimeError" in e["exception"] for e in entries)
 
 
+class Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.texts.append(logging.Formatter().format(record))
+
+
+def test_a_handler_added_later_anywhere_sees_only_masked_records(file_log):
+    """Redaction happens as a record is made, not in our handlers only."""
+    logs.register_secret(TOKEN)
+    kept = Kept()
+    child = logging.getLogger("some.library")
+    child.addHandler(kept)
+    try:
+        child.warning("body %s", {"password": "hunter2", "access_token": {"token": TOKEN}})
+        child.warning('json {"pin": 2468}')
+        try:
+            raise RuntimeError(f"token={TOKEN}")
+        except RuntimeError:
+            child.exception("failed")
+    finally:
+        child.removeHandler(kept)
+    text = "\n".join(kept.texts)
+    assert "RuntimeError" in text
+    for secret in ("hunter2", "2468", TOKEN):
+        assert secret not in text
+        assert secret not in file_log.read_text()
+
+
+def test_a_bad_format_string_is_logged_not_raised(file_log):
+    logging.getLogger("levelup").warning("count %d", "pin=1234")  # must not raise
+    [entry] = [e for e in lines(file_log) if e["message"].startswith("count %d")]
+    assert "1234" not in entry["message"]
+
+
 def test_a_crash_report_is_written_redacted(tmp_path):
     logs.register_secret(TOKEN)
     try:

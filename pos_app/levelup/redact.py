@@ -1,8 +1,8 @@
 """Masking credentials in text meant for people: error details, logs, support bundles.
 
 Payment codes, tokens, passwords, API keys, PINs and manager codes are replaced wherever they
-show:
-as JSON string values (even cut off mid-string), in ``Authorization`` headers, or bare (a
+show: as the value of a secret key however it is written (JSON, a Python ``repr``, ``key=value``,
+a query string; quoted, bare or cut off mid-string), in ``Authorization`` headers, or bare (a
 ``LU02…`` code anywhere in the text).
 """
 
@@ -24,8 +24,12 @@ SECRET_KEYS = (
     "pin",
 )
 
-_JSON_VALUE = re.compile(
-    r'("(?:' + "|".join(SECRET_KEYS) + r')"\s*:\s*)"(?:[^"\\]|\\.)*"?', re.IGNORECASE
+_KEY_VALUE = re.compile(
+    r"""((?<![\w-])(["']?)(?:""" + "|".join(SECRET_KEYS) + r""")\2\s*[:=]\s*)"""
+    r'(?:"(?:[^"\\]|\\.)*"?'  # "double-quoted", maybe cut off
+    r"|'(?:[^'\\]|\\.)*'?"  # 'single-quoted'
+    r"""|(?!(?:null|none|true|false)\b)[^\s,;&"'{}\[\]()]+)""",  # bare: 2468, abc-123
+    re.IGNORECASE,
 )
 _AUTHORIZATION = re.compile(
     r'(\b(?:merchant|user)\s*=\s*"?)[^",\s]+'  # token merchant="…", user=…
@@ -37,6 +41,11 @@ _CODE = re.compile(r"LU02[0-9A-Z]{2,}", re.IGNORECASE)
 
 def redact(text: str) -> str:
     """``text`` with every credential it carries replaced by ``***`` (codes keep ``LU02``)."""
-    text = _JSON_VALUE.sub(lambda m: f'{m.group(1)}"{MASK}"', text)
+    text = _KEY_VALUE.sub(_masked_value, text)
     text = _AUTHORIZATION.sub(lambda m: f"{m.group(1) or m.group(2)}{MASK}", text)
     return _CODE.sub(f"LU02{MASK}", text)
+
+
+def _masked_value(match: re.Match[str]) -> str:
+    quote = match.group(0)[len(match.group(1))]
+    return match.group(1) + (f"{quote}{MASK}{quote}" if quote in "\"'" else MASK)

@@ -21,6 +21,14 @@ from pos_app.levelup.redact import redact
         ("cut off LU0200018SE", "cut off LU02***"),
         ('{"cashier": "Bob", "spend_amount": 100}', '{"cashier": "Bob", "spend_amount": 100}'),
         ("Payment token is invalid.", "Payment token is invalid."),
+        ('{"pin": 2468, "token": null}', '{"pin": ***, "token": null}'),
+        (
+            "{'password': 'hunter2', 'access_token': {'token': '12-ab'}}",
+            "{'password': '***', 'access_token': {'token': '***'}}",
+        ),
+        ("pin=1234 api_key = K3Y; password: hunter2", "pin=*** api_key = ***; password: ***"),
+        ("/v15/x?access_token=1-ab&page=2", "/v15/x?access_token=***&page=2"),
+        ("spin=3 pinned: 4 token_count=5", "spin=3 pinned: 4 token_count=5"),
     ],
 )
 def test_redact(text, expected):
