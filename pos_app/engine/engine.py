@@ -899,7 +899,13 @@ class Engine:
         try:
             member = self._staff.verify(staff_id, pin)
         except AccessDenied as denied:
-            self._journal.audit(self._event("sign_in_refused", staff_id=staff_id, why=str(denied)))
+            self._journal.audit(
+                self._event(
+                    "sign_in_refused",
+                    staff_id=denied.staff_id_to_record(staff_id),
+                    why=str(denied),
+                )
+            )
             raise
         if not member.may(Permission.SELL):
             raise AccessDenied(f"{member.name} may not sell at this register.")
@@ -930,7 +936,10 @@ class Engine:
                 self._save(
                     record,
                     self._event(
-                        "approval_refused", staff_id=staff_id, action=action.value, why=str(denied)
+                        "approval_refused",
+                        staff_id=denied.staff_id_to_record(staff_id),
+                        action=action.value,
+                        why=str(denied),
                     ),
                 )
                 raise ApprovalRequired(str(denied)) from None

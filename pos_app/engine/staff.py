@@ -58,7 +58,19 @@ class StaffMember:
 
 
 class AccessDenied(Exception):
-    """A sign-in or approval refused; the message says why, never the PIN."""
+    """A sign-in or approval refused; the message says why, never the PIN.
+
+    ``known`` is False when the staff id typed is nobody's (it may be a PIN typed in the wrong
+    field, so it is not written down).
+    """
+
+    def __init__(self, message: str, *, known: bool = True) -> None:
+        super().__init__(message)
+        self.known = known
+
+    def staff_id_to_record(self, staff_id: str) -> str:
+        """What an audit entry may say of the id typed."""
+        return staff_id if self.known else "(unknown id)"
 
 
 class StaffDirectory(Protocol):

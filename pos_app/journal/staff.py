@@ -27,6 +27,7 @@ from pos_app.journal.schema import staff
 from pos_app.journal.store import SqliteJournal
 
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
+_NOBODY = "That staff id cannot sign in here."  # the same for unknown and disabled ids
 
 
 class SqliteStaff:
@@ -89,7 +90,7 @@ class SqliteStaff:
             row = connection.execute(select(staff).where(staff.c.id == staff_id)).mappings().first()
             if row is None or not row["active"]:
                 pin_matches(pin, self._decoy)
-                refusal = f"{staff_id} cannot sign in here."
+                refusal = _NOBODY
             elif row["locked_until"] is not None and now < row["locked_until"]:
                 minutes = max(1, int((row["locked_until"] - now).total_seconds() // 60) + 1)
                 refusal = (
@@ -123,5 +124,5 @@ class SqliteStaff:
                     .values(failures=0, locked_until=None)
                 )
         if refusal is not None or row is None:
-            raise AccessDenied(refusal or f"{staff_id} cannot sign in here.")
+            raise AccessDenied(refusal or _NOBODY, known=row is not None)
         return StaffMember(row["id"], row["name"], Role(row["role"]), True)

@@ -21,10 +21,13 @@ def test_sign_ins_are_audited_right_or_wrong(register):
     assert member.role is Role.CASHIER
     with pytest.raises(AccessDenied, match="Wrong PIN"):
         register.engine.sign_in("cal", "0000")
+    with pytest.raises(AccessDenied, match="That staff id cannot sign in here"):
+        register.engine.sign_in(CASHIER_PIN, CASHIER_PIN)  # the PIN typed in both fields
     trail = register.journal.audit_trail(frozenset({"sign_in", "sign_in_refused"}))
     assert [(e["kind"], e["data"]["staff_id"]) for e in trail] == [
         ("sign_in", "cal"),
         ("sign_in_refused", "cal"),
+        ("sign_in_refused", "(unknown id)"),
     ]
     assert all(e["check_id"] == "" for e in trail)
     assert CASHIER_PIN not in json.dumps([e["data"] for e in trail])
