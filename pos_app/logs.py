@@ -110,10 +110,9 @@ class _Console(logging.StreamHandler):
 
 
 def configure(level: int = logging.WARNING) -> None:
-    """Console logging (standard error) for a command, through the redacting filter."""
+    """Console logging (standard error) for a command, masked like every record."""
     install_redaction()
     root = logging.getLogger()
-    root.setLevel(logging.DEBUG)
     for handler in list(root.handlers):
         if getattr(handler, "_levelup_console", False):
             root.removeHandler(handler)
@@ -122,6 +121,7 @@ def configure(level: int = logging.WARNING) -> None:
     console.setFormatter(logging.Formatter(CONSOLE_FORMAT))
     console._levelup_console = True  # type: ignore[attr-defined]
     root.addHandler(console)
+    _let_through(root)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # ours says the same, and masks
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its setup chatter
 
@@ -141,7 +141,14 @@ def log_to_files(log_dir: Path, level: int = logging.INFO) -> Path:
     handler.setLevel(level)
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
+    _let_through(root)
     return path
+
+
+def _let_through(root: logging.Logger) -> None:
+    # The root passes only what some handler keeps, so a record nobody keeps (a payment call's
+    # debug lines, say) is never made, formatted or masked.
+    root.setLevel(min((handler.level for handler in root.handlers), default=logging.WARNING))
 
 
 def write_crash_report(

@@ -128,3 +128,20 @@ def test_uncaught_errors_in_any_thread_leave_reports(tmp_path):
     assert any("SystemError: in the main thread" in t for t in texts)
     assert all(LU not in t for t in texts)
     assert "the report is in" in result.stderr
+
+
+def test_records_no_handler_keeps_are_never_made(tmp_path):
+    """A payment call's debug lines cost nothing unless someone asked for them."""
+    script = textwrap.dedent(f"""
+        import logging
+        from pathlib import Path
+        from pos_app import logs
+        client = logging.getLogger("pos_app.levelup.client")
+        logs.configure(logging.WARNING)
+        logs.log_to_files(Path({str(tmp_path)!r}))
+        print(client.isEnabledFor(logging.DEBUG), client.isEnabledFor(logging.INFO))
+        logs.configure(logging.DEBUG)
+        print(client.isEnabledFor(logging.DEBUG))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "True", "True"], result.stderr
