@@ -28,19 +28,9 @@ from pos_app.domain.identifiers import validate_identifier
 from pos_app.domain.items import Discount, Fee, LineItem
 from pos_app.domain.money import MAX_CENTS, Cents, allocate, format_cents, require_cents
 from pos_app.domain.tax import TaxTable
-from pos_app.domain.tenders import Tender, TenderKind, TenderStatus
+from pos_app.domain.tenders import Tender, TenderKind
 
 _T = TypeVar("_T")
-
-_IN_FLIGHT = frozenset(
-    {
-        TenderStatus.REQUESTED,
-        TenderStatus.PROPOSED,
-        TenderStatus.COMPLETING,
-        TenderStatus.UNKNOWN,
-        TenderStatus.REFUNDING,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -210,7 +200,7 @@ class Check:
         return (
             bool(self.items)
             and self.totals.balance_due == 0
-            and not any(t.status in _IN_FLIGHT for t in self.tenders)
+            and not any(t.status.is_in_flight for t in self.tenders)
         )
 
     # ----- totals ---------------------------------------------------------------------------

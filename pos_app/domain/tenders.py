@@ -49,12 +49,26 @@ class TenderStatus(StrEnum):
         return self not in _INACTIVE
 
     @property
+    def is_in_flight(self) -> bool:
+        """LevelUp has been or is being asked and the answer is not settled yet."""
+        return self in _IN_FLIGHT
+
+    @property
     def is_final(self) -> bool:
         """The attempt has its outcome: no request of it is pending or queued, so its payment
         code is no longer needed (an approved payment may still be voided, by order uuid)."""
         return self in _FINAL
 
 
+_IN_FLIGHT = frozenset(
+    {
+        TenderStatus.REQUESTED,
+        TenderStatus.PROPOSED,
+        TenderStatus.COMPLETING,
+        TenderStatus.UNKNOWN,
+        TenderStatus.REFUNDING,
+    }
+)
 _PAID = frozenset(
     {
         TenderStatus.APPROVED,

@@ -16,16 +16,6 @@ from typing import Any
 
 from pos_app.domain import Check, Tender, TenderStatus
 
-_IN_FLIGHT = frozenset(
-    {
-        TenderStatus.REQUESTED,
-        TenderStatus.PROPOSED,
-        TenderStatus.COMPLETING,
-        TenderStatus.UNKNOWN,
-        TenderStatus.REFUNDING,
-    }
-)
-
 
 class CheckState(StrEnum):
     OPEN = "open"
@@ -95,7 +85,7 @@ class CheckRecord:
     @property
     def in_flight(self) -> list[Tender]:
         """Tenders whose request may still be answered (or found at LevelUp)."""
-        return [t for t in self.check.tenders if t.status in _IN_FLIGHT]
+        return [t for t in self.check.tenders if t.status.is_in_flight]
 
     @property
     def unsettled(self) -> list[Tender]:
