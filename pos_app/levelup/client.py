@@ -245,7 +245,7 @@ class LevelUpClient:
             if response.status_code == 204:
                 return
             yield from _parse(call, response, MerchantOrder.list_from_body)
-            link = _next_link(response)
+            link = response.links.get("next", {}).get("url")
             url = None if link is None else self._same_origin(call, response, link)
 
     def _same_origin(self, call: _Call, response: httpx.Response, link: str) -> str:
@@ -400,7 +400,7 @@ class LevelUpClient:
 
 def _describe(exc: httpx.HTTPError) -> str:
     detail = str(exc) or "no detail"
-    return f"{type(exc).__name__} ({redact(detail)})"
+    return f"{type(exc).__name__} ({detail})"  # masked by the error it becomes, and the log
 
 
 def _request_id(response: httpx.Response) -> str | None:
@@ -426,15 +426,6 @@ def _parse(call: _Call, response: httpx.Response, read: Callable[[Any], _T]) -> 
         raise InvalidResponse(
             response.status_code, f"unexpected shape ({exc})", response.content, what=call.what
         ) from None
-
-
-def _next_link(response: httpx.Response) -> str | None:
-    """The ``rel="next"`` URL of a ``Link`` header, with or without angle brackets."""
-    for part in response.headers.get("link", "").split(","):
-        target, _, params = part.partition(";")
-        if 'rel="next"' in params.replace(" ", "") or "rel=next" in params.replace(" ", ""):
-            return target.strip().strip("<>") or None
-    return None
 
 
 __all__ = [

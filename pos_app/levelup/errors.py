@@ -38,11 +38,13 @@ _BODY_EXCERPT = 200
 
 
 class LevelUpError(Exception):
-    """Base of every LevelUp failure."""
+    """Base of every LevelUp failure. Its detail is masked here, once, since it is logged and
+    journaled: an answer or a transport error may echo a code or a token."""
 
     cashier_message: str = "LevelUp could not complete this. Try again or use another tender."
 
     def __init__(self, detail: str, *, cashier_message: str | None = None) -> None:
+        detail = redact(detail)
         super().__init__(detail)
         self.detail = detail
         if cashier_message is not None:
@@ -152,7 +154,7 @@ class InvalidResponse(LevelUpError):
 
     def __init__(self, status: int, reason: str, body: bytes, *, what: str = "") -> None:
         self.status = status
-        excerpt = redact(body[:_BODY_EXCERPT].decode("utf-8", errors="replace"))
+        excerpt = body[:_BODY_EXCERPT].decode("utf-8", errors="replace")
         prefix = f"{what}: " if what else ""
         super().__init__(f"{prefix}HTTP {status}: {reason}; body starts {excerpt!r}")
 
@@ -219,7 +221,7 @@ class TransportError(LevelUpError):
 
     def __init__(self, what: str, cause: str, attempts: int) -> None:
         self.what = what
-        self.cause = cause
+        self.cause = redact(cause)
         self.attempts = attempts
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         super().__init__(f"{what}: {cause}{tries}")

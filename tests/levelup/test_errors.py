@@ -18,8 +18,10 @@ from pos_app.levelup.errors import (
     RequestRejected,
     ServerError,
     UnexpectedStatus,
+    Unreachable,
     error_for_response,
 )
+from pos_app.levelup.payloads import ErrorObject
 
 
 def errors(*entries: tuple[str, str, str]) -> bytes:
@@ -172,3 +174,18 @@ def test_invalid_response_excerpt_hides_credentials():
     error = error_for_response(200, body, what="POST /v15/access_tokens")
     assert "981-64eef337" not in str(error)
     assert '"token": "***"' in str(error)
+
+
+def test_a_detail_echoing_a_code_or_token_is_masked_wherever_it_goes():
+    error = ApiError(
+        422,
+        [
+            ErrorObject(
+                object="order", property="base", message="LU0200018SECH4O89A4NBOT7030000LU was used"
+            )
+        ],
+    )
+    unreachable = Unreachable("POST /v15/orders", 'ConnectError (token merchant="1-abcdef")', 1)
+    for text in (error.detail, str(error), unreachable.detail, str(unreachable)):
+        assert "SECH4O89" not in text and "1-abcdef" not in text
+    assert "1-abcdef" not in unreachable.cause
