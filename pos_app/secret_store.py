@@ -22,7 +22,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 from pathlib import Path
 from typing import Protocol
 
@@ -32,6 +31,8 @@ import platformdirs
 from cryptography.fernet import Fernet, InvalidToken
 from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
+
+from pos_app.files import sync_directory, write_atomically, write_temporary
 
 APP_NAME = "levelup-pos"
 VALUES_FILE_NAME = "secrets.json"
@@ -182,7 +183,7 @@ class EncryptedFileStore:
         }
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            _write_atomically(self.path, json.dumps(document, indent=2).encode("ascii") + b"\n")
+            write_atomically(self.path, json.dumps(document, indent=2).encode("ascii") + b"\n")
         except OSError as exc:
             raise SecretStoreError(f"cannot write the secret file {self.path}: {exc}") from exc
 
@@ -286,44 +287,10 @@ def _read_key(path: Path) -> bytes:
 def _create_key(path: Path) -> None:
     """Write a new key to ``path`` atomically, unless another process has just made one."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = _write_temporary(path, Fernet.generate_key())
+    temporary = write_temporary(path, Fernet.generate_key())
     try:
         with contextlib.suppress(FileExistsError):
             os.link(temporary, path)  # unlike os.replace, never replaces an existing key
     finally:
         os.unlink(temporary)
-    _sync_directory(path.parent)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = _write_temporary(path, data)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    _sync_directory(path.parent)
-
-
-def _write_temporary(path: Path, data: bytes) -> str:
-    """A new file next to ``path``, mode 0600, holding ``data`` on disk; returns its name."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    return temporary
-
-
-def _sync_directory(directory: Path) -> None:
-    """Make a rename in ``directory`` durable (POSIX; Windows has no directory handles)."""
-    if os.name == "posix":
-        descriptor = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+    sync_directory(path.parent)

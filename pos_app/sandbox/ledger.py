@@ -9,7 +9,6 @@ the card on file; a refund puts every part back.
 
 from __future__ import annotations
 
-import os
 import secrets
 import string
 import threading
@@ -24,6 +23,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from pos_app.domain import percent_of
+from pos_app.files import write_atomically
 from pos_app.levelup import qr
 from pos_app.levelup.payloads import (
     AccessToken,
@@ -138,13 +138,7 @@ class Ledger:
     def _save(self) -> None:
         if self._path is None:
             return
-        data = self._state.model_dump_json(indent=1).encode()
-        temporary = self._path.with_name(self._path.name + ".tmp")
-        with open(temporary, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, self._path)
+        write_atomically(self._path, self._state.model_dump_json().encode())
 
     # ----- merchants, locations, customers ------------------------------------------------
 

@@ -64,6 +64,15 @@ def test_a_reset_keeps_saving_to_the_state_file(tmp_path):
         levelup.http.close()
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_the_state_file_is_private(tmp_path):
+    """It holds the merchant's login and customers' payment tokens, even if only the sandbox's."""
+    state = tmp_path / "sandbox.json"
+    Ledger.open(state).reset()
+    assert state.stat().st_mode & 0o077 == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["sandbox.json"]  # no temporary left
+
+
 def test_a_state_file_that_is_not_ours_is_refused_with_its_name(tmp_path):
     state = tmp_path / "sandbox.json"
     state.write_text("{not json")
