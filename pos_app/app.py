@@ -31,7 +31,7 @@ from pos_app.levelup.client import ClientConfig, LevelUpClient
 from pos_app.logs import register_secret
 from pos_app.onboarding import MERCHANT_TOKEN
 from pos_app.secret_store import SecretStore, new_data_key, open_secret_store
-from pos_app.settings import EMBEDDED, Settings, set_setting
+from pos_app.settings import EMBEDDED, Settings, set_settings
 
 
 class TerminalError(Exception):
@@ -153,11 +153,13 @@ def sign_in_to_sandbox(
             raise TerminalError(f"No LevelUp sandbox answers at {sandbox_url} ({exc}).") from None
     merchant = seed["merchants"][0]
     open_secret_store(paths.data_dir, key_path).set(MERCHANT_TOKEN, merchant["access_token"])
-    for key, value in (
-        ("levelup.base_url", sandbox_url or EMBEDDED),
-        ("levelup.location_id", str(merchant["locations"][0]["id"])),
-        ("levelup.merchant_id", str(merchant["id"])),
-        ("levelup.demo", "true"),
-    ):
-        config = set_setting(paths, {}, key, value)
-    return config
+    return set_settings(
+        paths,
+        {},
+        {
+            "levelup.base_url": sandbox_url or EMBEDDED,
+            "levelup.location_id": str(merchant["locations"][0]["id"]),
+            "levelup.merchant_id": str(merchant["id"]),
+            "levelup.demo": "true",
+        },
+    )

@@ -19,7 +19,7 @@ from pos_app.levelup.client import ClientConfig, LevelUpClient
 from pos_app.levelup.payloads import Location
 from pos_app.logs import register_secret
 from pos_app.secret_store import open_secret_store
-from pos_app.settings import Settings, set_setting
+from pos_app.settings import Settings, set_settings
 
 MERCHANT_TOKEN = "merchant-token"  # noqa: S105 - the name it is stored under
 
@@ -69,16 +69,16 @@ def finish(
     open_secret_store(paths.create().data_dir).set(
         MERCHANT_TOKEN, signed_in.token.get_secret_value()
     )
-    settings: Settings | None = None
-    for key, value in (
-        ("levelup.base_url", signed_in.url),
-        ("levelup.location_id", str(chosen.id)),
-        ("levelup.merchant_id", str(chosen.merchant_id or signed_in.merchant_id)),
-        ("levelup.enabled", "true"),
-    ):
-        settings = set_setting(paths, environ, key, value)
-    assert settings is not None
-    return settings
+    return set_settings(
+        paths,
+        environ,
+        {
+            "levelup.base_url": signed_in.url,
+            "levelup.location_id": str(chosen.id),
+            "levelup.merchant_id": str(chosen.merchant_id or signed_in.merchant_id),
+            "levelup.enabled": "true",
+        },
+    )
 
 
 __all__ = [

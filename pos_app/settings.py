@@ -10,7 +10,6 @@ its line. No secret is ever kept here: the merchant token lives in the secret st
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -22,6 +21,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pos_app.config import Paths
+from pos_app.files import write_atomically
 
 PRODUCTION_URL = "https://api.thelevelup.com"
 EMBEDDED = "embedded"
@@ -119,19 +119,28 @@ def load_settings(paths: Paths, environ: Mapping[str, str]) -> Settings:
 
 def set_setting(paths: Paths, environ: Mapping[str, str], key: str, value: str) -> Settings:
     """Set ``section.key`` in ``settings.toml`` (validated before anything is written)."""
-    section, _, name = key.partition(".")
-    if not name or section not in SECTIONS:
-        raise SettingsError(
-            f"{key!r} is not a setting: use SECTION.KEY, with SECTION one of {', '.join(SECTIONS)}."
-        )
+    return set_settings(paths, environ, {key: value})
+
+
+def set_settings(paths: Paths, environ: Mapping[str, str], values: Mapping[str, str]) -> Settings:
+    """Set several ``section.key`` at once: all validated together, then written in one go,
+    so a register is never left with half of a change."""
+    keys = {key: key.partition(".") for key in values}
+    for key, (section, _, name) in keys.items():
+        if not name or section not in SECTIONS:
+            raise SettingsError(
+                f"{key!r} is not a setting: use SECTION.KEY, with SECTION one of "
+                f"{', '.join(SECTIONS)}."
+            )
     own = _read(paths.settings_file) if paths.settings_file.exists() else {}
-    table = own.setdefault(section, {})
-    if not isinstance(table, dict):
-        raise SettingsError(
-            f"{paths.settings_file}: {section} should be a [{section}] table; fix or remove that "
-            "line first."
-        )
-    table[name] = _value(value)
+    for key, (section, _, name) in keys.items():
+        table = own.setdefault(section, {})
+        if not isinstance(table, dict):
+            raise SettingsError(
+                f"{paths.settings_file}: {section} should be a [{section}] table; fix or remove "
+                "that line first."
+            )
+        table[name] = _value(values[key])
     _validated(own, source=paths.settings_file, text="")
     _write(paths, own)
     return load_settings(paths, environ)
@@ -162,9 +171,7 @@ def _read(file: Path) -> dict[str, Any]:
 
 def _write(paths: Paths, data: dict[str, Any]) -> None:
     paths.create()
-    temporary = paths.settings_file.with_suffix(".tmp")
-    temporary.write_text(tomli_w.dumps(data), encoding="utf-8")
-    os.replace(temporary, paths.settings_file)
+    write_atomically(paths.settings_file, tomli_w.dumps(data).encode("utf-8"))
 
 
 def _validated(

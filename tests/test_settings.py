@@ -16,6 +16,7 @@ from pos_app.settings import (
     import_settings,
     load_settings,
     set_setting,
+    set_settings,
 )
 
 EXAMPLE = Path(__file__).parent.parent / "installer" / "provisioning.example.toml"
@@ -85,6 +86,22 @@ def test_errors_name_the_file_the_key_and_the_line(paths, text, message):
 def test_environment_errors_name_the_variable(paths):
     with pytest.raises(SettingsError, match=r"\$LEVELUP_POS_LEVELUP_LOCATION_ID"):
         load_settings(paths, {"LEVELUP_POS_LEVELUP_LOCATION_ID": "nineteen"})
+
+
+def test_settings_are_written_private_and_whole(paths):
+    set_setting(paths, {}, "register.id", "front-1")
+    assert paths.settings_file.stat().st_mode & 0o077 == 0
+    assert not [p for p in paths.settings_file.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_several_settings_are_set_together_or_not_at_all(paths):
+    set_setting(paths, {}, "levelup.location_id", "19")
+    before = paths.settings_file.read_bytes()
+    with pytest.raises(SettingsError, match=r"levelup\.merchant_id"):
+        set_settings(paths, {}, {"levelup.location_id": "20", "levelup.merchant_id": "0"})
+    assert paths.settings_file.read_bytes() == before
+    settings = set_settings(paths, {}, {"levelup.location_id": "20", "levelup.merchant_id": "7"})
+    assert (settings.levelup.location_id, settings.levelup.merchant_id) == (20, 7)
 
 
 def test_set_refuses_a_section_that_is_not_a_table(paths):
