@@ -399,6 +399,7 @@ def _levelup(args: argparse.Namespace, environ: Mapping[str, str]) -> Iterator[A
         else:
             url = args.url or environ.get(URL_ENV) or PRODUCTION_URL_TEXT
             token = environ.get(TOKEN_ENV) or _ask_token()
+        logs.register_secret(token)
         config = ClientConfig(base_url=url, merchant_token=SecretStr(token), retries=1)
         client = stack.enter_context(LevelUpClient(config))
         yield ApiSession(client, location)
@@ -907,10 +908,7 @@ def _scanners_listen(
                     break
                 continue
             if isinstance(event, ScanEvent):
-                label = event.label
-                if label.startswith("]") and len(label) > 3:  # an AIM symbology identifier
-                    label = label[3:]
-                classified = classify(label)
+                classified = classify(event.label)
                 line = {
                     "label": shown(classified.shown(args.show_codes)),
                     "kind": classified.kind.value,

@@ -8,7 +8,7 @@ and UPC-E (8, number system 0 or 1, checked through its UPC-A expansion).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from pos_app.levelup import qr
@@ -26,7 +26,7 @@ class Classified:
     ``reason`` says why an unknown label is not a code, in words for the cashier."""
 
     kind: CodeKind
-    label: str
+    label: str = field(repr=False)  # it may be a payment code
     symbology: str | None = None
     payment_code: qr.PaymentCode | None = None
     reason: str = ""
@@ -80,6 +80,8 @@ def product_symbology(label: str) -> str | None:
 
 def classify(label: str) -> Classified:
     text = label.strip()
+    if text.startswith("]") and len(text) > 3:  # an AIM symbology identifier (``]Q1``)
+        text = text[3:]
     if qr.looks_like_payment_code(text):
         try:
             code = qr.parse(text)

@@ -125,6 +125,10 @@ def test_a_levelup_code_is_masked_unless_asked():
     assert classified.shown(show_codes=True) == LU
 
 
+def test_a_classified_code_does_not_show_in_its_repr():
+    assert "SECH4O89" not in repr(classify(LU)) and "SECH4O89" not in repr(classify(LU[:-1]))
+
+
 def test_a_token_only_code_and_a_lower_case_code():
     token_only = classify(LU_TOKEN_ONLY)
     assert token_only.kind is CodeKind.LEVELUP
@@ -178,6 +182,15 @@ def test_a_levelup_code_pays():
     assert calls.calls == [("pay", classified.payment_code)]
     assert classified.payment_code is not None
     assert classified.payment_code.data == LU
+
+
+def test_a_scanner_sending_aim_identifiers_still_pays_and_sells():
+    """Serial scanners set to prefix ``]Q1`` (QR) or ``]E0`` (EAN/UPC) to each code."""
+    calls = Calls()
+    paid = calls.router().route("]Q1" + LU + "\r\n")
+    calls.router().route("]E0036000291452")
+    assert paid.payment_code is not None and paid.payment_code.data == LU
+    assert calls.calls == [("pay", paid.payment_code), ("add_item", "036000291452")]
 
 
 def test_a_product_barcode_adds_the_item():
