@@ -33,6 +33,17 @@ class FramingError:
 Output = Frame | FramingError
 
 
+def is_code_bytes(data: bytes) -> bool:
+    """Whether ``data`` could be a barcode's text: printable ASCII, at least one byte."""
+    return bool(data) and all(0x20 <= b <= 0x7E for b in data)
+
+
+def described(raw: bytes) -> str:
+    """``raw`` for a technician, without its content (it may be most of a payment code)."""
+    bad = next((i for i, b in enumerate(raw) if not 0x20 <= b <= 0x7E), None)
+    return f"{len(raw)} bytes" + ("" if bad is None else f", byte 0x{raw[bad]:02x} at {bad}")
+
+
 class LineFramer:
     """Feed bytes as they arrive; get back the codes (and framing errors) they complete.
 
@@ -116,6 +127,6 @@ class LineFramer:
         body = raw[len(self._prefix) :] if self._prefix and raw.startswith(self._prefix) else raw
         if not body:
             return []
-        if any(b < 0x20 or b > 0x7E for b in body):
+        if not is_code_bytes(body):
             return [FramingError(raw, "control or non-ASCII bytes (line noise?)")]
         return [Frame(raw, body.decode("ascii"))]

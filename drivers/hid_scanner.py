@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from drivers.framing import described, is_code_bytes
 from drivers.scanner import Listener, ReadingScanner, ScanEvent, ScannerOpenError
 
 POS_USAGE_PAGE = 0x8C
@@ -239,8 +240,8 @@ class HidScanner(ReadingScanner):
             whole = pos.feed(report)
             if whole is not None:
                 data, symbology = whole
-                if not data or any(b < 0x20 or b > 0x7E for b in data):
-                    self._fail("framing", f"not a code from {self.device}: {data[:40]!r}")
+                if not is_code_bytes(data):
+                    self._fail("framing", f"not a code from {self.device}: {described(data)}")
                     continue
                 label = data.decode("ascii")
                 self._deliver(ScanEvent(data, label, symbology or None, self.device, now))

@@ -14,7 +14,7 @@ import time
 
 import serial
 
-from drivers.framing import Frame, LineFramer
+from drivers.framing import Frame, LineFramer, described
 from drivers.scanner import Listener, ReadingScanner, ScanEvent, ScannerOpenError
 
 IDLE_WAKE = 0.5
@@ -100,7 +100,7 @@ class SerialScanner(ReadingScanner):
                 if isinstance(output, Frame):
                     self._deliver(ScanEvent(output.raw, output.label, None, self.device, now))
                 else:
-                    self._fail("framing", f"{output.reason}: {output.raw[:40]!r}")
+                    self._fail("framing", f"{output.reason}: {described(output.raw)}")
 
     def _connect(self) -> serial.Serial:
         return serial.Serial(

@@ -406,9 +406,10 @@ def test_keyboard_mode_decodes_boot_reports(transport, scanners):
 def test_non_ascii_pos_data_is_a_framing_error(transport, scanners):
     listening = Listening()
     scanner = start(transport, listening, scanners)
-    transport.send(pos_report(b"\xff\xfe12"), pos_report(b"96385074"))
+    transport.send(pos_report(b"12\xff\xfe"), pos_report(b"96385074"))
     assert read_all(scanner, listening, 1) == ["96385074"]
     assert [e.kind for e in listening.errors] == ["framing"]
+    assert listening.errors[0].message.endswith(": 4 bytes, byte 0xff at 2")
 
 
 def test_unplugged_then_plugged_back(transport, scanners):

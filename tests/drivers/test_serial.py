@@ -149,9 +149,12 @@ def test_a_scanner_without_a_suffix_is_served_by_the_gap(pty, start):
 def test_line_noise_is_a_framing_error_never_a_code(pty, start):
     listening = Listening()
     scanner = start(f"serial://{pty.path}", listening)
-    pty.write(b"\x00\x07\xffgarbage\x1b\r" + LU.encode() + b"\r")
+    pty.write(b"\x00\x07\xffgarbage\x1b\r" + LU.encode() + b"\x00\r" + LU.encode() + b"\r")
     assert read_all(scanner, listening, 1) == [LU]
-    assert [e.kind for e in listening.errors] == ["framing"]
+    assert [e.kind for e in listening.errors] == ["framing", "framing"]
+    # A code with one noise byte is not a code, and its message does not hold it either.
+    assert listening.errors[1].message.endswith(f"{len(LU) + 1} bytes, byte 0x00 at {len(LU)}")
+    assert all("SECH4O89" not in e.message for e in listening.errors)
     scanner.close()
 
 
