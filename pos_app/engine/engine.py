@@ -444,12 +444,10 @@ class Engine:
 
     def _fail(self, record: CheckRecord, tender_id: str, error: LevelUpError) -> CheckRecord:
         """The attempt did not charge: decline it, which rolls its discount back."""
-        tender = record.tender(tender_id)
-        record = self._save(
-            record.with_tender(
-                replace(tender, status=TenderStatus.DECLINED, amount=0),
-                replace(record.info(tender_id), note=error.cashier_message),
-            ),
+        record = self._declined(
+            record,
+            tender_id,
+            error.cashier_message,
             self._event("declined", tender_id, reason=type(error).__name__, detail=error.detail),
         )
         self._publish(
@@ -512,16 +510,9 @@ class Engine:
             return record
         if found is None and info.queued_at is not None:
             # An offline payment whose forwarding was lost: LevelUp has none, so it waits again.
-            return self._save(
-                record.with_tender(
-                    replace(
-                        record.tender(tender_id),
-                        status=TenderStatus.QUEUED,
-                        amount=info.queued_spend,
-                        levelup=LevelUpDetail(),
-                    ),
-                    replace(info, sent_at=None),
-                ),
+            return self._requeued(
+                record,
+                tender_id,
                 self._event("reconciled", tender_id, outcome="absent, queued again"),
             )
         if found is None:
@@ -529,12 +520,8 @@ class Engine:
                 "LevelUp confirms this payment did not go through: nothing was charged. "
                 "Take the payment again."
             )
-            return self._save(
-                record.with_tender(
-                    replace(record.tender(tender_id), status=TenderStatus.DECLINED, amount=0),
-                    replace(info, note=note),
-                ),
-                self._event("reconciled", tender_id, outcome="absent"),
+            return self._declined(
+                record, tender_id, note, self._event("reconciled", tender_id, outcome="absent")
             )
         order = CompletedOrder(
             uuid=found.uuid,
@@ -645,13 +632,7 @@ class Engine:
         else:
             reason, note = "", ""
         if reason:
-            self._save(
-                record.with_tender(
-                    replace(record.tender(tender_id), status=TenderStatus.DECLINED, amount=0),
-                    replace(info, note=note),
-                ),
-                self._event("offline_" + reason, tender_id),
-            )
+            self._declined(record, tender_id, note, self._event("offline_" + reason, tender_id))
             self._publish(PaymentProblem(record.check_id, tender_id, note, note, True))
             return reason
         assert code_text is not None
@@ -700,16 +681,9 @@ class Engine:
             status = record.tender(tender_id).status
             return "unknown" if status is TenderStatus.UNKNOWN else _outcome_name(status)
         except _NOT_REACHED:
-            self._save(
-                record.with_tender(
-                    replace(
-                        record.tender(tender_id),
-                        status=TenderStatus.QUEUED,
-                        amount=info.queued_spend,
-                        levelup=LevelUpDetail(),
-                    ),
-                    replace(info, sent_at=None),
-                ),
+            self._requeued(
+                record,
+                tender_id,
                 self._event("queued_offline", tender_id, spend_amount=info.queued_spend),
             )
             return None
@@ -727,18 +701,42 @@ class Engine:
             self._publish(PaymentProblem(record.check_id, tender_id, note, note, True))
         return _outcome_name(tender.status)
 
+    def _declined(
+        self, record: CheckRecord, tender_id: str, note: str, event: JournalEvent
+    ) -> CheckRecord:
+        """The tender took nothing; ``note`` tells the cashier what to do."""
+        return self._save(
+            record.with_tender(
+                replace(record.tender(tender_id), status=TenderStatus.DECLINED, amount=0),
+                replace(record.info(tender_id), note=note),
+            ),
+            event,
+        )
+
+    def _requeued(self, record: CheckRecord, tender_id: str, event: JournalEvent) -> CheckRecord:
+        """An offline payment put back in the queue exactly as it was before it was sent."""
+        info = record.info(tender_id)
+        return self._save(
+            record.with_tender(
+                replace(
+                    record.tender(tender_id),
+                    status=TenderStatus.QUEUED,
+                    amount=info.queued_spend,
+                    levelup=LevelUpDetail(),
+                ),
+                replace(info, sent_at=None),
+            ),
+            event,
+        )
+
     def _offline_declined(self, record: CheckRecord, tender_id: str, error: LevelUpError) -> None:
         info = record.info(tender_id)
         note = (
             f"LevelUp declined an offline payment of {format_cents(info.queued_spend)} "
             f"({error.cashier_message}). Collect it another way."
         )
-        self._save(
-            record.with_tender(
-                replace(record.tender(tender_id), status=TenderStatus.DECLINED, amount=0),
-                replace(info, note=note),
-            ),
-            self._event("offline_declined", tender_id, detail=error.detail),
+        self._declined(
+            record, tender_id, note, self._event("offline_declined", tender_id, detail=error.detail)
         )
         self._publish(PaymentProblem(record.check_id, tender_id, note, error.detail, True))
 
@@ -1053,11 +1051,10 @@ class Engine:
         status = record.tender(tender_id).status
         if status in (TenderStatus.REQUESTED, TenderStatus.PROPOSED):
             note = "The register stopped before LevelUp charged anything. Take the payment again."
-            return self._save(
-                record.with_tender(
-                    replace(record.tender(tender_id), status=TenderStatus.DECLINED, amount=0),
-                    replace(record.info(tender_id), note=note),
-                ),
+            return self._declined(
+                record,
+                tender_id,
+                note,
                 self._event("recovered", tender_id, was=status.value, outcome="not charged"),
             )
         if status in (TenderStatus.COMPLETING, TenderStatus.UNKNOWN):
