@@ -1,4 +1,5 @@
 """The LevelUp v15 protocol: payload models, the proposed-order calculator, QR codes, errors.
 
-These modules do no I/O; the HTTP client builds on them.
+These modules do no I/O; the HTTP client (``client``) and what it makes of a failed
+connection (``diagnosis``) build on them.
 """
