@@ -1,6 +1,7 @@
 """The transaction engine: pure Python, talking to LevelUp and the journal through ports."""
 
 from pos_app.engine.engine import (
+    SETTINGS_TARGET,
     ApprovalRequired,
     CheckNotFound,
     Engine,
@@ -22,6 +23,7 @@ from pos_app.engine.model import (
 )
 
 __all__ = [
+    "SETTINGS_TARGET",
     "ApprovalAction",
     "ApprovalRequired",
     "CheckNotFound",

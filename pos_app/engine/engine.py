@@ -75,6 +75,10 @@ _NOT_REACHED = (Unreachable, Maintenance)
 _LOST_ANSWER = (OutcomeUnknown, InvalidResponse)
 
 
+SETTINGS_TARGET = "settings"
+"""The target of a ``CHANGE_SETTINGS`` approval."""
+
+
 class EngineError(Exception):
     """A command the engine refuses; the message is for the cashier or manager."""
 
@@ -189,6 +193,10 @@ class Engine:
             raise CheckNotFound(f"There is no check {check_id}.")
         return record
 
+    def history(self, since: datetime) -> list[CheckRecord]:
+        """Checks opened since ``since``, newest first."""
+        return self._journal.opened_since(since)
+
     def edit_check(self, check_id: str, change: Callable[[Check], Check]) -> CheckRecord:
         """Change the items, discounts or fees (the domain refuses once payments are on it)."""
         with self._lock:
@@ -263,12 +271,15 @@ class Engine:
         *,
         cashier: str | None = None,
         discount_only: bool = False,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> tuple[CheckRecord, str]:
         """Pay ``amount`` (default: all that is due) with a scanned LevelUp code.
 
         Returns the check and the new tender's id; look at the tender's status for the
         outcome. Raises :class:`~pos_app.levelup.qr.InvalidPaymentCode` for text that is not
         a LevelUp code, and :class:`EngineError` for an amount that cannot be paid.
+        ``cancelled`` is asked once the proposal is back: if the cashier cancelled by then,
+        the completed order is never sent (nothing is charged) and the tender is declined.
         """
         if not self.settings.levelup_enabled:
             raise IllegalTransition("LevelUp is turned off at this store: take another tender.")
@@ -300,6 +311,11 @@ class Engine:
                 return self._offline_or_fail(record, tender_id, code, values, error), tender_id
             except LevelUpError as error:
                 return self._fail(record, tender_id, error), tender_id
+            if cancelled():
+                note = "Cancelled: LevelUp charged nothing."
+                return self._declined(
+                    record, tender_id, note, self._event("cancelled", tender_id)
+                ), tender_id
             return self._complete(
                 record,
                 tender_id,
@@ -593,15 +609,22 @@ class Engine:
 
     def queued(self) -> list[tuple[CheckRecord, Tender]]:
         """Offline payments waiting for LevelUp, oldest first."""
-        waiting = [
-            (record, tender)
-            for record in self._journal.unsettled()
-            for tender in record.check.tenders
-            if tender.status is TenderStatus.QUEUED
-        ]
+        waiting = self._tenders_in(TenderStatus.QUEUED)
         return sorted(
             waiting, key=lambda pair: pair[0].info(pair[1].tender_id).queued_at or pair[0].opened_at
         )
+
+    def unknown(self) -> list[tuple[CheckRecord, Tender]]:
+        """Payments whose outcome at LevelUp is not known yet (a manager may resolve them)."""
+        return self._tenders_in(TenderStatus.UNKNOWN)
+
+    def _tenders_in(self, status: TenderStatus) -> list[tuple[CheckRecord, Tender]]:
+        return [
+            (record, tender)
+            for record in self._journal.unsettled()
+            for tender in record.check.tenders
+            if tender.status is status
+        ]
 
     def forward_offline(self) -> ForwardReport:
         """Send the offline queue to LevelUp, oldest first; stop when it is unreachable again."""
@@ -912,7 +935,7 @@ class Engine:
 
     def approve(
         self,
-        check_id: str,
+        check_id: str | None,
         action: ApprovalAction,
         target: str,
         *,
@@ -921,9 +944,10 @@ class Engine:
         reason: str,
     ) -> ManagerApproval:
         """A manager's approval of ``action`` on ``target`` (a tender id, or the check id),
-        after their PIN and role are checked here. Refusals are journaled on the check."""
+        after their PIN and role are checked here. Refusals are journaled on the check, or in
+        the audit trail for approvals of no check (``check_id`` None: settings changes)."""
         with self._lock:
-            record = self.check(check_id)
+            record = None if check_id is None else self.check(check_id)
             if self._staff is None:
                 raise ApprovalRequired(
                     "This register has no staff list: approvals cannot be given."
@@ -931,7 +955,7 @@ class Engine:
             try:
                 member = self._staff.verify(staff_id, pin)
             except AccessDenied as denied:
-                self._save(
+                self._refused(
                     record,
                     self._event(
                         "approval_refused",
@@ -948,7 +972,7 @@ class Engine:
                 ApprovalAction.CHANGE_SETTINGS: Permission.SETTINGS,
             }[action]
             if not member.may(needed):
-                self._save(
+                self._refused(
                     record,
                     self._event(
                         "approval_refused",
@@ -973,6 +997,19 @@ class Engine:
             self._issued[approval.approval_id] = approval
             return approval
 
+    def _refused(self, record: CheckRecord | None, event: JournalEvent) -> None:
+        if record is None:
+            self._journal.audit(event)
+        else:
+            self._save(record, event)
+
+    def confirm_settings_change(self, approval: ManagerApproval | None, changes: str) -> None:
+        """Spend an approval of ``CHANGE_SETTINGS`` on ``settings`` before ``changes`` (in
+        words, for the audit trail) are written; raises :class:`ApprovalRequired` without one."""
+        with self._lock:
+            event = self._consume(approval, ApprovalAction.CHANGE_SETTINGS, SETTINGS_TARGET)
+            self._journal.audit(replace(event, data={**event.data, "changes": changes}))
+
     def _approve(
         self,
         record: CheckRecord,
@@ -980,6 +1017,12 @@ class Engine:
         action: ApprovalAction,
         target: str,
     ) -> CheckRecord:
+        return self._save(record, self._consume(approval, action, target))
+
+    def _consume(
+        self, approval: ManagerApproval | None, action: ApprovalAction, target: str
+    ) -> JournalEvent:
+        """The journal event of a valid approval, which is used up by this."""
         if approval is None:
             raise ApprovalRequired("A manager must approve this. Ask a manager to enter their PIN.")
         if self._issued.get(approval.approval_id) != approval:
@@ -995,7 +1038,7 @@ class Engine:
         if age > APPROVAL_LIFETIME or age < -timedelta(minutes=1):
             raise ApprovalRequired("This manager approval has expired; ask the manager again.")
         del self._issued[approval.approval_id]  # one approval, one use
-        return self._save(record, self._event("approval", **approval.as_data()))
+        return self._event("approval", **approval.as_data())
 
     # ----- recovery -----------------------------------------------------------------------
 

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from pos_app.engine.model import CheckRecord, JournalEvent
@@ -59,6 +59,10 @@ class Journal(Protocol):
 
     def code(self, tender_id: str) -> str | None:
         """The payment code kept for ``tender_id``, if it is still needed."""
+        ...
+
+    def opened_since(self, since: datetime) -> list[CheckRecord]:
+        """Checks opened at or after ``since``, newest first (the register's order history)."""
         ...
 
     def next_identifier(self, business_day: date) -> str:

@@ -22,7 +22,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import Connection, create_engine, delete, event, insert, select, update
+from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
@@ -189,6 +189,15 @@ class SqliteJournal:
             ).scalars()
             return [_load(self.path, snapshot) for snapshot in rows]
 
+    def opened_since(self, since: datetime) -> list[CheckRecord]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(checks.c.snapshot)
+                .where(checks.c.opened_at >= since)
+                .order_by(checks.c.opened_at.desc())
+            ).scalars()
+            return [_load(self.path, snapshot) for snapshot in rows]
+
     def code(self, tender_id: str) -> str | None:
         with self._engine.connect() as connection:
             ciphertext = connection.execute(
@@ -248,7 +257,7 @@ class SqliteJournal:
 
     def event_count(self) -> int:
         with self._engine.connect() as connection:
-            return len(connection.execute(select(events.c.id)).all())
+            return connection.execute(select(func.count()).select_from(events)).scalar_one()
 
 
 def _upsert(table: Any) -> Any:

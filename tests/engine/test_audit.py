@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from pos_app import cli
-from pos_app.engine import ApprovalAction, ApprovalRequired
+from pos_app.engine import SETTINGS_TARGET, ApprovalAction, ApprovalRequired
 from pos_app.engine.staff import AccessDenied, Role
 from pos_app.journal.staff import SqliteStaff
 from pos_app.secret_store import open_secret_store
@@ -37,6 +37,7 @@ def test_a_cashier_cannot_resolve_an_unknown_payment(register):
     register.fault(path="/v15/completed_orders", drop="before_commit", times=1)
     record = register.check(1000)
     record, tender_id = register.engine.pay_levelup(record.check_id, register.code("Ada"))
+    assert [t.tender_id for _, t in register.engine.unknown()] == [tender_id]
     with pytest.raises(ApprovalRequired, match="a cashier"):
         register.approval(ApprovalAction.RESOLVE_TENDER, tender_id, staff_id="cal", pin=CASHIER_PIN)
     approval = register.approval(
@@ -71,3 +72,36 @@ def test_the_audit_export_lists_every_sensitive_action(register, tmp_path, monke
 
 def test_staff_directory_is_shared_with_the_register(register):
     assert [m.staff_id for m in SqliteStaff(register.journal).members()] == ["cal", "mia"]
+
+
+def test_a_settings_change_needs_an_admin_and_is_audited(register):
+    SqliteStaff(register.journal).add("ann", "Ann", Role.ADMIN, "8642")
+    with pytest.raises(ApprovalRequired, match="a manager"):
+        register.engine.approve(
+            None,
+            ApprovalAction.CHANGE_SETTINGS,
+            SETTINGS_TARGET,
+            staff_id="mia",
+            pin=MANAGER_PIN,
+            reason="new scanner",
+        )
+    with pytest.raises(ApprovalRequired):
+        register.engine.confirm_settings_change(None, "scanner.url")
+    approval = register.engine.approve(
+        None,
+        ApprovalAction.CHANGE_SETTINGS,
+        SETTINGS_TARGET,
+        staff_id="ann",
+        pin="8642",
+        reason="new scanner",
+    )
+    register.engine.confirm_settings_change(approval, "scanner.url")
+    with pytest.raises(ApprovalRequired, match="used already"):
+        register.engine.confirm_settings_change(approval, "scanner.url")
+    trail = register.journal.audit_trail(frozenset({"approval", "approval_refused"}))
+    assert [(e["kind"], e["data"]["action"]) for e in trail] == [
+        ("approval_refused", "change_settings"),
+        ("approval", "change_settings"),
+    ]
+    assert trail[1]["data"]["changes"] == "scanner.url"
+    assert all(e["check_id"] == "" for e in trail)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from pos_app.domain import CheckLocked, LineItem, TenderKind, TenderStatus
@@ -207,3 +209,24 @@ def test_no_payment_code_is_kept_once_the_tender_is_final(register):
         assert customer["payment_token_data"].encode() not in data
         assert customer["payment_token_data"][4:24].encode() not in data
     assert register.token.encode() not in data
+
+
+def test_a_payment_cancelled_before_completion_charges_nothing(register):
+    record = register.check(1500, 500, taxed=True)
+    record, tender_id = register.engine.pay_levelup(
+        record.check_id, register.code("Ada"), cancelled=lambda: True
+    )
+    tender = record.tender(tender_id)
+    assert tender.status is TenderStatus.DECLINED
+    assert record.info(tender_id).note == "Cancelled: LevelUp charged nothing."
+    assert record.check.totals.balance_due == 2200
+    assert register.orders() == []
+    assert kinds(register, record)[-2:] == ["tender_requested", "cancelled"]
+
+
+def test_history_lists_the_checks_opened_since_a_time_newest_first(register):
+    first = register.engine.open_check()
+    second = register.engine.open_check()
+    history = register.engine.history(first.opened_at)
+    assert [r.check_id for r in history] == [second.check_id, first.check_id]
+    assert register.engine.history(second.opened_at + timedelta(seconds=1)) == []
