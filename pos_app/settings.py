@@ -54,6 +54,9 @@ class LevelUpSettings(_Section):
 
 
 class RegisterSettings(_Section):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, coerce_numbers_to_str=True)
+    """A register id may be written ``id = 3``: it is the text ``"3"``."""
+
     id: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")] = "1"
     tax_rate: Annotated[Decimal, Field(decimal_places=4)] = Decimal("8.875")
 

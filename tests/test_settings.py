@@ -104,6 +104,12 @@ def test_several_settings_are_set_together_or_not_at_all(paths):
     assert (settings.levelup.location_id, settings.levelup.merchant_id) == (20, 7)
 
 
+def test_a_numeric_register_id_is_its_text(paths):
+    assert set_setting(paths, {}, "register.id", "3").register_.id == "3"
+    paths.settings_file.write_text("[register]\nid = 12\n")
+    assert load_settings(paths, {}).register_.id == "12"
+
+
 def test_set_refuses_a_section_that_is_not_a_table(paths):
     paths.settings_file.write_text("register = 5\n")
     with pytest.raises(SettingsError, match=r"register should be a \[register\] table"):
