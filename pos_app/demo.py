@@ -17,43 +17,9 @@ from typing import Any
 
 import httpx
 
-from pos_app.domain import (
-    Check,
-    Exemption,
-    Fee,
-    FeeType,
-    LineItem,
-    Modifier,
-    TenderKind,
-    TenderStatus,
-)
+from pos_app.catalog import Catalog, load_catalog
+from pos_app.domain import Check, Fee, FeeType, LineItem, TenderKind, TenderStatus
 from pos_app.engine import CheckRecord, CheckState, Engine
-
-CATALOG = [
-    LineItem(
-        "Burger",
-        895,
-        sku="B100",
-        category="Mains",
-        tax_class="food",
-        description="Quarter pound, brioche bun",
-    ),
-    LineItem("Veggie wrap", 795, sku="W200", category="Mains", tax_class="food"),
-    LineItem("Fries", 350, sku="S300", category="Sides", tax_class="food"),
-    LineItem("Salad", 625, sku="S310", category="Sides", tax_class="food"),
-    LineItem("Coffee", 275, sku="D400", category="Drinks", tax_class="food", upc="04963406"),
-    LineItem("Lemonade", 325, sku="D410", category="Drinks", tax_class="food"),
-    LineItem("Cookie", 195, sku="K500", category="Bakery", tax_class="food"),
-]
-MODIFIERS = [
-    Modifier("Cheese", 75),
-    Modifier("Bacon", 150),
-    Modifier("No onions"),
-    Modifier("Extra shot", 90, 2),
-]
-GIFT_CARD = LineItem(
-    "Gift card", 2000, sku="G900", category="Gift cards", exemption=Exemption.GIFT_CARD
-)
 
 # name, admin API profile
 PROFILES: list[tuple[str, dict[str, Any]]] = [
@@ -89,6 +55,7 @@ def run_demo(
 ) -> DemoSummary:
     """Ring up and pay ``checks`` checks; report how they ended."""
     rng = random.Random(seed)  # noqa: S311 - a repeatable script, not a secret
+    catalog = load_catalog()
     with httpx.Client(base_url=sandbox_url.rstrip("/"), timeout=10) as admin:
         records = []
         for number in range(checks):
@@ -98,7 +65,7 @@ def run_demo(
             )
             response.raise_for_status()
             code = response.json()["customer"]["payment_token_data"]
-            record = _ring_up(engine, rng)
+            record = _ring_up(engine, catalog, rng)
             record = _pay(engine, record, code, rng)
             progress(
                 f"check {record.check.identifier} ({profile}): {record.state.value}, "
@@ -112,11 +79,13 @@ def run_demo(
     return DemoSummary(checks=checks, closed=closed, tenders=dict(sorted(states.items())))
 
 
-def _ring_up(engine: Engine, rng: random.Random) -> CheckRecord:
+def _ring_up(engine: Engine, catalog: Catalog, rng: random.Random) -> CheckRecord:
     record = engine.open_check()
-    lines = [_with_modifiers(rng.choice(CATALOG), rng) for _ in range(rng.randint(1, 4))]
-    if rng.random() < 0.15:
-        lines.append(GIFT_CARD)
+    food = [item for item in catalog.items if item.exemption is None]
+    gifts = [item for item in catalog.items if item.exemption is not None]
+    lines = [_with_modifiers(rng.choice(food), catalog, rng) for _ in range(rng.randint(1, 4))]
+    if gifts and rng.random() < 0.15:
+        lines.append(rng.choice(gifts))
 
     def ring(check: Check) -> Check:
         for line in lines:
@@ -128,12 +97,14 @@ def _ring_up(engine: Engine, rng: random.Random) -> CheckRecord:
     return engine.edit_check(record.check_id, ring)
 
 
-def _with_modifiers(item: LineItem, rng: random.Random) -> LineItem:
+def _with_modifiers(item: LineItem, catalog: Catalog, rng: random.Random) -> LineItem:
     from dataclasses import replace
 
     count = rng.choice([0, 0, 1, 2])
     return replace(
-        item, quantity=rng.choice([1, 1, 2]), modifiers=tuple(rng.sample(MODIFIERS, count))
+        item,
+        quantity=rng.choice([1, 1, 2]),
+        modifiers=tuple(rng.sample(catalog.modifiers, min(count, len(catalog.modifiers)))),
     )
 
 
