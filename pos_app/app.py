@@ -13,6 +13,7 @@ not inside it, since that state is LevelUp's, payment codes and merchant tokens 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import timedelta
@@ -25,13 +26,14 @@ from pydantic import SecretStr
 from pos_app.config import Paths
 from pos_app.domain import TaxClass, TaxTable
 from pos_app.engine import Engine, EngineSettings, OfflinePolicy
+from pos_app.engine.staff import Role
 from pos_app.journal import SqliteJournal
 from pos_app.journal.staff import SqliteStaff
 from pos_app.levelup.client import ClientConfig, LevelUpClient
 from pos_app.logs import register_secret
 from pos_app.onboarding import MERCHANT_TOKEN
 from pos_app.secret_store import SecretStore, new_data_key, open_secret_store
-from pos_app.settings import EMBEDDED, Settings, set_settings
+from pos_app.settings import EMBEDDED, Settings, load_settings, set_settings
 
 
 class TerminalError(Exception):
@@ -163,3 +165,28 @@ def sign_in_to_sandbox(
             "levelup.demo": "true",
         },
     )
+
+
+DEMO_STAFF: list[tuple[str, str, Role, str]] = [
+    ("1", "Demo Cashier", Role.CASHIER, "1111"),
+    ("9", "Demo Manager", Role.ADMIN, "9999"),
+]
+"""Who works at a demo register (published on purpose, like the sandbox's demo merchant)."""
+
+
+def open_register(
+    paths: Paths, environ: Mapping[str, str], *, key_path: Path | None = None
+) -> Terminal:
+    """The terminal the cashier window runs: as configured, or, when this data directory was
+    never set up, a demo register of an embedded sandbox with demo staff."""
+    config = load_settings(paths, environ)
+    if config.levelup.location_id is None and not paths.settings_file.exists():
+        config = sign_in_to_sandbox(paths, None, key_path=key_path)
+    terminal = Terminal(paths, config, key_path=key_path)
+    if config.levelup.demo:
+        staff = SqliteStaff(terminal.journal)
+        known = {member.staff_id for member in staff.members()}
+        for staff_id, name, role, pin in DEMO_STAFF:
+            if staff_id not in known:
+                staff.add(staff_id, name, role, pin)
+    return terminal

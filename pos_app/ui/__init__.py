@@ -1,0 +1,7 @@
+"""The cashier window (PySide6): the only package that imports Qt.
+
+Widgets run on the GUI thread and nothing else does there: engine commands run in order on
+one worker, the engine lane (:mod:`pos_app.ui.lane`), and their results and the engine's
+events come back as Qt signals (:mod:`pos_app.ui.bridge`). Scanner bursts typed by a
+keyboard-wedge scanner are caught before any text field sees them (:mod:`pos_app.ui.wedge`).
+"""

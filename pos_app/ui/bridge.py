@@ -1,0 +1,51 @@
+"""Engine and scanner events, re-emitted as Qt signals so handlers run on the GUI thread
+(Electrum's ``QtEventListener`` shape). The engine and the drivers call back on their own
+threads; a signal emitted there reaches GUI-thread slots queued."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from drivers.scanner import ErrorEvent, Event, ScanEvent, StateEvent
+from pos_app.engine import CheckUpdated, Engine, EngineEvent, PaymentProblem, RemainderDue
+
+
+class EngineBridge(QObject):
+    check_updated = Signal(object)  # CheckRecord
+    remainder_due = Signal(object)  # RemainderDue
+    payment_problem = Signal(object)  # PaymentProblem
+
+    def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._unsubscribe: Callable[[], None] | None = engine.subscribe(self._heard)
+
+    def _heard(self, event: EngineEvent) -> None:
+        if isinstance(event, CheckUpdated):
+            self.check_updated.emit(event.record)
+        elif isinstance(event, RemainderDue):
+            self.remainder_due.emit(event)
+        elif isinstance(event, PaymentProblem):
+            self.payment_problem.emit(event)
+
+    def close(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+
+class ScannerBridge(QObject):
+    """A scanner driver's listener: scans, state changes and errors as signals."""
+
+    scanned = Signal(object)  # str
+    state_changed = Signal(object)  # str
+    error = Signal(object)  # str
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, ScanEvent):
+            self.scanned.emit(event.label)
+        elif isinstance(event, StateEvent):
+            self.state_changed.emit(event.state.value)
+        elif isinstance(event, ErrorEvent):
+            self.error.emit(event.message)

@@ -1,0 +1,221 @@
+"""The check on screen: its lines (items with modifiers and discounts, check discounts,
+fees, payments) and its totals, with the balance due large."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain import Discount, Tender, TenderKind, TenderStatus, format_cents
+from pos_app.engine import CheckRecord, CheckState
+from pos_app.ui.widgets import label, restyle
+
+
+@dataclass(frozen=True)
+class Line:
+    """What a row of the check stands for: ``kind`` is item, discount, fee or tender."""
+
+    kind: str
+    key: int | str  # a line id, a discount or fee index, or a tender id
+
+
+_STATUS_WORDS = {
+    TenderStatus.REQUESTED: "asking LevelUp",
+    TenderStatus.PROPOSED: "asking LevelUp",
+    TenderStatus.COMPLETING: "charging",
+    TenderStatus.APPROVED: "approved",
+    TenderStatus.PARTIALLY_APPROVED: "partly approved",
+    TenderStatus.DECLINED: "declined",
+    TenderStatus.UNKNOWN: "UNKNOWN: a manager must resolve",
+    TenderStatus.QUEUED: "queued offline",
+    TenderStatus.REFUNDING: "refunding",
+    TenderStatus.REFUNDED: "refunded",
+    TenderStatus.VOID: "voided",
+}
+
+
+_TENDER_COLORS = {
+    TenderStatus.DECLINED: Qt.GlobalColor.gray,
+    TenderStatus.VOID: Qt.GlobalColor.gray,
+    TenderStatus.REFUNDED: Qt.GlobalColor.gray,
+    TenderStatus.UNKNOWN: Qt.GlobalColor.red,
+}
+
+
+def tender_text(tender: Tender) -> str:
+    """A payment in words: kind, status and what LevelUp applied."""
+    return ", ".join([tender_title(tender), *tender_details(tender)])
+
+
+def tender_title(tender: Tender) -> str:
+    name = "LevelUp" if tender.kind is TenderKind.LEVELUP else tender.kind.value.capitalize()
+    return f"{name} — {_STATUS_WORDS[tender.status]}"
+
+
+def tender_details(tender: Tender) -> list[str]:
+    """What the payment brought beyond its amount: discount, gift card, tip, change."""
+    parts = []
+    detail = tender.levelup
+    if detail is not None and detail.discount_amount and tender.status.holds_discount:
+        parts.append(f"discount {format_cents(detail.discount_amount)}")
+    if detail is not None and detail.gift_card_amount:
+        parts.append(f"gift card {format_cents(detail.gift_card_amount)}")
+    if tender.tip:
+        parts.append(f"tip {format_cents(tender.tip)}")
+    if tender.tendered is not None and tender.change:
+        parts.append(f"given {format_cents(tender.tendered)}, change {format_cents(tender.change)}")
+    return parts
+
+
+class CheckView(QWidget):
+    """The lines and totals of one check (or an empty check)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        layout = QVBoxLayout(self)
+        self.heading = label("New check", "heading")
+        layout.addWidget(self.heading)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Item", "Qty", "Amount"])
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(self.tree, 1)
+        totals = QGridLayout()
+        totals.setVerticalSpacing(2)
+        totals.setContentsMargins(8, 0, 8, 0)
+        self._totals: dict[str, tuple[QLabel, QLabel]] = {}
+        for row, name in enumerate(
+            ("Subtotal", "Discounts", "Fees", "Tax", "Total", "Paid", "Tip", "Change")
+        ):
+            name_label, value = label(name, "subtle"), label("")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight)
+            totals.addWidget(name_label, row, 0)
+            totals.addWidget(value, row, 1)
+            self._totals[name] = (name_label, value)
+        layout.addLayout(totals)
+        self.due = label("Due $0.00", "due")
+        self.due.setAlignment(Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.due)
+        self.show_record(None)
+
+    def selected(self) -> Line | None:
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        line = item.data(0, Qt.ItemDataRole.UserRole)
+        return line if isinstance(line, Line) else None
+
+    def show_record(self, record: CheckRecord | None) -> None:
+        previous = self.selected()
+        self.tree.clear()
+        if record is None:
+            self.heading.setText("New check — scan or tap an item")
+            self._set_totals({})
+            self.due.setText("Due $0.00")
+            restyle(self.due, "due")
+            return
+        check = record.check
+        state = {
+            CheckState.OPEN: "open",
+            CheckState.TENDERING: "paying",
+            CheckState.CLOSED: "closed",
+            CheckState.VOIDED: "VOIDED",
+        }[record.state]
+        self.heading.setText(f"Check {check.identifier} — {state}")
+        for item in check.items:
+            row = self._row([item.name, str(item.quantity), format_cents(item.standard_price)])
+            row.setData(0, Qt.ItemDataRole.UserRole, Line("item", item.line_id))
+            for modifier in item.modifiers:
+                price = modifier.unit_price * modifier.quantity * item.quantity
+                child = self._row(
+                    [f"    + {modifier.name}", "", format_cents(price) if price else ""]
+                )
+                child.setData(0, Qt.ItemDataRole.UserRole, Line("item", item.line_id))
+            for discount in item.discounts:
+                child = self._row([f"    {discount.label}", "", self._discount_text(discount)])
+                child.setData(0, Qt.ItemDataRole.UserRole, Line("item", item.line_id))
+        for index, discount in enumerate(check.discounts):
+            row = self._row([discount.label, "", self._discount_text(discount)])
+            row.setData(0, Qt.ItemDataRole.UserRole, Line("discount", index))
+        for index, fee in enumerate(check.fees):
+            row = self._row([fee.name, "", format_cents(fee.amount)])
+            row.setData(0, Qt.ItemDataRole.UserRole, Line("fee", index))
+        for tender in check.tenders:
+            line = Line("tender", tender.tender_id)
+            rows = [self._row([tender_title(tender), "", format_cents(tender.amount)])]
+            rows += [self._row([f"    {part}", "", ""]) for part in tender_details(tender)]
+            color = _TENDER_COLORS.get(tender.status)
+            for row in rows:
+                row.setData(0, Qt.ItemDataRole.UserRole, line)
+                if color is not None:
+                    for column in range(3):
+                        row.setForeground(column, color)
+        totals = check.totals
+        self._set_totals(
+            {
+                "Subtotal": totals.subtotal,
+                "Discounts": -totals.discounts,
+                "Fees": totals.fees,
+                "Tax": totals.tax,
+                "Total": totals.grand_total,
+                "Paid": totals.paid,
+                "Tip": totals.tip,
+                "Change": totals.change_due,
+            }
+        )
+        if record.state is CheckState.CLOSED:
+            change = totals.change_due
+            self.due.setText(f"Paid — change {format_cents(change)}" if change else "Paid")
+            restyle(self.due, "due-paid")
+        else:
+            self.due.setText(f"Due {format_cents(totals.balance_due)}")
+            restyle(self.due, "due")
+        self._reselect(previous)
+
+    def _row(self, texts: list[str]) -> QTreeWidgetItem:
+        row = QTreeWidgetItem(self.tree, texts)
+        row.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
+        row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return row
+
+    @staticmethod
+    def _discount_text(discount: Discount) -> str:
+        if discount.percent is not None:
+            return f"−{discount.percent}%"
+        return f"−{format_cents(discount.amount)}"
+
+    def _set_totals(self, values: dict[str, int]) -> None:
+        for name, (name_label, value) in self._totals.items():
+            cents = values.get(name, 0)
+            shown = name in ("Subtotal", "Tax", "Total") or bool(cents)
+            name_label.setVisible(shown)
+            value.setVisible(shown)
+            value.setText(format_cents(cents))
+
+    def _reselect(self, line: Line | None) -> None:
+        if line is None:
+            return
+        for index in range(self.tree.topLevelItemCount()):
+            row = self.tree.topLevelItem(index)
+            if row is not None and row.data(0, Qt.ItemDataRole.UserRole) == line:
+                self.tree.setCurrentItem(row)
+                return

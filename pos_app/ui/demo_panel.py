@@ -1,0 +1,73 @@
+"""The demo register's customers: each button "scans" that customer's LevelUp code, as if
+the customer held their phone to the scanner. Their codes come from the sandbox's admin API
+and are never shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
+
+from pos_app.ui.lane import Lane
+from pos_app.ui.widgets import button, label
+
+
+def demo_customers(sandbox_url: str) -> list[dict[str, Any]]:
+    """The sandbox's customers with their payment codes (loopback admin API)."""
+    response = httpx.get(f"{sandbox_url.rstrip('/')}/sandbox/customers", timeout=10)
+    response.raise_for_status()
+    return list(response.json())
+
+
+def describe(customer: dict[str, Any]) -> str:
+    """What paying with this customer shows off."""
+    parts = []
+    if customer.get("discount_amount"):
+        parts.append(f"${customer['discount_amount'] / 100:.2f} LevelUp credit")
+    if customer.get("gift_card_amount"):
+        parts.append(f"${customer['gift_card_amount'] / 100:.2f} gift card")
+    if customer.get("tip_percent"):
+        parts.append(f"tips {customer['tip_percent']}%")
+    if customer.get("tip_amount"):
+        parts.append(f"tips ${customer['tip_amount'] / 100:.2f}")
+    if customer.get("card_declines"):
+        parts.append("card declines")
+    elif not customer.get("card"):
+        parts.append("no card: partial approval")
+    return ", ".join(parts) or "card pays in full"
+
+
+class DemoCustomers(QScrollArea):
+    """Buttons that scan a demo customer's code."""
+
+    scanned = Signal(str)
+
+    def __init__(self, sandbox_url: str, lane: Lane, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        inner = QWidget()
+        self._layout = QVBoxLayout(inner)
+        self._layout.addWidget(
+            label("Tap a customer to scan their LevelUp code, as at the counter.", "subtle")
+        )
+        self._status = label("Loading the sandbox's customers…", "subtle")
+        self._layout.addWidget(self._status)
+        self._layout.addStretch()
+        self.setWidget(inner)
+        self.codes: dict[str, str] = {}
+        lane.run(lambda: demo_customers(sandbox_url), self._show, self._failed)
+
+    def _show(self, customers: list[dict[str, Any]]) -> None:
+        self._status.setVisible(False)
+        for customer in customers:
+            name = customer["name"]
+            self.codes[name] = customer["payment_token_data"]
+            choice = button(f"{name}\n{describe(customer)}", "customer")
+            choice.setObjectName(f"customer:{name}")
+            choice.clicked.connect(lambda _=False, n=name: self.scanned.emit(self.codes[n]))
+            self._layout.insertWidget(self._layout.count() - 1, choice)
+
+    def _failed(self, error: Exception) -> None:
+        self._status.setText(f"The sandbox's customers could not be loaded ({error}).")

@@ -1,0 +1,168 @@
+"""Order history: today's checks, searchable by identifier, amount or time, and the manager
+functions on them: refund a closed check, void an open one, resolve an unknown payment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain import TenderStatus, format_cents
+from pos_app.engine import ApprovalAction, CheckRecord, CheckState
+from pos_app.ui.check_view import tender_text
+from pos_app.ui.widgets import button, label
+
+if TYPE_CHECKING:
+    from pos_app.ui.register import RegisterWindow
+
+COLUMNS = ["Time", "Check", "State", "Total", "Payments"]
+
+
+def matches(record: CheckRecord, text: str) -> bool:
+    """Whether a search (identifier, amount like ``12.34``, or time like ``12:3``) finds it."""
+    wanted = text.strip().lstrip("$")
+    if not wanted:
+        return True
+    local = record.opened_at.astimezone()
+    totals = record.check.totals
+    amounts = {format_cents(totals.grand_total)[1:], format_cents(totals.paid)[1:]}
+    return (
+        wanted in record.check.identifier
+        or local.strftime("%H:%M").startswith(wanted)
+        or any(amount.replace(",", "").startswith(wanted) for amount in amounts)
+    )
+
+
+class HistoryDialog(QDialog):
+    def __init__(self, window: RegisterWindow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Order history")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.resize(900, 600)
+        self._window = window
+        self._till = window.till
+        self.records: list[CheckRecord] = []
+        layout = QVBoxLayout(self)
+        layout.addWidget(label("Today's checks", "heading"))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by check number, amount (12.34) or time (12:30)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._fill)
+        layout.addWidget(self.search)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._selection)
+        layout.addWidget(self.table, 1)
+        self.note = label("", "subtle")
+        layout.addWidget(self.note)
+        row = QHBoxLayout()
+        self.show_button = button("Show on register")
+        self.show_button.clicked.connect(self._show)
+        self.refund = button("Refund / void check", "danger")
+        self.refund.clicked.connect(self._refund)
+        self.resolve = button("Resolve unknown payment", "danger")
+        self.resolve.clicked.connect(self._resolve)
+        close = button("Close", shortcut="Esc")
+        close.clicked.connect(self.accept)
+        for widget in (self.show_button, self.refund, self.resolve):
+            row.addWidget(widget)
+        row.addStretch()
+        row.addWidget(close)
+        layout.addLayout(row)
+        self._till.check_changed.connect(self._reload)
+        self.finished.connect(lambda _: self._till.check_changed.disconnect(self._reload))
+        self._reload()
+
+    def _reload(self, *_: object) -> None:
+        midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        self._till.history(midnight, self._loaded)
+
+    def _loaded(self, records: list[CheckRecord]) -> None:
+        self.records = records
+        self._fill()
+
+    def _fill(self) -> None:
+        selected = self.selected()
+        shown = [r for r in self.records if matches(r, self.search.text())]
+        self.table.setRowCount(len(shown))
+        for row, record in enumerate(shown):
+            tenders = "; ".join(tender_text(t) for t in record.check.tenders) or "—"
+            values = [
+                record.opened_at.astimezone().strftime("%H:%M"),
+                record.check.identifier,
+                record.state.value,
+                format_cents(record.check.totals.grand_total),
+                tenders,
+            ]
+            for column, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                cell.setData(Qt.ItemDataRole.UserRole, record.check_id)
+                self.table.setItem(row, column, cell)
+            if selected is not None and record.check_id == selected.check_id:
+                self.table.selectRow(row)
+        self.note.setText(f"{len(shown)} of {len(self.records)} checks today")
+        self._selection()
+
+    def selected(self) -> CheckRecord | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        cell = self.table.item(rows[0].row(), 0)
+        check_id = None if cell is None else cell.data(Qt.ItemDataRole.UserRole)
+        return next((r for r in self.records if r.check_id == check_id), None)
+
+    def _selection(self) -> None:
+        record = self.selected()
+        self.show_button.setEnabled(record is not None)
+        self.refund.setEnabled(record is not None and record.state is not CheckState.VOIDED)
+        self.resolve.setEnabled(record is not None and self._unknown(record) is not None)
+
+    @staticmethod
+    def _unknown(record: CheckRecord) -> str | None:
+        return next(
+            (t.tender_id for t in record.check.tenders if t.status is TenderStatus.UNKNOWN), None
+        )
+
+    def _show(self) -> None:
+        record = self.selected()
+        if record is not None:
+            self._till.show(record)
+            self.accept()
+
+    def _refund(self) -> None:
+        record = self.selected()
+        if record is not None:
+            self._window.void_or_refund(record)
+
+    def _resolve(self) -> None:
+        record = self.selected()
+        tender_id = None if record is None else self._unknown(record)
+        if record is None or tender_id is None:
+            return
+        tender = record.check.tender(tender_id)
+        check_id = record.check_id
+        self._window.approve_then(
+            ApprovalAction.RESOLVE_TENDER,
+            tender_id,
+            f"Ask LevelUp now what became of the payment on check {record.check.identifier} "
+            f"({tender_text(tender)}).",
+            lambda approval: self._till.resolve(check_id, tender_id, approval),
+            check_id=check_id,
+        )

@@ -1,0 +1,76 @@
+"""Work off the GUI thread: a :class:`Lane` runs jobs one after another on its own thread
+and calls back on the GUI thread with the result or the error (Anki's ``QueryOp`` shape)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Signal
+
+T = TypeVar("T")
+
+
+class Lane(QObject):
+    """One worker thread; jobs run in the order given, so a scan, an answer and a cancel
+    never race. ``unhandled`` carries errors of jobs that gave no ``failed`` callback."""
+
+    _finished = Signal(object)
+    unhandled = Signal(object)
+    drained = Signal()
+    """Every job given so far has finished and its callback has run."""
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._finished.connect(self._deliver)
+
+    @property
+    def idle(self) -> bool:
+        """No job is waiting or running, and every callback has run."""
+        return self._pending == 0
+
+    def run(
+        self,
+        job: Callable[[], T],
+        done: Callable[[T], None] | None = None,
+        failed: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Run ``job`` on the lane; then ``done(result)`` or ``failed(error)`` on the GUI thread."""
+        with self._lock:
+            self._pending += 1
+
+        def work() -> None:
+            try:
+                value = job()
+            except Exception as error:  # handed to the GUI thread, which shows it
+                caught = error
+                self._finished.emit(lambda: self._fail(failed, caught))
+            else:
+                self._finished.emit(lambda: done(value) if done is not None else None)
+
+        self._pool.submit(work)
+
+    def _fail(self, failed: Callable[[Exception], None] | None, error: Exception) -> None:
+        if failed is None:
+            self.unhandled.emit(error)
+        else:
+            failed(error)
+
+    def _deliver(self, callback: Callable[[], None]) -> None:
+        try:
+            callback()
+        finally:
+            with self._lock:
+                self._pending -= 1
+                drained = self._pending == 0
+            if drained:
+                self.drained.emit()
+
+    def close(self) -> None:
+        """Finish the jobs already given, then stop the thread."""
+        self._pool.shutdown(wait=True)

@@ -1,0 +1,293 @@
+"""Pay with LevelUp: the scan prompt, progress while LevelUp answers, and the outcome.
+
+Cancel works until the completed order is sent (the engine asks just before sending it);
+from then on the customer may be charged, so Cancel is disabled and the dialog waits for the
+answer. A partial approval says exactly what to collect and leads straight into the next
+tender (:attr:`LevelUpDialog.collect`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain import TenderKind, TenderStatus, format_cents
+from pos_app.engine import CheckRecord, PaymentProblem, RemainderDue
+from pos_app.ui.till import Till, problem_of
+from pos_app.ui.widgets import button, label, restyle
+
+
+class LevelUpDialog(QDialog):
+    """One LevelUp payment of what the check owes."""
+
+    collect = Signal(object)  # TenderKind: take the rest with this tender
+    finished_payment = Signal()
+
+    def __init__(self, till: Till, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Pay with LevelUp")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(520)
+        self._till = till
+        self._check_id = till.check_id
+        self._problems: dict[str, PaymentProblem] = {}
+        self._remainders: dict[str, RemainderDue] = {}
+        self.state = "scan"
+        till.bridge.check_updated.connect(self._progress)
+        till.bridge.payment_problem.connect(self._problem)
+        till.bridge.remainder_due.connect(self._remainder)
+
+        layout = QVBoxLayout(self)
+        self.title = label("Pay with LevelUp", "heading")
+        self.due = label("", "due")
+        self.prompt = label("Ask the customer to scan their LevelUp code.", "problem")
+        layout.addWidget(self.title)
+        layout.addWidget(self.due)
+        layout.addWidget(self.prompt)
+
+        self.manual = QWidget()
+        manual = QHBoxLayout(self.manual)
+        manual.setContentsMargins(0, 0, 0, 0)
+        self.code = QLineEdit()
+        self.code.setEchoMode(QLineEdit.EchoMode.Password)
+        self.code.setPlaceholderText("Or key in the code (LU…LU)")
+        self.code.returnPressed.connect(self._keyed)
+        keyed = button("Pay", "levelup")
+        keyed.clicked.connect(self._keyed)
+        manual.addWidget(self.code, 1)
+        manual.addWidget(keyed)
+        layout.addWidget(self.manual)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setVisible(False)
+        layout.addWidget(self.progress)
+
+        self.lines = label("", "")
+        layout.addWidget(self.lines)
+        self.error = label("", "error")
+        layout.addWidget(self.error)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        self.detail.setVisible(False)
+        layout.addWidget(self.detail)
+
+        self.tenders = QWidget()
+        tenders = QGridLayout(self.tenders)
+        tenders.setContentsMargins(0, 0, 0, 0)
+        for column, (text, kind, role) in enumerate(
+            (
+                ("Cash", TenderKind.CASH, "cash"),
+                ("Credit", TenderKind.CREDIT, "card"),
+                ("Debit", TenderKind.DEBIT, "card"),
+                ("Other", TenderKind.OTHER, "card"),
+            )
+        ):
+            choice = button(text, role)
+            choice.clicked.connect(lambda _=False, k=kind: self._collect(k))
+            tenders.addWidget(choice, 0, column)
+        self.tenders.setVisible(False)
+        layout.addWidget(self.tenders)
+
+        row = QHBoxLayout()
+        self.details_button = button("Details", "quiet")
+        self.details_button.setVisible(False)
+        self.details_button.clicked.connect(self._toggle_detail)
+        self.retry = button("Try again", "levelup")
+        self.retry.setVisible(False)
+        self.retry.clicked.connect(self._ask_for_scan)
+        self.cancel = button("Cancel", shortcut="Esc")
+        self.cancel.clicked.connect(self._cancel)
+        self.close_button = button("Done", "primary")
+        self.close_button.setVisible(False)
+        self.close_button.clicked.connect(self.accept)
+        row.addWidget(self.details_button)
+        row.addStretch()
+        row.addWidget(self.retry)
+        row.addWidget(self.cancel)
+        row.addWidget(self.close_button)
+        layout.addLayout(row)
+        self.finished.connect(self._disconnect)
+        self._ask_for_scan()
+
+    # ----- asking ------------------------------------------------------------------------
+
+    @property
+    def waiting_for_scan(self) -> bool:
+        return self.state == "scan"
+
+    def _ask_for_scan(self) -> None:
+        self.state = "scan"
+        record = self._till.record
+        due = record.check.totals.balance_due if record else 0
+        self.due.setText(f"Due {format_cents(due)}")
+        self.prompt.setText("Ask the customer to scan their LevelUp code.")
+        self.title.setText("Pay with LevelUp")
+        restyle(self.title, "heading")
+        for widget in (
+            self.retry,
+            self.close_button,
+            self.tenders,
+            self.details_button,
+            self.detail,
+        ):
+            widget.setVisible(False)
+        self.manual.setVisible(True)
+        self.progress.setVisible(False)
+        self.cancel.setEnabled(True)
+        self.cancel.setText("Cancel")
+        self.lines.setText("")
+        self.code.clear()
+        self.code.setFocus()
+
+    def scan(self, label_text: str) -> None:
+        """A LevelUp code was scanned while this dialog waits for one."""
+        if self.waiting_for_scan:
+            self._pay(label_text)
+
+    def _keyed(self) -> None:
+        text = self.code.text().strip()
+        if text:
+            self._pay(text)
+
+    def _pay(self, code_text: str) -> None:
+        self.state = "paying"
+        self.error.setText("")
+        self.code.clear()
+        self.manual.setVisible(False)
+        self.progress.setVisible(True)
+        self.prompt.setText("Waiting for LevelUp…")
+        self._till.pay_levelup(code_text, self._answered, self._refused)
+
+    def _cancel(self) -> None:
+        if self.state == "paying":
+            self._till.cancel_levelup()
+            self.cancel.setEnabled(False)
+            self.prompt.setText("Cancelling… (LevelUp will charge nothing)")
+        else:
+            self.reject()
+
+    # ----- progress and outcome ----------------------------------------------------------
+
+    def _progress(self, record: CheckRecord) -> None:
+        if self.state != "paying" or record.check_id != self._check_id:
+            return
+        if any(
+            t.kind is TenderKind.LEVELUP and t.status is TenderStatus.COMPLETING
+            for t in record.check.tenders
+        ):
+            self.cancel.setEnabled(False)
+            self.prompt.setText("LevelUp is charging the customer… (this cannot be cancelled)")
+
+    def _problem(self, event: PaymentProblem) -> None:
+        self._problems[event.tender_id] = event
+
+    def _remainder(self, event: RemainderDue) -> None:
+        self._remainders[event.tender_id] = event
+
+    def _refused(self, error: Exception) -> None:
+        """The engine would not even start the payment (a bad code, nothing due)."""
+        self._ask_for_scan()
+        self.error.setText(problem_of(error).message)
+
+    def _answered(self, result: tuple[CheckRecord, str]) -> None:
+        record, tender_id = result
+        tender = record.tender(tender_id)
+        self.state = "answered"
+        self.progress.setVisible(False)
+        self.manual.setVisible(False)
+        self.cancel.setVisible(False)
+        status = tender.status
+        if status in (TenderStatus.APPROVED, TenderStatus.PARTIALLY_APPROVED):
+            self._approved(record, tender_id)
+        elif status is TenderStatus.QUEUED:
+            self._outcome(
+                "Accepted offline",
+                "outcome-partial",
+                f"{format_cents(tender.amount)} will be charged when LevelUp is back.",
+            )
+            self.close_button.setVisible(True)
+        elif status is TenderStatus.DECLINED:
+            note = record.info(tender_id).note
+            self._outcome("Not paid", "outcome-bad", note)
+            self._show_detail(tender_id)
+            self.retry.setVisible(True)
+            self.close_button.setText("Other tender")
+            self.close_button.setVisible(True)
+        else:
+            problem = self._problems.get(tender_id)
+            self._outcome(
+                "Outcome not known yet",
+                "outcome-bad",
+                problem.message if problem else record.info(tender_id).note,
+            )
+            self._show_detail(tender_id)
+            self.close_button.setVisible(True)
+        self.finished_payment.emit()
+        self.close_button.setDefault(True)
+
+    def _approved(self, record: CheckRecord, tender_id: str) -> None:
+        tender = record.tender(tender_id)
+        detail = tender.levelup
+        lines = []
+        if detail and detail.discount_amount:
+            lines.append(f"LevelUp discount  −{format_cents(detail.discount_amount)}")
+        if detail and detail.gift_card_amount:
+            lines.append(f"Gift card  {format_cents(detail.gift_card_amount)}")
+        if tender.tip:
+            lines.append(f"Tip  {format_cents(tender.tip)}")
+        self.lines.setText("\n".join(lines))
+        remainder = self._remainders.get(tender_id)
+        if remainder is not None:
+            self._outcome(
+                "Partly approved",
+                "outcome-partial",
+                f"LevelUp approved {format_cents(remainder.approved)} of "
+                f"{format_cents(remainder.requested)}. Collect "
+                f"{format_cents(remainder.remainder)} with another tender.",
+            )
+            self.due.setText(f"Due {format_cents(remainder.remainder)}")
+            self.tenders.setVisible(True)
+            return
+        self._outcome("Approved", "outcome-ok", f"LevelUp paid {format_cents(tender.amount)}.")
+        due = record.check.totals.balance_due
+        self.due.setText(f"Due {format_cents(due)}" if due else "Paid in full")
+        self.close_button.setVisible(True)
+
+    def _outcome(self, title: str, role: str, message: str) -> None:
+        self.title.setText(title)
+        restyle(self.title, role)
+        self.prompt.setText(message)
+
+    def _show_detail(self, tender_id: str) -> None:
+        problem = self._problems.get(tender_id)
+        if problem and problem.detail:
+            self.detail.setPlainText(problem.detail)
+            self.details_button.setVisible(True)
+
+    def _toggle_detail(self) -> None:
+        self.detail.setVisible(not self.detail.isVisible())
+
+    def _collect(self, kind: TenderKind) -> None:
+        self.accept()
+        self.collect.emit(kind)
+
+    def _disconnect(self) -> None:
+        self._till.bridge.check_updated.disconnect(self._progress)
+        self._till.bridge.payment_problem.disconnect(self._problem)
+        self._till.bridge.remainder_due.disconnect(self._remainder)
+
+    def reject(self) -> None:
+        """Escape or closing the window: never while LevelUp is being asked."""
+        if self.state != "paying":
+            super().reject()

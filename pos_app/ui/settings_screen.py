@@ -1,0 +1,226 @@
+"""Settings a store changes at the register: register id, location, scanner (with discovery
+and a live test), offline policy. Saving needs an admin's PIN; the change is audited, then
+written to ``settings.toml`` in one validated write. The scanner changes at once; the rest
+when the register restarts (a payment in progress is never cut off)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from drivers.discovery import Found, hid_devices, serial_ports
+from drivers.scanner import Event, ScanEvent, ScannerError
+from drivers.url import ScannerUrlError, open_scanner
+from pos_app.engine import SETTINGS_TARGET, ApprovalAction, ManagerApproval
+from pos_app.levelup.client import Location
+from pos_app.scanning import classify
+from pos_app.settings import Settings, set_settings
+from pos_app.ui.widgets import MoneyEdit, button, label
+
+if TYPE_CHECKING:
+    from pos_app.ui.launch import RegisterSession
+
+TEST_SECONDS = 10
+
+
+def found_scanners() -> list[Found]:
+    """Serial ports and HID devices, likely scanners first."""
+    found = [*serial_ports(), *hid_devices()]
+    return sorted(found, key=lambda f: not f.likely_scanner)
+
+
+def scanner_test(url: str, seconds: float = TEST_SECONDS) -> str:
+    """Open ``url`` and wait for one scan: what was read, masked (or why nothing was)."""
+    got: list[str] = []
+    arrived = threading.Event()
+
+    def heard(event: Event) -> None:
+        if isinstance(event, ScanEvent):
+            got.append(event.label)
+            arrived.set()
+
+    try:
+        scanner = open_scanner(url, heard)
+        scanner.open()
+    except (ScannerUrlError, ScannerError) as exc:
+        return f"✘ {exc}"
+    try:
+        scanner.claim()
+        scanner.enable()
+        scanner.data_events_enabled = True
+        if not arrived.wait(seconds):
+            return f"The scanner opened, but nothing was scanned within {seconds:.0f} s."
+    finally:
+        scanner.close()
+    classified = classify(got[0])
+    return f"✔ Read {classified.kind.value} code {classified.shown()}"
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, session: RegisterSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(640)
+        self._session = session
+        config = session.terminal.config
+        layout = QVBoxLayout(self)
+        layout.addWidget(label("Register settings", "heading"))
+        if config.levelup.demo:
+            layout.addWidget(
+                label("Demo mode: this register pays into the built-in LevelUp sandbox.", "banner")
+            )
+        form = QFormLayout()
+        self.register_id = QLineEdit(config.register_.id)
+        form.addRow("Register id", self.register_id)
+        self.location = QComboBox()
+        self.location.setEditable(True)
+        self.location.addItem(str(config.levelup.location_id or ""))
+        form.addRow("LevelUp location", self.location)
+        scanner_row = QHBoxLayout()
+        self.scanner_url = QComboBox()
+        self.scanner_url.setEditable(True)
+        self.scanner_url.addItem(config.scanner.url)
+        self.scanner_url.setToolTip("serial:///dev/ttyACM0, hid://0c2e:0b61, keyboard://, ...")
+        self.find_button = button("Find")
+        self.find_button.clicked.connect(self._find)
+        self.test = button("Test")
+        self.test.clicked.connect(self._test)
+        scanner_row.addWidget(self.scanner_url, 1)
+        scanner_row.addWidget(self.find_button)
+        scanner_row.addWidget(self.test)
+        form.addRow("Scanner", scanner_row)
+        self.scanner_note = label("Empty: keyboard-wedge scanners only.", "subtle")
+        form.addRow("", self.scanner_note)
+        offline = config.offline
+        self.offline = QCheckBox("Take LevelUp payments offline when LevelUp is unreachable")
+        self.offline.setChecked(offline.enabled)
+        self.max_order = MoneyEdit()
+        self.max_order.setText(f"{offline.max_order / 100:.2f}")
+        self.max_total = MoneyEdit()
+        self.max_total.setText(f"{offline.max_total / 100:.2f}")
+        self.max_count = QSpinBox()
+        self.max_count.setRange(0, 10_000)
+        self.max_count.setValue(offline.max_count)
+        self.max_age = QSpinBox()
+        self.max_age.setRange(1, 24 * 14)
+        self.max_age.setValue(offline.max_age_hours)
+        form.addRow("Offline", self.offline)
+        form.addRow("Largest offline payment", self.max_order)
+        form.addRow("Most owed offline in all", self.max_total)
+        form.addRow("Most payments queued", self.max_count)
+        form.addRow("Oldest queued payment (hours)", self.max_age)
+        layout.addLayout(form)
+        self.error = label("", "error")
+        layout.addWidget(self.error)
+        row = QHBoxLayout()
+        cancel = button("Cancel", shortcut="Esc")
+        cancel.clicked.connect(self.reject)
+        self.save = button("Save (admin PIN)", "primary")
+        self.save.clicked.connect(self._save)
+        row.addStretch()
+        row.addWidget(cancel)
+        row.addWidget(self.save)
+        layout.addLayout(row)
+        session.helpers.run(
+            session.terminal.client.managed_locations, self._locations, lambda e: None
+        )
+
+    def _locations(self, locations: list[Location]) -> None:
+        current = self.location.currentText()
+        self.location.clear()
+        for location in locations:
+            self.location.addItem(f"{location.id} — {location.name}", location.id)
+        index = self.location.findData(int(current)) if current.isdigit() else -1
+        self.location.setCurrentIndex(max(index, 0))
+
+    def _find(self) -> None:
+        self.scanner_note.setText("Looking for scanners…")
+        self._session.helpers.run(found_scanners, self._found, self._not_found)
+
+    def _found(self, found: list[Found]) -> None:
+        for device in found:
+            self.scanner_url.addItem(f"{device.url}", device.url)
+        self.scanner_note.setText(
+            f"Found {len(found)} device(s): pick one and press Test."
+            if found
+            else "No serial or HID scanner found. Is it plugged in?"
+        )
+
+    def _not_found(self, error: Exception) -> None:
+        self.scanner_note.setText(f"Looking for scanners failed: {error}")
+
+    def _test(self) -> None:
+        url = self.scanner_url.currentText().strip()
+        if not url:
+            self.scanner_note.setText("Type or find a scanner URL first.")
+            return
+        self._session.close_scanner()  # the same device cannot be open twice
+        self.scanner_note.setText(f"Scan any code within {TEST_SECONDS} s…")
+        self.test.setEnabled(False)
+        self._session.helpers.run(lambda: scanner_test(url), self._tested, self._not_found)
+
+    def _tested(self, result: str) -> None:
+        self.test.setEnabled(True)
+        self.scanner_note.setText(result)
+        self._session.open_scanner(self._session.terminal.config.scanner.url)
+
+    def changes(self) -> dict[str, str]:
+        """The settings this screen would write, as ``section.key`` strings."""
+        location = self.location.currentData() or self.location.currentText().split(" ")[0]
+        return {
+            "register.id": self.register_id.text().strip(),
+            "levelup.location_id": str(location).strip(),
+            "scanner.url": self.scanner_url.currentText().strip(),
+            "offline.enabled": "true" if self.offline.isChecked() else "false",
+            "offline.max_order": str(self.max_order.cents() or 0),
+            "offline.max_total": str(self.max_total.cents() or 0),
+            "offline.max_count": str(self.max_count.value()),
+            "offline.max_age_hours": str(self.max_age.value()),
+        }
+
+    def _save(self) -> None:
+        changes = self.changes()
+        window = self._session.window
+        window.approve_then(
+            ApprovalAction.CHANGE_SETTINGS,
+            SETTINGS_TARGET,
+            "Change this register's settings (an admin's PIN).",
+            lambda approval: self._write(approval, changes),
+        )
+
+    def _write(self, approval: ManagerApproval, changes: dict[str, str]) -> None:
+        terminal = self._session.terminal
+        changed = ", ".join(sorted(changes))
+
+        def write() -> Settings:
+            terminal.engine.confirm_settings_change(approval, changed)
+            return set_settings(terminal.paths, os.environ, changes)
+
+        self._session.till.lane.run(write, self._written, self._refused)
+
+    def _written(self, settings: Settings) -> None:
+        self._session.terminal.config = settings
+        self._session.open_scanner(settings.scanner.url)
+        self._session.window.say(
+            "Settings saved. The scanner changed now; register id, location and offline "
+            "policy take effect when the register restarts."
+        )
+        QTimer.singleShot(0, self.accept)
+
+    def _refused(self, error: Exception) -> None:
+        self.error.setText(str(error))

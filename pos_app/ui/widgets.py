@@ -1,0 +1,190 @@
+"""Small widgets the register's screens share: buttons with roles for the style sheet,
+a money field, a touch keypad, and the box that tells a problem in plain words with the
+detail one click away."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain import DomainError, parse_cents
+
+
+def button(
+    text: str,
+    role: str = "",
+    *,
+    shortcut: str = "",
+    tip: str = "",
+    parent: QWidget | None = None,
+) -> QPushButton:
+    """A touch-sized button; ``role`` picks its look in the style sheet (``levelup``,
+    ``cash``, ``danger``, ...), ``shortcut`` its key, shown in the tooltip."""
+    widget = QPushButton(text, parent)
+    widget.setProperty("role", role)
+    widget.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    if shortcut:
+        widget.setShortcut(QKeySequence(shortcut))
+        tip = f"{tip} ({shortcut})" if tip else shortcut
+    if tip:
+        widget.setToolTip(tip)
+    return widget
+
+
+def label(text: str = "", role: str = "", parent: QWidget | None = None) -> QLabel:
+    widget = QLabel(text, parent)
+    widget.setProperty("role", role)
+    widget.setWordWrap(True)
+    return widget
+
+
+def restyle(widget: QWidget, role: str) -> None:
+    """Change a widget's role and apply the style sheet's rules for it at once."""
+    widget.setProperty("role", role)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class MoneyEdit(QLineEdit):
+    """A field for dollars and cents (``12``, ``12.5``, ``$12.50``)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("0.00")
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setProperty("role", "money")
+
+    def cents(self) -> int | None:
+        """The amount typed, or None when it is not an amount."""
+        return self.cents_of(self.text())
+
+    @staticmethod
+    def cents_of(text: str) -> int | None:
+        try:
+            return parse_cents(text)
+        except DomainError:
+            return None
+
+
+class Keypad(QWidget):
+    """Digits for a touch screen, typed into ``target``."""
+
+    def __init__(self, target: QLineEdit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._target = target
+        grid = QGridLayout(self)
+        grid.setSpacing(6)
+        grid.setContentsMargins(0, 0, 0, 0)
+        keys = ["7", "8", "9", "4", "5", "6", "1", "2", "3", ".", "0", "⌫"]
+        for index, key in enumerate(keys):
+            key_button = button(key, "key")
+            key_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            key_button.clicked.connect(lambda _=False, k=key: self._press(k))
+            grid.addWidget(key_button, index // 3, index % 3)
+
+    def _press(self, key: str) -> None:
+        if key == "⌫":
+            self._target.backspace()
+        elif not (key == "." and self._target.echoMode() != QLineEdit.EchoMode.Normal):
+            self._target.insert(key)
+        self._target.setFocus()
+
+
+class ProblemBox(QDialog):
+    """A problem told to the cashier: what happened and what to do, in plain words; the
+    detail for a maintainer behind "Details"."""
+
+    def __init__(
+        self, title: str, message: str, detail: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.setMinimumWidth(480)
+        layout = QVBoxLayout(self)
+        heading = label(title, "heading")
+        self.message = label(message, "problem")
+        layout.addWidget(heading)
+        layout.addWidget(self.message)
+        self.detail = QPlainTextEdit(detail)
+        self.detail.setReadOnly(True)
+        self.detail.setVisible(False)
+        layout.addWidget(self.detail)
+        row = QHBoxLayout()
+        self.details_button = button("Details", "quiet")
+        self.details_button.setVisible(bool(detail))
+        self.details_button.clicked.connect(self._toggle)
+        copy = button("Copy details", "quiet")
+        copy.setVisible(False)
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(detail))
+        self._copy = copy
+        ok = button("OK", "primary")
+        ok.setDefault(True)
+        ok.clicked.connect(self.accept)
+        row.addWidget(self.details_button)
+        row.addWidget(copy)
+        row.addStretch()
+        row.addWidget(ok)
+        layout.addLayout(row)
+
+    def _toggle(self) -> None:
+        shown = not self.detail.isVisible()
+        self.detail.setVisible(shown)
+        self._copy.setVisible(shown)
+        self.details_button.setText("Hide details" if shown else "Details")
+
+
+class TileArea(QScrollArea):
+    """Buttons in a grid that fits as many columns as the width allows (``tile_width``
+    each), so a 1024-pixel-wide screen and a wide one both show whole tiles."""
+
+    def __init__(
+        self, tile_width: int = 150, *, fit_height: bool = False, parent: QWidget | None = None
+    ) -> None:
+        """With ``fit_height`` the area is as tall as its tiles (it never scrolls)."""
+        super().__init__(parent)
+        self.fit_height = fit_height
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tile_width = tile_width
+        self.tiles: list[QWidget] = []
+        self._columns = 0
+
+    def set_tiles(self, tiles: Sequence[QWidget]) -> None:
+        self.tiles = list(tiles)
+        self._columns = 0
+        self._arrange()
+
+    def _arrange(self) -> None:
+        columns = max(1, self.viewport().width() // self.tile_width)
+        if columns == self._columns and self.widget() is not None:
+            return
+        self._columns = columns
+        inner = QWidget()
+        grid = QGridLayout(inner)
+        grid.setSpacing(8)
+        for index, tile in enumerate(self.tiles):
+            grid.addWidget(tile, index // columns, index % columns)
+        grid.setRowStretch(grid.rowCount(), 1)
+        self.setWidget(inner)
+        if self.fit_height:
+            grid.setContentsMargins(0, 0, 0, 0)
+            self.setFixedHeight(inner.sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._arrange()
