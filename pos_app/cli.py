@@ -51,17 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     command: Command | None = getattr(args, "run", None)
     verbosity = getattr(args, "verbose", 0)
     logs.configure((logging.ERROR, logging.INFO, logging.DEBUG)[min(verbosity, 2)])
+    if command is None:
+        command = _gui  # no command: the cashier window
     if command in _WITH_FILES:
         paths = resolve_paths(getattr(args, "data_dir", None), os.environ).create()
         logs.log_to_files(paths.log_dir)
         logs.install_crash_handler(paths.log_dir)
-    if command is None:
-        print(
-            "levelup-pos: the cashier window is not part of this build yet.\n"
-            "Available now: " + ", ".join(_COMMANDS) + " (see levelup-pos --help).",
-            file=sys.stderr,
-        )
-        return 0
     try:
         return command(args, os.environ, sys.stdout, sys.stderr)
     except BrokenPipeError:  # the reader (``| head``) stopped reading: not an error
@@ -80,7 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser = argparse.ArgumentParser(
         prog="levelup-pos",
-        description="LevelUp POS: a register that takes LevelUp QR payments.",
+        description="LevelUp POS: a register that takes LevelUp QR payments. With no command, "
+        "it opens the cashier window (a demo register when the data directory was never set "
+        "up).",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"levelup-pos {__version__}")
@@ -475,8 +472,9 @@ def _api_order(
 def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     if not args.headless:
         print(
-            "levelup-pos demo: the cashier window is not part of this build yet; "
-            "run it with --headless.",
+            "levelup-pos demo: the demo register window is levelup-pos with no command on a "
+            "data directory that was never set up (levelup-pos --data-dir /tmp/demo); "
+            "add --headless for scripted checkouts.",
             file=err,
         )
         return 2
@@ -502,6 +500,12 @@ def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
         return 1
     print(json.dumps(summary.as_json()), file=out)
     return 0 if summary.all_closed else 1
+
+
+def _gui(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    from pos_app.ui.launch import run_gui
+
+    return run_gui(resolve_paths(getattr(args, "data_dir", None), environ), environ)
 
 
 @contextmanager
@@ -996,21 +1000,8 @@ def _keyboard_source(events: Any, deadline: float | None, terminal: _Terminal) -
     return thread
 
 
-_WITH_FILES: frozenset[Command] = frozenset({_demo, _recover})
+_WITH_FILES: frozenset[Command] = frozenset({_gui, _demo, _recover})
 """Commands that run a terminal: they log to the data directory and leave crash reports."""
-
-_COMMANDS = (
-    "paths",
-    "calc",
-    "code",
-    "sandbox",
-    "api",
-    "demo",
-    "journal",
-    "recover",
-    "scanners",
-)
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,8 +1,11 @@
 """The ``levelup-pos`` command line."""
 
 import io
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -100,9 +103,30 @@ def test_code_with_nothing_read(monkeypatch, capsys):
     assert status == 2 and "nothing was read" in err
 
 
-def test_bare_command_says_what_is_available(monkeypatch, capsys):
-    status, _, err = run(monkeypatch, capsys)
-    assert status == 0 and "paths, calc, code, sandbox, api" in err
+def test_bare_command_opens_the_register_window_and_closes_on_sigterm(tmp_path):
+    """As a store PC starts it: a demo register (never set up), ready for scans, then
+    stopped by the system; it closes cleanly."""
+    data = tmp_path / "data"
+    log = data / "logs" / "levelup-pos.log"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    command = [str(Path(sys.executable).with_name("levelup-pos")), "--data-dir", str(data)]
+    with subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            deadline = time.monotonic() + 30
+            while not (log.exists() and "ready for scans" in log.read_text()):
+                assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                assert time.monotonic() < deadline, "the register was not ready within 30 s"
+                time.sleep(0.05)
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=20) == 0
+        finally:
+            process.kill()
+    assert "demo = true" in (data / "settings.toml").read_text()
+    assert (data / "journal.sqlite3").exists()
 
 
 def test_console_script_is_installed_and_reports_its_version():
