@@ -23,7 +23,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import httpx
 from common import sandbox_process
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import (
+    QEventLoop,
+    QMessageLogContext,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtTest import QTest
 
 from pos_app.app import open_register, sign_in_to_sandbox
@@ -196,7 +203,14 @@ def memory(url: str, checks: int) -> None:
     )
 
 
+def _quiet(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's messages, without the offscreen plugin's note on every dialog shown."""
+    if "propagateSizeHints" not in message:
+        print(message, file=sys.stderr)
+
+
 def main() -> None:
+    qInstallMessageHandler(_quiet)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--checks", type=int, default=500)

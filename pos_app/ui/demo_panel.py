@@ -57,7 +57,7 @@ class DemoCustomers(QScrollArea):
         self._layout.addStretch()
         self.setWidget(inner)
         self.codes: dict[str, str] = {}
-        lane.run(lambda: demo_customers(sandbox_url), self._show, self._failed)
+        lane.run(lambda: demo_customers(sandbox_url), self._show, self._failed, owner=self)
 
     def _show(self, customers: list[dict[str, Any]]) -> None:
         self._status.setVisible(False)

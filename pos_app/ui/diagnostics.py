@@ -139,7 +139,7 @@ class DiagnosticsDialog(QDialog):
         row.addWidget(self.copied, 1)
         row.addWidget(close)
         layout.addLayout(row)
-        session.till.lane.run(lambda: journal_figures(session), self._counted)
+        session.till.lane.run(lambda: journal_figures(session), self._counted, owner=self)
 
     def _show_problem(self, row: int) -> None:
         problems = list(self._session.till.recent_problems)
@@ -163,10 +163,15 @@ class DiagnosticsDialog(QDialog):
                 "\n".join(("✔ " if step.ok else "✘ ") + step.text for step in steps)
             ),
             lambda error: self.connection.setPlainText(f"The check itself failed: {error}"),
+            owner=self,
         )
 
     def _copy_bundle(self) -> None:
-        text = support_bundle(self._session, self.figures)
+        """Made off the GUI thread (it reads the log), then put on the clipboard."""
+        session, figures = self._session, self.figures
+        self.copied.setText("Collecting…")
+        session.helpers.run(lambda: support_bundle(session, figures), self._copied, owner=self)
+
+    def _copied(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
-        self.bundle = text
         self.copied.setText(f"Copied ({len(text):,} characters). Paste it into the ticket.")

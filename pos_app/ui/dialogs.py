@@ -145,12 +145,14 @@ class ManagerDialog(QDialog):
         action: ApprovalAction,
         target: str,
         what: str,
+        check_id: str | None,
         *,
-        check_id: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``check_id``: the check the approval is for (None: no check, a settings change)."""
         super().__init__(parent)
         self.setWindowTitle("Manager approval")
+        self.checking = False
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self._till, self._action, self._target, self._check_id = till, action, target, check_id
         layout = QVBoxLayout(self)
@@ -173,12 +175,12 @@ class ManagerDialog(QDialog):
         self.error = label("", "error")
         layout.addWidget(self.error)
         row = QHBoxLayout()
-        cancel = button("Cancel", shortcut="Esc")
-        cancel.clicked.connect(self.reject)
+        self.cancel = button("Cancel", shortcut="Esc")
+        self.cancel.clicked.connect(self.reject)
         self.ok = button("Approve", "primary")
         self.ok.setDefault(True)
         self.ok.clicked.connect(self._approve)
-        row.addWidget(cancel)
+        row.addWidget(self.cancel)
         row.addWidget(self.ok)
         layout.addLayout(row)
         self.staff_id.setFocus()
@@ -186,7 +188,10 @@ class ManagerDialog(QDialog):
     def _approve(self) -> None:
         self.ok.setEnabled(False)
         self.error.setText("Checking…")
+        self.checking = True
+        self.cancel.setEnabled(False)
         self._till.approve(
+            self._check_id,
             self._action,
             self._target,
             self.staff_id.text().strip(),
@@ -194,14 +199,23 @@ class ManagerDialog(QDialog):
             self.reason.currentText(),
             self._done,
             self._refused,
-            check_id=self._check_id,
+            owner=self,
         )
 
     def _done(self, approval: ManagerApproval) -> None:
+        self.checking = False
         self.approved.emit(approval)
         self.accept()
 
+    def reject(self) -> None:
+        """Cancel (or Escape), but not while the PIN is being checked: an approval given
+        then would be used after the manager cancelled."""
+        if not self.checking:
+            super().reject()
+
     def _refused(self, error: Exception) -> None:
+        self.checking = False
+        self.cancel.setEnabled(True)
         self.ok.setEnabled(True)
         self.error.setText(problem_of(error).message)
         self.pin.clear()
@@ -307,7 +321,7 @@ class SignInDialog(QDialog):
     def _sign_in(self) -> None:
         self.ok.setEnabled(False)
         self.error.setText("Checking…")
-        self._till.sign_in(self.staff_id.text().strip(), self.pin.text(), self._refused)
+        self._till.sign_in(self.staff_id.text().strip(), self.pin.text(), self._refused, owner=self)
 
     def _signed_in(self, member: object) -> None:
         if member is not None:

@@ -86,13 +86,12 @@ class HistoryDialog(QDialog):
         row.addStretch()
         row.addWidget(close)
         layout.addLayout(row)
-        self._till.check_changed.connect(self._reload)
-        self.finished.connect(lambda _: self._till.check_changed.disconnect(self._reload))
+        self._till.recorded.connect(self._reload)
         self._reload()
 
     def _reload(self, *_: object) -> None:
         midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-        self._till.history(midnight, self._loaded)
+        self._till.history(midnight, self._loaded, owner=self)
 
     def _loaded(self, records: list[CheckRecord]) -> None:
         self.records = records
@@ -159,10 +158,10 @@ class HistoryDialog(QDialog):
         tender = record.check.tender(tender_id)
         check_id = record.check_id
         self._window.approve_then(
+            check_id,
             ApprovalAction.RESOLVE_TENDER,
             tender_id,
             f"Ask LevelUp now what became of the payment on check {record.check.identifier} "
             f"({tender_text(tender)}).",
             lambda approval: self._till.resolve(check_id, tender_id, approval),
-            check_id=check_id,
         )

@@ -9,8 +9,14 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
+from shiboken6 import isValid
 
 T = TypeVar("T")
+
+
+def gone(widget: QObject) -> bool:
+    """The Qt object was deleted (a dialog closed before an answer came)."""
+    return not isValid(widget)
 
 
 class Lane(QObject):
@@ -39,19 +45,28 @@ class Lane(QObject):
         job: Callable[[], T],
         done: Callable[[T], None] | None = None,
         failed: Callable[[Exception], None] | None = None,
+        *,
+        owner: QObject | None = None,
     ) -> None:
-        """Run ``job`` on the lane; then ``done(result)`` or ``failed(error)`` on the GUI thread."""
+        """Run ``job`` on the lane; then ``done(result)`` or ``failed(error)`` on the GUI
+        thread, unless ``owner`` (the dialog that asked) is gone by then."""
         with self._lock:
             self._pending += 1
+
+        def answer(callback: Callable[[], None]) -> None:
+            self._finished.emit(lambda: None if owner is not None and gone(owner) else callback())
 
         def work() -> None:
             try:
                 value = job()
             except Exception as error:  # handed to the GUI thread, which shows it
                 caught = error
-                self._finished.emit(lambda: self._fail(failed, caught))
+                answer(lambda: self._fail(failed, caught))
+            except BaseException:
+                self._finished.emit(lambda: None)  # still counted as finished
+                raise
             else:
-                self._finished.emit(lambda: done(value) if done is not None else None)
+                answer(lambda: done(value) if done is not None else None)
 
         self._pool.submit(work)
 

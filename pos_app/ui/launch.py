@@ -13,7 +13,7 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -26,12 +26,13 @@ from pos_app.app import DEMO_STAFF, Terminal, TerminalError, open_register
 from pos_app.catalog import Catalog, CatalogError, load_catalog, resources_dir
 from pos_app.config import Paths
 from pos_app.journal import JournalUnusable
-from pos_app.scanning import classify
+from pos_app.scanning import CodeKind, classify
 from pos_app.settings import SettingsError
 from pos_app.ui.bridge import ScannerBridge
 from pos_app.ui.demo_panel import DemoCustomers
-from pos_app.ui.lane import Lane
+from pos_app.ui.lane import Lane, gone
 from pos_app.ui.register import RegisterWindow
+from pos_app.ui.settings_screen import scanner_test
 from pos_app.ui.till import Till
 from pos_app.ui.wedge import WedgeFilter
 from pos_app.ui.widgets import ProblemBox, label
@@ -139,13 +140,42 @@ class RegisterSession(QObject):
         self.scanner = scanner
         self.window.status.show_scanner(f"{scanner.state.value} ({url.split('?')[0]})", "ok")
 
+    def test_scanner(
+        self,
+        url: str,
+        done: Callable[[str], None],
+        *,
+        seconds: float,
+        owner: QObject | None = None,
+    ) -> None:
+        """Read one code from ``url`` (off the GUI thread), then put the register's own
+        scanner back, whatever became of the dialog that asked."""
+        self.close_scanner()  # the same device cannot be open twice
+
+        def finished(result: str) -> None:
+            self.open_scanner(self.terminal.config.scanner.url)
+            if owner is None or not gone(owner):
+                done(result)
+
+        self.helpers.run(
+            lambda: scanner_test(url, seconds),
+            finished,
+            lambda error: finished(f"✘ The test itself failed: {error}"),
+        )
+
     def close_scanner(self) -> None:
         if self.scanner is not None:
             scanner, self.scanner = self.scanner, None
             scanner.close()
 
     def _log_scan(self, source: str, text: str) -> None:
-        self._log(f"{source} scan: {classify(text).shown()}")
+        """Product barcodes as read; anything else (a payment code, a badge, a PIN typed
+        fast) only by its kind and length."""
+        classified = classify(text)
+        if classified.kind is CodeKind.PRODUCT:
+            self._log(f"{source} scan: {classified.symbology} {classified.label}")
+        else:
+            self._log(f"{source} scan: {classified.kind.value} code, {len(text)} characters")
 
     def _log(self, line: str) -> None:
         self.scanner_log.append(f"{datetime.now().astimezone():%H:%M:%S} {line}")

@@ -151,9 +151,17 @@ class LevelUpDialog(QDialog):
         self.code.setFocus()
 
     def scan(self, label_text: str) -> None:
-        """A LevelUp code was scanned while this dialog waits for one."""
-        if self.waiting_for_scan:
+        """A LevelUp code was scanned while this dialog is on top: it pays what is due when
+        the dialog waits for a code, or after a decline or a partial approval (another try,
+        or another LevelUp account for the rest); otherwise it is not used, and that is said."""
+        record = self._till.record
+        due = record.check.totals.balance_due if record is not None else 0
+        if self.state == "scan" or (self.state == "answered" and due > 0):
             self._pay(label_text)
+        elif self.state == "paying":
+            self.error.setText("LevelUp is still answering: that scan was not used.")
+        else:
+            self.error.setText("Nothing is due: that scan was not used.")
 
     def _keyed(self) -> None:
         text = self.code.text().strip()
@@ -164,7 +172,15 @@ class LevelUpDialog(QDialog):
         self.state = "paying"
         self.error.setText("")
         self.code.clear()
-        self.manual.setVisible(False)
+        for widget in (self.manual, self.retry, self.close_button, self.tenders):
+            widget.setVisible(False)
+        for widget in (self.details_button, self.detail):
+            widget.setVisible(False)
+        self.cancel.setVisible(True)
+        self.cancel.setEnabled(True)
+        self.lines.setText("")
+        self.title.setText("Pay with LevelUp")
+        restyle(self.title, "heading")
         self.progress.setVisible(True)
         self.prompt.setText("Waiting for LevelUp…")
         self._till.pay_levelup(code_text, self._answered, self._refused)
@@ -207,6 +223,7 @@ class LevelUpDialog(QDialog):
         self.progress.setVisible(False)
         self.manual.setVisible(False)
         self.cancel.setVisible(False)
+        self.close_button.setText("Done")
         status = tender.status
         if status in (TenderStatus.APPROVED, TenderStatus.PARTIALLY_APPROVED):
             self._approved(record, tender_id)
@@ -222,7 +239,8 @@ class LevelUpDialog(QDialog):
             self._outcome("Not paid", "outcome-bad", note)
             self._show_detail(tender_id)
             self.retry.setVisible(True)
-            self.close_button.setText("Other tender")
+            self.tenders.setVisible(True)  # or take another tender straight away
+            self.close_button.setText("Close")
             self.close_button.setVisible(True)
         else:
             problem = self._problems.get(tender_id)

@@ -49,6 +49,9 @@ from pos_app.ui.status import RegisterStatus
 from pos_app.ui.till import Problem, Till
 from pos_app.ui.widgets import ProblemBox, TileArea, button, label, restyle
 
+SLOW_LANE_MS = 300
+"""A scan held back this long (the engine lane busy) is said to be waiting."""
+
 
 def wrapped(name: str, width: int = 14) -> str:
     """An item name broken onto lines of about ``width`` characters (buttons do not wrap)."""
@@ -433,14 +436,15 @@ class RegisterWindow(QMainWindow):
 
     def approve_then(
         self,
+        check_id: str | None,
         action: ApprovalAction,
         target: str,
         what: str,
         then: Callable[[ManagerApproval], None],
-        *,
-        check_id: str | None = None,
     ) -> ManagerDialog:
-        dialog = ManagerDialog(self.till, action, target, what, check_id=check_id, parent=self)
+        """Ask for a manager's PIN, then ``then(approval)``; ``check_id`` is the check it is
+        for (None: no check, a settings change)."""
+        dialog = ManagerDialog(self.till, action, target, what, check_id, parent=self)
         dialog.approved.connect(then)
         self.open_dialog(dialog)
         return dialog
@@ -455,6 +459,7 @@ class RegisterWindow(QMainWindow):
         tender = record.check.tender(tender_id)
         check_id = record.check_id
         self.approve_then(
+            check_id,
             ApprovalAction.VOID_TENDER,
             tender_id,
             f"Void the {tender.kind.value} payment of {format_cents(tender.amount)} on check "
@@ -479,11 +484,11 @@ class RegisterWindow(QMainWindow):
             else f"Void check {record.check.identifier} and every payment on it."
         )
         self.approve_then(
+            check_id,
             ApprovalAction.VOID_CHECK,
             check_id,
             what,
             lambda approval: self.till.void_check(check_id, approval),
-            check_id=check_id,
         )
 
     def open_history(self) -> None:
@@ -499,16 +504,17 @@ class RegisterWindow(QMainWindow):
         payment = self.payment
         if (
             payment is not None
-            and payment.waiting_for_scan
             and classified.kind is CodeKind.LEVELUP
+            and self.dialogs
             and payment is self.dialogs[-1]
         ):
-            payment.scan(classified.label)
+            payment.scan(classified.label)  # the payment dialog decides what it is for
         elif self.dialogs:
             self.pending_scans.append(text)
             self.say(f"Scan waiting ({len(self.pending_scans)}): handled when this is done.")
         elif not self.till.lane.idle:
             self.pending_scans.append(text)  # after the check on screen is up to date
+            QTimer.singleShot(SLOW_LANE_MS, self._tell_waiting)
         else:
             self._route(text)
 
@@ -524,6 +530,10 @@ class RegisterWindow(QMainWindow):
                 self.add_item(item)
         else:
             self.say(f"Scanned code not used: {classified.reason}", bad=True)
+
+    def _tell_waiting(self) -> None:
+        if self.pending_scans and not self.dialogs:
+            self.say(f"Scan waiting ({len(self.pending_scans)}): the register is busy.")
 
     def _drain_scans(self) -> None:
         """Handle waiting scans, one at a time: each may open a dialog or change the check."""

@@ -29,6 +29,7 @@ from pos_app.engine import SETTINGS_TARGET, ApprovalAction, ManagerApproval
 from pos_app.levelup.client import Location
 from pos_app.scanning import classify
 from pos_app.settings import Settings, set_settings
+from pos_app.ui.lane import gone
 from pos_app.ui.widgets import MoneyEdit, button, label
 
 if TYPE_CHECKING:
@@ -71,6 +72,9 @@ def scanner_test(url: str, seconds: float = TEST_SECONDS) -> str:
 
 
 class SettingsDialog(QDialog):
+    test_seconds: float = TEST_SECONDS
+    """How long the scanner test waits for a code."""
+
     def __init__(self, session: RegisterSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -137,7 +141,7 @@ class SettingsDialog(QDialog):
         row.addWidget(self.save)
         layout.addLayout(row)
         session.helpers.run(
-            session.terminal.client.managed_locations, self._locations, lambda e: None
+            session.terminal.client.managed_locations, self._locations, lambda e: None, owner=self
         )
 
     def _locations(self, locations: list[Location]) -> None:
@@ -150,7 +154,7 @@ class SettingsDialog(QDialog):
 
     def _find(self) -> None:
         self.scanner_note.setText("Looking for scanners…")
-        self._session.helpers.run(found_scanners, self._found, self._not_found)
+        self._session.helpers.run(found_scanners, self._found, self._not_found, owner=self)
 
     def _found(self, found: list[Found]) -> None:
         for device in found:
@@ -169,15 +173,13 @@ class SettingsDialog(QDialog):
         if not url:
             self.scanner_note.setText("Type or find a scanner URL first.")
             return
-        self._session.close_scanner()  # the same device cannot be open twice
-        self.scanner_note.setText(f"Scan any code within {TEST_SECONDS} s…")
+        self.scanner_note.setText(f"Scan any code within {self.test_seconds:.0f} s…")
         self.test.setEnabled(False)
-        self._session.helpers.run(lambda: scanner_test(url), self._tested, self._not_found)
+        self._session.test_scanner(url, self._tested, seconds=self.test_seconds, owner=self)
 
     def _tested(self, result: str) -> None:
         self.test.setEnabled(True)
         self.scanner_note.setText(result)
-        self._session.open_scanner(self._session.terminal.config.scanner.url)
 
     def changes(self) -> dict[str, str]:
         """The settings this screen would write, as ``section.key`` strings."""
@@ -197,6 +199,7 @@ class SettingsDialog(QDialog):
         changes = self.changes()
         window = self._session.window
         window.approve_then(
+            None,
             ApprovalAction.CHANGE_SETTINGS,
             SETTINGS_TARGET,
             "Change this register's settings (an admin's PIN).",
@@ -211,16 +214,20 @@ class SettingsDialog(QDialog):
             terminal.engine.confirm_settings_change(approval, changed)
             return set_settings(terminal.paths, os.environ, changes)
 
-        self._session.till.lane.run(write, self._written, self._refused)
+        session = self._session
 
-    def _written(self, settings: Settings) -> None:
-        self._session.terminal.config = settings
-        self._session.open_scanner(settings.scanner.url)
-        self._session.window.say(
-            "Settings saved. The scanner changed now; register id, location and offline "
-            "policy take effect when the register restarts."
-        )
-        QTimer.singleShot(0, self.accept)
+        def written(settings: Settings) -> None:  # whether or not this dialog is still open
+            session.terminal.config = settings
+            session.open_scanner(settings.scanner.url)
+            session.window.say(
+                "Settings saved. The scanner changed now; register id, location and offline "
+                "policy take effect when the register restarts."
+            )
+            if not gone(self):
+                QTimer.singleShot(0, self.accept)
+
+        session.till.lane.run(write, written, self._refused)
 
     def _refused(self, error: Exception) -> None:
-        self.error.setText(str(error))
+        if not gone(self):
+            self.error.setText(str(error))

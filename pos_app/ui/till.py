@@ -34,7 +34,7 @@ from pos_app.engine.staff import AccessDenied, StaffMember
 from pos_app.levelup.errors import LevelUpError
 from pos_app.levelup.qr import InvalidPaymentCode
 from pos_app.ui.bridge import EngineBridge
-from pos_app.ui.lane import Lane
+from pos_app.ui.lane import Lane, gone
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -81,6 +81,7 @@ class Till(QObject):
     """Commands of the register window, on the engine lane; state as signals."""
 
     check_changed = Signal(object)  # CheckRecord | None: the check on screen
+    recorded = Signal(object)  # CheckRecord: any check a command changed (history listens)
     problem = Signal(object)  # Problem
     health_changed = Signal(object)  # Health
     cashier_changed = Signal(object)  # StaffMember | None
@@ -103,6 +104,10 @@ class Till(QObject):
         self.lane.unhandled.connect(self.fail)
         self.io.unhandled.connect(self.fail)
         self.record: CheckRecord | None = None
+        """The check on screen (GUI thread)."""
+        self._working: str | None = None
+        """The id of the check commands act on; read and written on the engine lane only, so
+        two taps in quick succession add to one check, never open two."""
         self.cashier: StaffMember | None = None
         self.health = Health()
         self.recent_problems: deque[Problem] = deque(maxlen=50)
@@ -120,13 +125,24 @@ class Till(QObject):
     # ----- people -------------------------------------------------------------------------
 
     def sign_in(
-        self, staff_id: str, pin: str, failed: Callable[[Exception], None] | None = None
+        self,
+        staff_id: str,
+        pin: str,
+        failed: Callable[[Exception], None] | None = None,
+        *,
+        owner: QObject | None = None,
     ) -> None:
         def signed_in(member: StaffMember) -> None:
             self.cashier = member
             self.cashier_changed.emit(member)
 
-        self.lane.run(lambda: self.engine.sign_in(staff_id, pin), signed_in, failed or self.fail)
+        def refused(error: Exception) -> None:
+            if failed is None:
+                self.fail(error)
+            elif owner is None or not gone(owner):  # told to the dialog while it is open
+                failed(error)
+
+        self.lane.run(lambda: self.engine.sign_in(staff_id, pin), signed_in, refused)
 
     def sign_out(self) -> None:
         self.cashier = None
@@ -134,6 +150,7 @@ class Till(QObject):
 
     def approve(
         self,
+        check_id: str | None,
         action: ApprovalAction,
         target: str,
         staff_id: str,
@@ -141,16 +158,18 @@ class Till(QObject):
         reason: str,
         done: Callable[[ManagerApproval], None],
         failed: Callable[[Exception], None],
-        check_id: str | None = None,
+        *,
+        owner: QObject | None = None,
     ) -> None:
-        """A manager's approval for ``action`` on ``target`` of this check (or ``check_id``)."""
-        of = check_id if check_id is not None else self.check_id
+        """A manager's approval for ``action`` on ``target`` of check ``check_id`` (None: of
+        no check, such as a settings change)."""
         self.lane.run(
             lambda: self.engine.approve(
-                of, action, target, staff_id=staff_id, pin=pin, reason=reason
+                check_id, action, target, staff_id=staff_id, pin=pin, reason=reason
             ),
             done,
             failed,
+            owner=owner,
         )
 
     # ----- the check ----------------------------------------------------------------------
@@ -170,8 +189,9 @@ class Till(QObject):
         )
 
     def new_check(self) -> None:
-        """Put the finished check away; the next item opens a new one."""
+        """Put the check on screen away; the next item opens a new one."""
         self.record = None
+        self.lane.run(lambda: self._work_on(None))
         self.check_changed.emit(None)
 
     def add_item(self, item: LineItem) -> None:
@@ -181,29 +201,36 @@ class Till(QObject):
         """Change the check on screen; a closed or voided one is put away for a new check."""
 
         def job() -> CheckRecord:
-            record = self.record
+            record = None if self._working is None else self.engine.check(self._working)
             if record is None or record.state in (CheckState.CLOSED, CheckState.VOIDED):
                 record = self.engine.open_check()
+                self._work_on(record.check_id)
             return self.engine.edit_check(record.check_id, change)
 
         self._command(job)
 
     def show(self, record: CheckRecord) -> None:
-        """Bring a check (from history) onto the screen."""
+        """Bring a check (from history) onto the screen; commands act on it from now on."""
         self.record = record
+        self.lane.run(lambda: self._work_on(record.check_id))
         self.check_changed.emit(record)
+
+    def _work_on(self, check_id: str | None) -> None:
+        self._working = check_id
+
+    def _current(self) -> str:
+        """The check commands act on (on the lane); refused when there is none."""
+        if self._working is None:
+            raise EngineError("There is no check: add an item first.")
+        return self._working
 
     # ----- payments -----------------------------------------------------------------------
 
-    def pay_cash(self, tendered: int, done: Callable[[CheckRecord], None] | None = None) -> None:
-        check_id = self._require_check()
-        if check_id:
-            self._command(lambda: self.engine.pay_cash(check_id, tendered), done)
+    def pay_cash(self, tendered: int) -> None:
+        self._command(lambda: self.engine.pay_cash(self._current(), tendered))
 
     def pay_other(self, kind: TenderKind, amount: int, tip: int = 0) -> None:
-        check_id = self._require_check()
-        if check_id:
-            self._command(lambda: self.engine.pay_other(check_id, kind, amount, tip=tip))
+        self._command(lambda: self.engine.pay_other(self._current(), kind, amount, tip=tip))
 
     def pay_levelup(
         self,
@@ -213,14 +240,11 @@ class Till(QObject):
     ) -> None:
         """Pay what is due with a LevelUp code; :meth:`cancel_levelup` stops it before the
         completed order is sent."""
-        check_id = self._require_check()
-        if not check_id:
-            return
         cancel = self._cancel = threading.Event()
         cashier = self.cashier.name if self.cashier else None
         self.lane.run(
             lambda: self.engine.pay_levelup(
-                check_id, code_text, cashier=cashier, cancelled=cancel.is_set
+                self._current(), code_text, cashier=cashier, cancelled=cancel.is_set
             ),
             done,
             failed,
@@ -231,34 +255,28 @@ class Till(QObject):
             self._cancel.set()
 
     def close_check(self) -> None:
-        check_id = self._require_check()
-        if check_id:
-            self._command(lambda: self.engine.close_check(check_id))
+        self._command(lambda: self.engine.close_check(self._current()))
 
     # ----- manager functions --------------------------------------------------------------
 
     def void_tender(self, check_id: str, tender_id: str, approval: ManagerApproval) -> None:
         self._command(lambda: self.engine.void_tender(check_id, tender_id, approval))
 
-    def void_check(
-        self,
-        check_id: str,
-        approval: ManagerApproval,
-        done: Callable[[CheckRecord], None] | None = None,
-    ) -> None:
-        self._command(lambda: self.engine.void_check(check_id, approval), done)
+    def void_check(self, check_id: str, approval: ManagerApproval) -> None:
+        """Void a check (refund its payments); it may be another than the one on screen."""
+        self._command(lambda: self.engine.void_check(check_id, approval))
 
-    def resolve(
-        self,
-        check_id: str,
-        tender_id: str,
-        approval: ManagerApproval,
-        done: Callable[[CheckRecord], None] | None = None,
-    ) -> None:
-        self._command(lambda: self.engine.reconcile(check_id, tender_id, approval), done)
+    def resolve(self, check_id: str, tender_id: str, approval: ManagerApproval) -> None:
+        self._command(lambda: self.engine.reconcile(check_id, tender_id, approval))
 
-    def history(self, since: datetime, done: Callable[[list[CheckRecord]], None]) -> None:
-        self.lane.run(lambda: self.engine.history(since), done, self.fail)
+    def history(
+        self,
+        since: datetime,
+        done: Callable[[list[CheckRecord]], None],
+        *,
+        owner: QObject | None = None,
+    ) -> None:
+        self.lane.run(lambda: self.engine.history(since), done, self.fail, owner=owner)
 
     # ----- health -------------------------------------------------------------------------
 
@@ -312,28 +330,26 @@ class Till(QObject):
         self.recent_problems.appendleft(problem)
         self.problem.emit(problem)
 
-    def _command(
-        self, job: Callable[[], CheckRecord], done: Callable[[CheckRecord], None] | None = None
-    ) -> None:
-        def finished(record: CheckRecord) -> None:
-            self._show_if_current(record, force=True)
+    def _command(self, job: Callable[[], CheckRecord]) -> None:
+        """Run a command on the lane; its check comes on screen if commands act on it (a
+        void from history of another check leaves the check on screen where it is)."""
+
+        def run() -> tuple[CheckRecord, bool]:
+            record = job()
+            return record, record.check_id == self._working
+
+        def finished(result: tuple[CheckRecord, bool]) -> None:
+            record, working = result
+            if working or (self.record is not None and record.check_id == self.record.check_id):
+                self.record = record
+                self.check_changed.emit(record)
+            self.recorded.emit(record)
             self.count()
-            if done is not None:
-                done(record)
 
-        self.lane.run(job, finished, self.fail)
-
-    def _require_check(self) -> str | None:
-        if self.record is None:
-            self.report(Problem("There is no check: add an item first."))
-            return None
-        return self.record.check_id
+        self.lane.run(run, finished, self.fail)
 
     def _heard(self, record: CheckRecord) -> None:
-        self._show_if_current(record)
-
-    def _show_if_current(self, record: CheckRecord, *, force: bool = False) -> None:
-        if force or (self.record is not None and record.check_id == self.record.check_id):
+        if self.record is not None and record.check_id == self.record.check_id:
             self.record = record
             self.check_changed.emit(record)
 

@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QWindow
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QWindow
 from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
 
 from drivers.wedge import ENTER, TAB, BurstDetector, Scanned, Typed
 
@@ -39,6 +40,7 @@ class WedgeFilter(QObject):
         self._clock = clock
         self._held: list[tuple[QWindow, QKeyEvent]] = []
         self._replaying = False
+        self._offset = 0.0  # our clock minus the window system's, at the last key
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._tick)
@@ -57,7 +59,7 @@ class WedgeFilter(QObject):
             key = "<shortcut>"
         self._timer.stop()
         swallowed = False
-        for decision in self._detector.feed(key, self._clock()):
+        for decision in self._detector.feed(key, self._pressed_at(event)):
             if isinstance(decision, Scanned):
                 self._held.clear()
                 self.scanned.emit(decision.label)
@@ -79,8 +81,19 @@ class WedgeFilter(QObject):
         text = event.text()
         return text if len(text) == 1 and text.isprintable() else "<key>"
 
+    def _pressed_at(self, event: QKeyEvent) -> float:
+        """When the key was pressed, by the window system's clock where it says: a GUI thread
+        busy for a moment must not make a scanner's burst look like a person's typing."""
+        now = self._clock()
+        if not event.timestamp():
+            self._offset = 0.0
+            return now
+        pressed = event.timestamp() / 1000
+        self._offset = now - pressed
+        return pressed
+
     def _tick(self) -> None:
-        for decision in self._detector.tick(self._clock()):
+        for decision in self._detector.tick(self._clock() - self._offset):
             if isinstance(decision, Typed):
                 self._release()
         if self._detector.holding:
@@ -92,7 +105,9 @@ class WedgeFilter(QObject):
         self._replaying = True
         try:
             for window, event in held:
-                QApplication.sendEvent(window, event)
+                target = window if isValid(window) else QGuiApplication.focusWindow()
+                if target is not None:  # the window closed within 50 ms: to the one now in use
+                    QApplication.sendEvent(target, event)
         finally:
             self._replaying = False
 

@@ -90,7 +90,7 @@ def test_settings_need_an_admin_and_a_fake_scanner_then_scans(cashier):
     cashier.settle()
     assert [i.name for i in cashier.record.check.items] == ["Burger"]
     assert cashier.window.status.scanner.text().startswith("Scanner: ")
-    assert any("scanner scan: 012345678905" in line for line in cashier.session.scanner_log)
+    assert any("scanner scan: upc-a 012345678905" in line for line in cashier.session.scanner_log)
 
 
 def test_the_scanner_test_reads_one_code_and_masks_payment_codes(cashier):
@@ -123,6 +123,7 @@ def test_diagnostics_show_problems_and_copy_a_redacted_bundle(cashier):
     cashier.click(diagnostics.check)
     cashier.wait(lambda: "✔" in diagnostics.connection.toPlainText())
     cashier.click(diagnostics.copy)
+    cashier.wait(lambda: diagnostics.copied.text().startswith("Copied"))
     bundle = QGuiApplication.clipboard().text()
     assert '"versions"' in bundle
     assert '"recent_problems"' in bundle

@@ -1,0 +1,127 @@
+"""Take the README's screenshots from the running app (offscreen): the register, the
+partial-authorization prompt and a manager's void.
+
+Run: ``.venv/bin/python docs/screenshots/take.py`` (writes the PNGs next to this file).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QPoint, QTimer
+from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtWidgets import QDialog, QWidget
+
+from pos_app.app import open_register
+from pos_app.config import Paths
+from pos_app.ui.dialogs import ManagerDialog
+from pos_app.ui.launch import RegisterSession, application
+from pos_app.ui.payment import LevelUpDialog
+
+HERE = Path(__file__).parent
+SIZE = (1280, 800)
+
+
+def wait_for(condition: Callable[[], bool], timeout_ms: int = 20_000) -> None:
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.timeout.connect(lambda: loop.quit() if condition() else None)
+    timer.start(5)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    if not condition():
+        loop.exec()
+    timer.stop()
+    if not condition():
+        raise SystemExit("timed out")
+
+
+def pause(ms: int = 150) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def shot(window: QWidget, name: str, dialog: QDialog | None = None) -> None:
+    """The window, with ``dialog`` drawn over it where a window-modal dialog shows."""
+    image: QPixmap = window.grab()
+    if dialog is not None:
+        dialog.adjustSize()
+        top = dialog.grab()
+        painter = QPainter(image)
+        painter.fillRect(image.rect(), QColor(20, 26, 34, 110))
+        corner = QPoint((image.width() - top.width()) // 2, (image.height() - top.height()) // 3)
+        painter.fillRect(top.rect().translated(corner + QPoint(4, 6)), QColor(0, 0, 0, 60))
+        painter.drawPixmap(corner, top)
+        painter.end()
+    image.save(str(HERE / name))
+    print(f"wrote {HERE / name}")
+
+
+def main() -> None:
+    application()
+    with tempfile.TemporaryDirectory() as home:
+        terminal = open_register(Paths(Path(home) / "data"), {}, key_path=Path(home) / "key")
+        session = RegisterSession(terminal)
+        window = session.window
+        session.start()
+        window.resize(*SIZE)
+        wait_for(lambda: session.till.cashier is not None)
+        customers = session.customers
+        assert customers is not None
+        wait_for(lambda: "Cora Giftcard" in customers.codes)
+
+        def add(name: str) -> None:
+            window.add_item(next(i for i in window.catalog.items if i.name == name))
+            wait_for(lambda: session.till.lane.idle)
+
+        # The register: a check being built, a modifier on the burger.
+        add("Burger")
+        window.check_view.tree.setCurrentItem(window.check_view.tree.topLevelItem(0))
+        window._add_modifier(1, window.catalog.modifiers[0])
+        wait_for(lambda: session.till.lane.idle)
+        add("Fries")
+        add("Lemonade")
+        window.check_view.tree.setCurrentItem(None)
+        window.say("Added Lemonade.")
+        pause()
+        shot(window, "register.png")
+
+        # Partial authorization: a $5.00 gift card and no card on file.
+        window.pay_with_levelup()
+        payment = window.payment
+        assert isinstance(payment, LevelUpDialog)
+        customers.scanned.emit(customers.codes["Cora Giftcard"])
+        wait_for(lambda: payment.state == "answered")
+        pause()
+        shot(window, "partial-approval.png", payment)
+        payment.close_button.click()
+        payment.accept()
+        wait_for(lambda: not window.dialogs)
+
+        # A manager voids the LevelUp payment: the PIN prompt after a wrong PIN.
+        tree = window.check_view.tree
+        rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+        tree.setCurrentItem(next(r for r in rows if r and r.text(0).startswith("LevelUp")))
+        window.void_selected_payment()
+        manager = window.dialogs[-1]
+        assert isinstance(manager, ManagerDialog)
+        manager.staff_id.setText("9")
+        manager.pin.setText("1234")
+        manager.ok.click()
+        wait_for(lambda: manager.error.text() == "Wrong PIN.")
+        manager.pin.setText("99")
+        manager.reason.setCurrentText("Wrong item rung up")
+        pause()
+        shot(window, "manager-void.png", manager)
+        manager.reject()
+        session.close()
+        terminal.close()
+
+
+if __name__ == "__main__":
+    main()
