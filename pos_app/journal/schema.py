@@ -30,6 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+SCHEMA_REVISION = "0002"
+"""The newest migration in ``migrations/versions``: a journal at it needs no upgrade (and
+the terminal starts without importing Alembic). A test holds it to Alembic's head."""
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC time, stored as ISO 8601 text with its offset."""

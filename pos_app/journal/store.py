@@ -15,12 +15,8 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -31,7 +27,17 @@ from sqlalchemy.pool import StaticPool
 from pos_app.domain import next_identifier
 from pos_app.engine.model import CheckRecord, CheckState, JournalEvent
 from pos_app.journal.codec import dump_record, load_record
-from pos_app.journal.schema import checks, counters, events, payment_codes, tenders
+from pos_app.journal.schema import (
+    SCHEMA_REVISION,
+    checks,
+    counters,
+    events,
+    payment_codes,
+    tenders,
+)
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _MIGRATIONS = str(Path(__file__).with_name("migrations"))
@@ -42,6 +48,8 @@ class JournalUnusable(Exception):
 
 
 def _config(connection: Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", _MIGRATIONS)
     config.attributes["connection"] = connection
@@ -49,6 +57,9 @@ def _config(connection: Connection) -> Config:
 
 
 def head_revision() -> str:
+    """The newest migration's revision (which :data:`SCHEMA_REVISION` must name)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_config(None)).get_current_head()  # type: ignore[arg-type]
     assert head is not None
     return head
@@ -303,14 +314,9 @@ def _open(path: Path) -> Engine:
                     f"The journal {path} is damaged ({status}). It was left as it is; restore "
                     "it from a backup or call support before taking payments."
                 )
-            current = MigrationContext.configure(connection).get_current_revision()
-            if current != head_revision():
-                if current is not None and not _known_revision(current):
-                    raise JournalUnusable(
-                        f"The journal {path} was written by a newer LevelUp POS (schema "
-                        f"{current}). It was left as it is; update this register."
-                    )
-                command.upgrade(_config(connection), "head")
+            # Alembic is imported only when the schema must change: not at every start.
+            if _revision(connection) != SCHEMA_REVISION:
+                _upgrade(connection, path)
     except (DatabaseError, OperationalError) as exc:
         engine.dispose()
         raise JournalUnusable(
@@ -322,9 +328,28 @@ def _open(path: Path) -> Engine:
     return engine
 
 
-def _known_revision(revision: str) -> bool:
+def _revision(connection: Connection) -> str | None:
+    """The journal's schema revision, as Alembic records it (None: a new file)."""
+    known = connection.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).scalar()
+    if known is None:
+        return None
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def _upgrade(connection: Connection, path: Path) -> None:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    current = _revision(connection)
     scripts = ScriptDirectory.from_config(_config(None))  # type: ignore[arg-type]
-    return any(script.revision == revision for script in scripts.walk_revisions())
+    if current is not None and all(s.revision != current for s in scripts.walk_revisions()):
+        raise JournalUnusable(
+            f"The journal {path} was written by a newer LevelUp POS (schema {current}). It "
+            "was left as it is; update this register."
+        )
+    command.upgrade(_config(connection), "head")
 
 
 def _load(path: Path, snapshot: str) -> CheckRecord:

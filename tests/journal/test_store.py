@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 from pos_app.domain import Check, LevelUpDetail, LineItem, Tender, TenderKind, TenderStatus
 from pos_app.engine.model import CheckRecord, CheckState, JournalEvent
 from pos_app.journal import JournalUnusable, SqliteJournal
+from pos_app.journal.schema import SCHEMA_REVISION
 from pos_app.journal.store import head_revision
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -114,6 +115,10 @@ def test_an_unreadable_journal_is_refused(tmp_path):
     path.mkdir()  # a directory where the file should be
     with pytest.raises(JournalUnusable, match="cannot be"):
         SqliteJournal(path, Fernet.generate_key(), "3")
+
+
+def test_the_schema_revision_is_the_newest_migration():
+    assert head_revision() == SCHEMA_REVISION
 
 
 def test_a_journal_of_the_first_schema_version_opens_with_nothing_lost(tmp_path):
