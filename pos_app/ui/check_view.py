@@ -58,9 +58,13 @@ def tender_text(tender: Tender) -> str:
     return ", ".join([tender_title(tender), *tender_details(tender)])
 
 
+def kind_name(kind: TenderKind) -> str:
+    """A tender kind as the cashier says it: LevelUp, Cash, Credit, ..."""
+    return "LevelUp" if kind is TenderKind.LEVELUP else kind.value.capitalize()
+
+
 def tender_title(tender: Tender) -> str:
-    name = "LevelUp" if tender.kind is TenderKind.LEVELUP else tender.kind.value.capitalize()
-    return f"{name} — {_STATUS_WORDS[tender.status]}"
+    return f"{kind_name(tender.kind)} — {_STATUS_WORDS[tender.status]}"
 
 
 def tender_details(tender: Tender) -> list[str]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from pos_app.ui.lane import Lane
 from pos_app.ui.widgets import button, label
@@ -22,10 +22,10 @@ def demo_customers(sandbox_url: str) -> list[dict[str, Any]]:
 
 
 def describe(customer: dict[str, Any]) -> str:
-    """What paying with this customer shows off."""
+    """What paying with this customer shows off, in a few short words."""
     parts = []
     if customer.get("discount_amount"):
-        parts.append(f"${customer['discount_amount'] / 100:.2f} LevelUp credit")
+        parts.append(f"${customer['discount_amount'] / 100:.2f} credit")
     if customer.get("gift_card_amount"):
         parts.append(f"${customer['gift_card_amount'] / 100:.2f} gift card")
     if customer.get("tip_percent"):
@@ -35,8 +35,8 @@ def describe(customer: dict[str, Any]) -> str:
     if customer.get("card_declines"):
         parts.append("card declines")
     elif not customer.get("card"):
-        parts.append("no card: partial approval")
-    return ", ".join(parts) or "card pays in full"
+        parts.append("no card")
+    return " + ".join(parts) or "card pays in full"
 
 
 class DemoCustomers(QScrollArea):
@@ -47,6 +47,7 @@ class DemoCustomers(QScrollArea):
     def __init__(self, sandbox_url: str, lane: Lane, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget()
         self._layout = QVBoxLayout(inner)
         self._layout.addWidget(
@@ -65,6 +66,9 @@ class DemoCustomers(QScrollArea):
             name = customer["name"]
             self.codes[name] = customer["payment_token_data"]
             choice = button(f"{name}\n{describe(customer)}", "customer")
+            choice.setMinimumWidth(0)
+            choice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            choice.setToolTip(f"{name}: {describe(customer)}")
             choice.setObjectName(f"customer:{name}")
             choice.clicked.connect(lambda _=False, n=name: self.scanned.emit(self.codes[n]))
             self._layout.insertWidget(self._layout.count() - 1, choice)

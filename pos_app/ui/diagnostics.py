@@ -19,14 +19,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from pos_app import __version__
 from pos_app.levelup.diagnosis import check_connection
 from pos_app.logs import LOG_FILE, scrub
-from pos_app.ui.widgets import button, label
+from pos_app.ui.widgets import button, dialog_layout, label
 
 if TYPE_CHECKING:
     from pos_app.ui.launch import RegisterSession
@@ -94,7 +93,7 @@ class DiagnosticsDialog(QDialog):
         self.resize(900, 620)
         self._session = session
         self.figures: dict[str, Any] = {}
-        layout = QVBoxLayout(self)
+        layout = dialog_layout(self, resizable=True)
         layout.addWidget(label("Diagnostics", "heading"))
         tabs = QTabWidget()
         layout.addWidget(tabs, 1)

@@ -16,14 +16,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from pos_app.domain import TenderKind, format_cents
 from pos_app.engine import ApprovalAction, ManagerApproval
+from pos_app.ui.check_view import kind_name
 from pos_app.ui.till import Till, problem_of
-from pos_app.ui.widgets import Keypad, MoneyEdit, button, label
+from pos_app.ui.widgets import Keypad, MoneyEdit, button, dialog_layout, label
 
 
 class CashDialog(QDialog):
@@ -36,7 +36,7 @@ class CashDialog(QDialog):
         self.setWindowTitle("Cash")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.due = due
-        layout = QVBoxLayout(self)
+        layout = dialog_layout(self)
         layout.addWidget(label(f"Due {format_cents(due)}", "due"))
         self.amount = MoneyEdit()
         self.amount.textChanged.connect(self._update)
@@ -93,11 +93,11 @@ class CardDialog(QDialog):
 
     def __init__(self, kind: TenderKind, due: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        name = {TenderKind.CREDIT: "Credit", TenderKind.DEBIT: "Debit"}.get(kind, "Other")
+        name = kind_name(kind)
         self.setWindowTitle(name)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.kind, self.due = kind, due
-        layout = QVBoxLayout(self)
+        layout = dialog_layout(self)
         layout.addWidget(label(f"{name}: {format_cents(due)} due", "heading"))
         form = QFormLayout()
         self.amount = MoneyEdit()
@@ -155,7 +155,7 @@ class ManagerDialog(QDialog):
         self.checking = False
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self._till, self._action, self._target, self._check_id = till, action, target, check_id
-        layout = QVBoxLayout(self)
+        layout = dialog_layout(self)
         layout.addWidget(label("Manager approval", "heading"))
         layout.addWidget(label(what, "subtle"))
         form = QFormLayout()
@@ -233,7 +233,7 @@ class AdjustDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        layout = QVBoxLayout(self)
+        layout = dialog_layout(self)
         layout.addWidget(label(title, "heading"))
         form = QFormLayout()
         self.name = QLineEdit(name)
@@ -295,7 +295,7 @@ class SignInDialog(QDialog):
         self.setWindowTitle("Sign in")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self._till = till
-        layout = QVBoxLayout(self)
+        layout = dialog_layout(self)
         layout.addWidget(label("Sign in to sell", "heading"))
         if hint:
             layout.addWidget(label(hint, "banner"))

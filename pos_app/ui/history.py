@@ -15,14 +15,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from pos_app.domain import TenderStatus, format_cents
 from pos_app.engine import ApprovalAction, CheckRecord, CheckState
 from pos_app.ui.check_view import tender_text
-from pos_app.ui.widgets import button, label
+from pos_app.ui.widgets import button, dialog_layout, label
 
 if TYPE_CHECKING:
     from pos_app.ui.register import RegisterWindow
@@ -54,7 +53,7 @@ class HistoryDialog(QDialog):
         self._window = window
         self._till = window.till
         self.records: list[CheckRecord] = []
-        layout = QVBoxLayout(self)
+        layout = dialog_layout(self, resizable=True)
         layout.addWidget(label("Today's checks", "heading"))
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by check number, amount (12.34) or time (12:30)")
@@ -67,7 +66,9 @@ class HistoryDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selection)
         layout.addWidget(self.table, 1)
         self.note = label("", "subtle")

@@ -16,14 +16,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
-    QVBoxLayout,
     QWidget,
 )
 
 from pos_app.domain import TenderKind, TenderStatus, format_cents
 from pos_app.engine import CheckRecord, PaymentProblem, RemainderDue
 from pos_app.ui.till import Till, problem_of
-from pos_app.ui.widgets import button, label, restyle
+from pos_app.ui.widgets import button, dialog_layout, label, restyle
 
 
 class LevelUpDialog(QDialog):
@@ -36,17 +35,17 @@ class LevelUpDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Pay with LevelUp")
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setMinimumWidth(520)
         self._till = till
         self._check_id = till.check_id
         self._problems: dict[str, PaymentProblem] = {}
         self._remainders: dict[str, RemainderDue] = {}
         self.state = "scan"
+        # Connected to this dialog's methods: Qt drops the connections when it is deleted.
         till.bridge.check_updated.connect(self._progress)
         till.bridge.payment_problem.connect(self._problem)
         till.bridge.remainder_due.connect(self._remainder)
 
-        layout = QVBoxLayout(self)
+        layout = dialog_layout(self, width=520)
         self.title = label("Pay with LevelUp", "heading")
         self.due = label("", "due")
         self.prompt = label("Ask the customer to scan their LevelUp code.", "problem")
@@ -117,7 +116,6 @@ class LevelUpDialog(QDialog):
         row.addWidget(self.cancel)
         row.addWidget(self.close_button)
         layout.addLayout(row)
-        self.finished.connect(self._disconnect)
         self._ask_for_scan()
 
     # ----- asking ------------------------------------------------------------------------
@@ -299,11 +297,6 @@ class LevelUpDialog(QDialog):
     def _collect(self, kind: TenderKind) -> None:
         self.accept()
         self.collect.emit(kind)
-
-    def _disconnect(self) -> None:
-        self._till.bridge.check_updated.disconnect(self._progress)
-        self._till.bridge.payment_problem.disconnect(self._problem)
-        self._till.bridge.remainder_due.disconnect(self._remainder)
 
     def reject(self) -> None:
         """Escape or closing the window: never while LevelUp is being asked."""

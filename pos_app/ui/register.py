@@ -42,7 +42,7 @@ from pos_app.domain import (
 )
 from pos_app.engine import ApprovalAction, CheckRecord, CheckState, ManagerApproval
 from pos_app.scanning import CodeKind, classify
-from pos_app.ui.check_view import CheckView
+from pos_app.ui.check_view import CheckView, kind_name
 from pos_app.ui.dialogs import AdjustDialog, CardDialog, CashDialog, ManagerDialog, SignInDialog
 from pos_app.ui.payment import LevelUpDialog
 from pos_app.ui.status import RegisterStatus
@@ -339,10 +339,10 @@ class RegisterWindow(QMainWindow):
         menu = QMenu(self)
         for modifier in self.catalog.modifiers:
             price = f" +{format_cents(modifier.unit_price)}" if modifier.unit_price else ""
-            menu.addAction(modifier.name + price, partial(self._add_modifier, line_id, modifier))
+            menu.addAction(modifier.name + price, partial(self.add_modifier, line_id, modifier))
         menu.popup(self.modifier.mapToGlobal(self.modifier.rect().bottomLeft()))
 
-    def _add_modifier(self, line_id: int, modifier: Modifier) -> None:
+    def add_modifier(self, line_id: int, modifier: Modifier) -> None:
         self._edit(
             lambda check: check.update_item(
                 line_id, lambda i: replace(i, modifiers=(*i.modifiers, modifier))
@@ -462,7 +462,7 @@ class RegisterWindow(QMainWindow):
             check_id,
             ApprovalAction.VOID_TENDER,
             tender_id,
-            f"Void the {tender.kind.value} payment of {format_cents(tender.amount)} on check "
+            f"Void the {kind_name(tender.kind)} payment of {format_cents(tender.amount)} on check "
             f"{record.check.identifier}.",
             lambda approval: self.till.void_tender(check_id, tender_id, approval),
         )

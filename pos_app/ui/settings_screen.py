@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,7 +29,7 @@ from pos_app.levelup.client import Location
 from pos_app.scanning import classify
 from pos_app.settings import Settings, set_settings
 from pos_app.ui.lane import gone
-from pos_app.ui.widgets import MoneyEdit, button, label
+from pos_app.ui.widgets import MoneyEdit, button, dialog_layout, label
 
 if TYPE_CHECKING:
     from pos_app.ui.launch import RegisterSession
@@ -79,10 +78,9 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setMinimumWidth(640)
         self._session = session
         config = session.terminal.config
-        layout = QVBoxLayout(self)
+        layout = dialog_layout(self, width=640)
         layout.addWidget(label("Register settings", "heading"))
         if config.levelup.demo:
             layout.addWidget(

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -43,6 +44,19 @@ def button(
     if tip:
         widget.setToolTip(tip)
     return widget
+
+
+def dialog_layout(dialog: QDialog, *, width: int = 400, resizable: bool = False) -> QVBoxLayout:
+    """A dialog's main layout, at least ``width`` wide. A small dialog is always the size
+    its contents want, growing when a message appears, so nothing (a keypad's last row) is
+    squeezed out of sight; a ``resizable`` one (a list) can be made larger, never smaller
+    than its contents."""
+    layout = QVBoxLayout(dialog)
+    layout.addStrut(width)
+    layout.setSizeConstraint(
+        QLayout.SizeConstraint.SetMinimumSize if resizable else QLayout.SizeConstraint.SetFixedSize
+    )
+    return layout
 
 
 def label(text: str = "", role: str = "", parent: QWidget | None = None) -> QLabel:
@@ -89,7 +103,8 @@ class Keypad(QWidget):
         grid = QGridLayout(self)
         grid.setSpacing(6)
         grid.setContentsMargins(0, 0, 0, 0)
-        keys = ["7", "8", "9", "4", "5", "6", "1", "2", "3", ".", "0", "⌫"]
+        secret = target.echoMode() != QLineEdit.EchoMode.Normal
+        keys = ["7", "8", "9", "4", "5", "6", "1", "2", "3", "C" if secret else ".", "0", "⌫"]
         for index, key in enumerate(keys):
             key_button = button(key, "key")
             key_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -99,7 +114,9 @@ class Keypad(QWidget):
     def _press(self, key: str) -> None:
         if key == "⌫":
             self._target.backspace()
-        elif not (key == "." and self._target.echoMode() != QLineEdit.EchoMode.Normal):
+        elif key == "C":
+            self._target.clear()
+        else:
             self._target.insert(key)
         self._target.setFocus()
 
@@ -114,8 +131,7 @@ class ProblemBox(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
-        self.setMinimumWidth(480)
-        layout = QVBoxLayout(self)
+        layout = dialog_layout(self, width=480)
         heading = label(title, "heading")
         self.message = label(message, "problem")
         layout.addWidget(heading)
