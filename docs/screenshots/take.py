@@ -50,7 +50,6 @@ def shot(window: QWidget, name: str, dialog: QDialog | None = None) -> None:
     """The window, with ``dialog`` drawn over it where a window-modal dialog shows."""
     image: QPixmap = window.grab()
     if dialog is not None:
-        dialog.adjustSize()
         top = dialog.grab()
         painter = QPainter(image)
         painter.fillRect(image.rect(), QColor(20, 26, 34, 110))
@@ -82,7 +81,7 @@ def main() -> None:
         # The register: a check being built, a modifier on the burger.
         add("Burger")
         window.check_view.tree.setCurrentItem(window.check_view.tree.topLevelItem(0))
-        window._add_modifier(1, window.catalog.modifiers[0])
+        window.add_modifier(1, window.catalog.modifiers[0])
         wait_for(lambda: session.till.lane.idle)
         add("Fries")
         add("Lemonade")
