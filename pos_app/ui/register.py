@@ -117,6 +117,7 @@ class RegisterWindow(QMainWindow):
         self.search.setPlaceholderText("Search items (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter_items)
+        self.search.returnPressed.connect(self._add_the_match)
         layout.addWidget(self.search)
         self.categories = QButtonGroup(self)
         self.categories.setExclusive(True)
@@ -251,6 +252,15 @@ class RegisterWindow(QMainWindow):
         else:
             checked = self.categories.checkedButton()
             self._show_category(checked.text() if checked else self.catalog.categories[0])
+
+    def _add_the_match(self) -> None:
+        """Enter in the search adds the item when exactly one matches (keyboard selling)."""
+        matches = self.catalog.search(self.search.text())
+        if len(matches) == 1:
+            self.add_item(matches[0])
+            self.search.clear()
+        elif matches:
+            self.say(f"{len(matches)} items match: type more, or tap one.", bad=True)
 
     def _show_items(self, items: list[LineItem]) -> None:
         tiles: list[QWidget] = []

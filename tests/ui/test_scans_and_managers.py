@@ -66,6 +66,10 @@ def test_keys_typed_by_a_person_reach_the_search_field(cashier):
     assert cashier.window.search.text() == "cof"
     tiles = [t.objectName() for t in cashier.window.items_area.tiles]
     assert tiles == ["item:Coffee"]
+    QTest.keyClick(cashier.window.search, Qt.Key.Key_Return)  # Enter adds the one match
+    cashier.settle()
+    assert [i.name for i in cashier.record.check.items] == ["Coffee"]
+    assert cashier.window.search.text() == ""
 
 
 def test_a_manager_voids_a_levelup_payment_after_a_wrong_pin(cashier):
