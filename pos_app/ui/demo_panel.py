@@ -45,6 +45,7 @@ class DemoCustomers(QScrollArea):
     scanned = Signal(str)
 
     def __init__(self, sandbox_url: str, lane: Lane, parent: QWidget | None = None) -> None:
+        """The customers are asked of the sandbox by :meth:`load`."""
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -58,7 +59,10 @@ class DemoCustomers(QScrollArea):
         self._layout.addStretch()
         self.setWidget(inner)
         self.codes: dict[str, str] = {}
-        lane.run(lambda: demo_customers(sandbox_url), self._show, self._failed, owner=self)
+        self._url, self._lane = sandbox_url, lane
+
+    def load(self) -> None:
+        self._lane.run(lambda: demo_customers(self._url), self._show, self._failed, owner=self)
 
     def _show(self, customers: list[dict[str, Any]]) -> None:
         self._status.setVisible(False)

@@ -32,6 +32,7 @@ class Lane(QObject):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._pending = 0
+        self._closed = False
         self._lock = threading.Lock()
         self._finished.connect(self._deliver)
 
@@ -49,8 +50,11 @@ class Lane(QObject):
         owner: QObject | None = None,
     ) -> None:
         """Run ``job`` on the lane; then ``done(result)`` or ``failed(error)`` on the GUI
-        thread, unless ``owner`` (the dialog that asked) is gone by then."""
+        thread, unless ``owner`` (the dialog that asked) is gone by then. Once the lane is
+        closed (the register shutting down), nothing more is started."""
         with self._lock:
+            if self._closed:
+                return
             self._pending += 1
 
         def answer(callback: Callable[[], None]) -> None:
@@ -88,4 +92,6 @@ class Lane(QObject):
 
     def close(self) -> None:
         """Finish the jobs already given, then stop the thread."""
+        with self._lock:
+            self._closed = True
         self._pool.shutdown(wait=True)

@@ -39,6 +39,9 @@ from pos_app.ui.widgets import ProblemBox, label
 
 log = logging.getLogger(__name__)
 
+AFTER_START_MS = 300
+"""What can wait (asking LevelUp, the demo customers) starts this long after the window."""
+
 STARTUP_ERRORS = (TerminalError, JournalUnusable, SettingsError, CatalogError, OSError)
 
 
@@ -205,15 +208,17 @@ class RegisterSession(QObject):
         self.window.open_dialog(SettingsDialog(self, self.window))
 
     def start(self) -> None:
-        """Show the window, ask LevelUp whether it answers, and sign in (the demo cashier
-        in demo mode)."""
+        """Show the window and sign in (the demo cashier in demo mode); then ask LevelUp
+        whether it answers, once the register is ready for scans."""
         self.window.show()
-        self.till.check_health()
         if self.terminal.config.levelup.demo:
             staff_id, _, _, pin = DEMO_STAFF[0]
             self.till.sign_in(staff_id, pin, lambda error: self.window.sign_in())
         else:
             self.window.sign_in()
+        QTimer.singleShot(AFTER_START_MS, self.till.check_health)
+        if self.customers is not None:
+            QTimer.singleShot(AFTER_START_MS, self.customers.load)
 
     def close(self) -> None:
         app = QApplication.instance()
