@@ -363,7 +363,12 @@ class Engine:
             applied_discount_amount=applied,
         )
         sent_at = self._clock()
-        info = replace(record.info(tender_id), sent_at=sent_at, note="")
+        info = replace(
+            record.info(tender_id),
+            sent_at=sent_at,
+            sent_register=self.settings.register,
+            note="",
+        )
         # The proposal's outcome and the completion's intent go in one commit, before the
         # completed order is sent.
         record = self._save(
@@ -499,7 +504,7 @@ class Engine:
                 self._gateway,
                 recent or RecentOrders(self._gateway, self.settings.location_id),
                 merchant_id=self.settings.merchant_id,
-                register=self.settings.register,
+                register=info.sent_register or self.settings.register,
                 identifier=record.check.identifier,
                 sent_at=info.sent_at or record.opened_at,
                 max_spend=info.sent_spend or info.requested,
@@ -687,7 +692,12 @@ class Engine:
                     status=TenderStatus.COMPLETING,
                     levelup=LevelUpDetail(proposed_order_uuid=proposal.uuid),
                 ),
-                replace(info, sent_at=sent_at, sent_spend=values.spend_amount),
+                replace(
+                    info,
+                    sent_at=sent_at,
+                    sent_spend=values.spend_amount,
+                    sent_register=self.settings.register,
+                ),
             ),
             self._event(
                 "completion_sent",

@@ -38,6 +38,9 @@ class TenderInfo:
     requested: int = 0
     sent_at: datetime | None = None
     sent_spend: int = 0
+    sent_register: str = ""
+    """The register name the completed order carried: a lost answer is looked for under it,
+    even if this register was renamed since."""
     note: str = ""
     queued_at: datetime | None = None
     queued_spend: int = 0

@@ -291,3 +291,38 @@ def test_a_queued_payment_can_be_voided_before_it_is_sent(offline):
     assert record.tender(tender_id).status is TenderStatus.VOID
     assert offline.journal.code(tender_id) is None
     assert offline.engine.queued() == []
+
+
+def test_journal_pending_holds_back_an_installer_until_the_queue_is_sent(
+    offline, capsys, monkeypatch
+):
+    from pos_app import cli
+
+    data = ["journal", "pending", "--data-dir", str(offline.path.parent)]
+    assert cli.main(data) == 0
+    assert "No unfinished or queued payments" in capsys.readouterr().out
+    pay(offline, "Ada", 3000)
+    assert cli.main(data) == cli.PENDING
+    said = capsys.readouterr().err
+    assert "1 payment is not finished (1 queued)" in said
+    assert "levelup-pos recover" in said
+    offline.admin.delete("/sandbox/faults")
+    offline.engine.forward_offline()
+    assert cli.main(data) == 0
+    assert cli.main(["journal", "pending", "--data-dir", str(offline.path.parent / "none")]) == 0
+    assert "nothing is pending" in capsys.readouterr().out
+
+
+def test_a_lost_answer_is_found_even_after_the_register_was_renamed(register):
+    from dataclasses import replace as changed
+
+    register.fault(path="/v15/completed_orders", drop="after_commit", times=1)
+    register.fault(path="/v14/locations/*/orders", status=500, times=1)
+    record = register.check(1000)
+    record, tender_id = register.engine.pay_levelup(record.check_id, register.code("Ada"))
+    assert record.tender(tender_id).status is TenderStatus.UNKNOWN
+    engine = register.restart()
+    engine.settings = changed(engine.settings, register="front-9")  # renamed in Settings
+    report = engine.recover()
+    assert report.still_unknown == []
+    assert engine.check(record.check_id).tender(tender_id).status is TenderStatus.APPROVED
