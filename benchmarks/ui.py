@@ -141,7 +141,7 @@ def checkout(session: RegisterSession, customer: str) -> None:
 
 def session_on(url: str, home: Path) -> RegisterSession:
     paths = Paths(home / "data")
-    sign_in_to_sandbox(paths, url, key_path=home / "key")
+    sign_in_to_sandbox(paths, url, {}, key_path=home / "key")
     terminal = open_register(paths, {}, key_path=home / "key")
     session = RegisterSession(terminal)
     session.start()

@@ -137,9 +137,14 @@ def sandbox_state_file(paths: Paths) -> Path:
 
 
 def sign_in_to_sandbox(
-    paths: Paths, sandbox_url: str | None, *, key_path: Path | None = None
+    paths: Paths,
+    sandbox_url: str | None,
+    environ: Mapping[str, str],
+    *,
+    key_path: Path | None = None,
 ) -> Settings:
-    """Configure ``paths`` as a demo register of the sandbox's demo merchant.
+    """Configure ``paths`` as a demo register of the sandbox's demo merchant, and return the
+    settings in force (the provisioning file and ``environ`` included).
 
     ``None`` means a sandbox embedded in this process, its state kept in the data directory.
     """
@@ -157,7 +162,7 @@ def sign_in_to_sandbox(
     open_secret_store(paths.data_dir, key_path).set(MERCHANT_TOKEN, merchant["access_token"])
     return set_settings(
         paths,
-        {},
+        environ,
         {
             "levelup.base_url": sandbox_url or EMBEDDED,
             "levelup.location_id": str(merchant["locations"][0]["id"]),
@@ -181,7 +186,7 @@ def open_register(
     never set up, a demo register of an embedded sandbox with demo staff."""
     config = load_settings(paths, environ)
     if config.levelup.location_id is None and not paths.settings_file.exists():
-        config = sign_in_to_sandbox(paths, None, key_path=key_path)
+        config = sign_in_to_sandbox(paths, None, environ, key_path=key_path)
     terminal = Terminal(paths, config, key_path=key_path)
     if config.levelup.demo:
         staff = SqliteStaff(terminal.journal)

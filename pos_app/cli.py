@@ -205,6 +205,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     show.add_argument("check", help="the check's id or its number (identifier_from_merchant)")
     show.set_defaults(run=_journal_show)
+    journal_commands.add_parser(
+        "pending",
+        parents=[common],
+        help="payments still unfinished or queued offline (exit 4 when there are any)",
+        description="Says whether the journal holds payments whose outcome is still to come "
+        "(being sent, unknown, refunding) or that wait offline for LevelUp. Installers run it "
+        "before an upgrade or removal: exit 0 when there are none (or no journal), 4 when "
+        "there are, 1 when the journal cannot be read.",
+    ).set_defaults(run=_journal_pending)
 
     recover = commands.add_parser(
         "recover",
@@ -486,7 +495,7 @@ def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
     try:
-        config = sign_in_to_sandbox(paths, args.sandbox_url)
+        config = sign_in_to_sandbox(paths, args.sandbox_url, environ)
         with Terminal(paths, config) as terminal:
             summary = run_demo(
                 terminal.engine,
@@ -509,14 +518,20 @@ def _gui(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err:
 
 
 @contextmanager
-def _journal(args: argparse.Namespace, environ: Mapping[str, str]) -> Iterator[SqliteJournalT]:
+def _journal(
+    args: argparse.Namespace, environ: Mapping[str, str], *, codes: bool = True
+) -> Iterator[SqliteJournalT]:
+    """The journal of the data directory; without ``codes`` the secret store is not opened
+    (payment codes cannot be read, and nothing is created in the user's config)."""
+    from cryptography.fernet import Fernet
+
     from pos_app.journal import SqliteJournal
     from pos_app.secret_store import new_data_key, open_secret_store
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
     if not paths.journal_file.exists():
         raise CommandError(f"There is no journal in {paths.data_dir}.")
-    key = new_data_key(open_secret_store(paths.data_dir))
+    key = new_data_key(open_secret_store(paths.data_dir)) if codes else Fernet.generate_key()
     journal = SqliteJournal(paths.journal_file, key, "reader")
     try:
         yield journal
@@ -593,6 +608,45 @@ def _journal_show(
         print(f"levelup-pos journal: {exc}", file=err)
         return 1
     return 0
+
+
+PENDING = 4
+"""``journal pending``'s exit status when payments are unfinished or queued."""
+
+
+def _journal_pending(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    from collections import Counter
+
+    from pos_app.journal import JournalUnusable
+
+    paths = resolve_paths(getattr(args, "data_dir", None), environ)
+    if not paths.journal_file.exists():
+        print(f"No journal in {paths.data_dir}: nothing is pending.", file=out)
+        return 0
+    try:
+        with _journal(args, environ, codes=False) as journal:
+            waiting = Counter(
+                tender.status.value for record in journal.unsettled() for tender in record.unsettled
+            )
+    except (CommandError, JournalUnusable) as exc:
+        print(f"levelup-pos journal: {exc}", file=err)
+        return 1
+    if not waiting:
+        print(f"No unfinished or queued payments in {paths.journal_file}.", file=out)
+        return 0
+    counts = ", ".join(f"{count} {status}" for status, count in sorted(waiting.items()))
+    total = sum(waiting.values())
+    are = "payment is" if total == 1 else "payments are"
+    print(
+        f"levelup-pos journal: {total} {are} not finished ({counts}) in "
+        f"{paths.journal_file}. Drain them first: open the register while LevelUp is "
+        "reachable (queued payments are sent, unknown ones settled), or run "
+        "`levelup-pos recover`; then check again with `levelup-pos journal pending`.",
+        file=err,
+    )
+    return PENDING
 
 
 def _recover(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 SCRIPT = str(Path(sys.executable).with_name("levelup-pos"))
@@ -93,3 +94,19 @@ def test_journal_show_of_an_unknown_check(tmp_path, env):
     run("demo", "--headless", "--checks", "1", "--data-dir", str(data), env=env)
     shown = run("journal", "show", "9999999999", "--data-dir", str(data), env=env)
     assert shown.returncode == 1 and "There is no check 9999999999" in shown.stderr
+
+
+def test_the_demo_register_honours_the_provisioning_file(tmp_path, env, server):
+    server.reset()
+    provisioning = tmp_path / "provisioning.toml"
+    provisioning.write_text('[register]\nid = "front-7"\n')
+    env = {**env, "LEVELUP_POS_PROVISIONING": str(provisioning)}
+    data = tmp_path / "register"
+    result = run(
+        "demo", "--headless", "--checks", "2", "--sandbox-url", server.url, "--data-dir",
+        str(data), env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    orders = httpx.get(f"{server.url}/sandbox/orders").json()
+    assert orders
+    assert {order["register_name"] for order in orders} == {"front-7"}
