@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Build LevelUp POS for rollout: the PyInstaller one-folder bundle and, on Linux, the .deb.
+#
+#   installer/build.sh [--revision N] [--skip-bundle] [--out DIR]
+#
+# Writes DIR (default dist/) with levelup-pos/ (the bundle, stamped with BUILD-INFO) and
+# levelup-pos_VERSION-N_amd64.deb. VERSION comes from pos_app/__init__.py; N (default 1) lets a
+# rebuild of the same version upgrade the installed one. The Windows installer is built from
+# installer/windows/ by .github/workflows/windows.yml (PyInstaller cannot cross-build).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+revision=1
+skip_bundle=0
+out=dist
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --revision) revision=$2; shift 2 ;;
+        --skip-bundle) skip_bundle=1; shift ;;
+        --out) out=$2; shift 2 ;;
+        *) echo "build.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+[[ "$revision" =~ ^[0-9]+$ ]] || { echo "build.sh: --revision must be a number" >&2; exit 2; }
+
+python=${PYTHON:-.venv/bin/python}
+version=$("$python" -c 'import pos_app; print(pos_app.__version__)')
+bundle="$out/levelup-pos"
+
+if [ "$skip_bundle" = 0 ] || [ ! -x "$bundle/levelup-pos" ]; then
+    "$python" -m PyInstaller --version >/dev/null 2>&1 || {
+        echo "build.sh: PyInstaller is missing: $python -m pip install -e '.[build]'" >&2; exit 1; }
+    echo "build.sh: bundling levelup-pos $version ..." >&2
+    "$python" -m PyInstaller --noconfirm --log-level WARN --distpath "$out" \
+        --workpath build/pyinstaller installer/levelup-pos.spec
+fi
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+printf 'version=%s\nrevision=%s\ncommit=%s\nbuilt=%s\n' "$version" "$revision" "$commit" \
+    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$bundle/BUILD-INFO"
+"$bundle/levelup-pos" --version | grep -qx "levelup-pos $version" || {
+    echo "build.sh: the bundle does not report version $version" >&2; exit 1; }
+
+[ "$(uname -s)" = Linux ] || { echo "build.sh: bundle in $bundle (no .deb off Linux)" >&2; exit 0; }
+
+package="$out/levelup-pos_${version}-${revision}_amd64.deb"
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+linux=installer/linux
+mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/usr/share/applications" \
+    "$root/etc/xdg/autostart" "$root/usr/share/doc/levelup-pos"
+cp -a "$bundle" "$root/opt/levelup-pos"
+install -m 0755 "$linux/levelup-pos.sh" "$root/usr/bin/levelup-pos"
+install -m 0644 "$linux/levelup-pos.desktop" "$root/usr/share/applications/levelup-pos.desktop"
+install -m 0644 "$linux/autostart.desktop" "$root/etc/xdg/autostart/levelup-pos.desktop"
+install -m 0644 installer/provisioning.example.toml "$root/usr/share/doc/levelup-pos/"
+size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
+sed -e "s/@VERSION@/${version}-${revision}/" -e "s/@SIZE@/$size/" "$linux/control.in" \
+    > "$root/DEBIAN/control"
+for script in preinst prerm postinst postrm; do
+    # The shared refusal goes into each script that needs it (maintainer scripts stand alone).
+    awk -v check="$linux/pending-check.sh" \
+        '/^@PENDING_CHECK@$/ { while ((getline line < check) > 0) print line; next } { print }' \
+        "$linux/$script" > "$root/DEBIAN/$script"
+    chmod 0755 "$root/DEBIAN/$script"
+done
+dpkg-deb --root-owner-group -Zzstd --build "$root" "$package" >/dev/null
+echo "$package"

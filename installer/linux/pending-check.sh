@@ -1,0 +1,29 @@
+# Shared by preinst and prerm (sourced): refuse to go on while the journal holds payments
+# that are unfinished or queued offline, unless LEVELUP_POS_ALLOW_PENDING=1.
+levelup_pos_refuse_if_pending() {
+    data="${LEVELUP_POS_HOME:-/var/lib/levelup-pos}"
+    binary=/opt/levelup-pos/levelup-pos
+    [ -x "$binary" ] || return 0
+    [ -e "$data/journal.sqlite3" ] || return 0
+    if [ "${LEVELUP_POS_ALLOW_PENDING:-0}" = 1 ]; then
+        echo "levelup-pos: LEVELUP_POS_ALLOW_PENDING=1: not checking for unfinished payments." >&2
+        return 0
+    fi
+    # As the journal's owner: files SQLite makes beside it must stay the register's own.
+    owner=$(stat -c %U "$data/journal.sqlite3")
+    as_owner=""
+    [ "$owner" = root ] || [ "$(id -u)" != 0 ] || as_owner="runuser -u $owner --"
+    status=0
+    $as_owner env HOME=/nonexistent "$binary" journal pending --data-dir "$data" >/dev/null \
+        || status=$?
+    case "$status" in
+        0) return 0 ;;
+        4) echo "levelup-pos: $1 refused: the journal in $data holds payments that are not finished." >&2 ;;
+        *) echo "levelup-pos: $1 refused: the journal in $data could not be checked (status $status)." >&2 ;;
+    esac
+    echo "levelup-pos: drain them first: open the register while LevelUp is reachable, or run" >&2
+    echo "levelup-pos:   sudo -u CASHIER levelup-pos recover" >&2
+    echo "levelup-pos: and check with: levelup-pos journal pending" >&2
+    echo "levelup-pos: (LEVELUP_POS_ALLOW_PENDING=1 goes on regardless, at the merchant's risk.)" >&2
+    return 1
+}
