@@ -179,6 +179,29 @@ DEMO_STAFF: list[tuple[str, str, Role, str]] = [
 """Who works at a demo register (published on purpose, like the sandbox's demo merchant)."""
 
 
+def retire_demo_staff(paths: Paths) -> list[str]:
+    """Disable the demo staff (whose PINs are published) of a register that was a demo;
+    returns their ids. Real staff with the same ids but other names are left alone."""
+    if not paths.journal_file.exists():
+        return []
+    from cryptography.fernet import Fernet
+
+    journal = SqliteJournal(paths.journal_file, Fernet.generate_key(), "setup")
+    try:
+        staff = SqliteStaff(journal)
+        demo = {(staff_id, name) for staff_id, name, _, _ in DEMO_STAFF}
+        retired = [
+            member.staff_id
+            for member in staff.members()
+            if member.active and (member.staff_id, member.name) in demo
+        ]
+        for staff_id in retired:
+            staff.disable(staff_id)
+        return retired
+    finally:
+        journal.close()
+
+
 def open_register(
     paths: Paths, environ: Mapping[str, str], *, key_path: Path | None = None
 ) -> Terminal:

@@ -695,6 +695,7 @@ def _secret_input(prompt: str, environ: Mapping[str, str], variable: str | None 
 
 
 def _setup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    from pos_app.app import retire_demo_staff
     from pos_app.levelup.errors import LevelUpError
     from pos_app.onboarding import OnboardingError, finish, sign_in
     from pos_app.settings import PRODUCTION_URL, SettingsError, load_settings
@@ -708,6 +709,7 @@ def _setup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, er
         )
         location = _choose_location(signed_in.locations, args.location, out)
         finish(paths, environ, signed_in, location.id)
+        retired = retire_demo_staff(paths)
     except LevelUpError as exc:
         print(f"levelup-pos setup: {exc.cashier_message}\n  {exc.detail}", file=err)
         return 1
@@ -715,6 +717,12 @@ def _setup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, er
         print(f"levelup-pos setup: {exc}", file=err)
         return 1
     print(f"Signed in: {location.name} (location {location.id}) at {url}.", file=out)
+    if retired:
+        print(
+            f"The demo staff ({', '.join(retired)}) can no longer sign in: add your own with "
+            "levelup-pos staff add.",
+            file=out,
+        )
     return 0
 
 

@@ -77,6 +77,7 @@ def finish(
             "levelup.location_id": str(chosen.id),
             "levelup.merchant_id": str(chosen.merchant_id or signed_in.merchant_id),
             "levelup.enabled": "true",
+            "levelup.demo": "false",  # a register first tried as a demo is a real one now
         },
     )
 

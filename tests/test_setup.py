@@ -75,3 +75,29 @@ def test_levelup_can_be_turned_off_without_reinstalling(server, tmp_path):
         register.engine.pay_levelup(record.check_id, register.code("Ada"))
     assert register.engine.pay_cash(record.check_id, 1000).check.totals.balance_due == 0
     register.close()
+
+
+def test_setup_turns_a_demo_register_into_a_real_one(monkeypatch, capsys, tmp_path, server):
+    from pos_app.app import DEMO_STAFF, open_register, retire_demo_staff
+    from pos_app.config import Paths
+    from pos_app.engine.staff import Role
+    from pos_app.journal import SqliteJournal
+    from pos_app.journal.staff import SqliteStaff
+
+    server.reset()
+    paths = Paths(tmp_path / "register")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    open_register(paths, {}).close()  # first opened as a demo: demo staff are added
+    journal = SqliteJournal(paths.journal_file, b"0" * 43 + b"=", "test")
+    SqliteStaff(journal).add("2", "Real Person", Role.MANAGER, "13579")
+    journal.close()
+    status, out, _ = setup(monkeypatch, capsys, tmp_path, server, "--location", "19")
+    assert status == 0
+    assert "The demo staff (1, 9) can no longer sign in" in out
+    assert "demo = false" in (tmp_path / "register" / "settings.toml").read_text()
+    journal = SqliteJournal(paths.journal_file, b"0" * 43 + b"=", "test")
+    active = {m.staff_id for m in SqliteStaff(journal).members() if m.active}
+    journal.close()
+    assert active == {"2"}
+    assert len(DEMO_STAFF) == 2
+    assert retire_demo_staff(paths) == []  # once is enough
