@@ -992,7 +992,12 @@ class Engine:
                     ),
                 )
                 raise ApprovalRequired(
-                    f"{member.name} is a {member.role.value}: a manager must approve this."
+                    f"{member.name} is a {member.role.value}: "
+                    + (
+                        "an admin must approve this."
+                        if needed is Permission.SETTINGS
+                        else "a manager must approve this."
+                    )
                 )
             if not reason.strip():
                 raise ApprovalRequired("A manager's approval needs a reason.")

@@ -128,7 +128,7 @@ class RegisterSession(QObject):
     def open_scanner(self, url: str) -> None:
         """Use the scanner at ``url`` (none: only the keyboard wedge and the demo panel)."""
         self.close_scanner()
-        if not url:
+        if not url or url.startswith("keyboard:"):  # the window's own wedge filter reads it
             self.window.status.show_scanner("keyboard wedge")
             return
         try:

@@ -97,7 +97,10 @@ class SettingsDialog(QDialog):
         self.scanner_url = QComboBox()
         self.scanner_url.setEditable(True)
         self.scanner_url.addItem(config.scanner.url)
-        self.scanner_url.setToolTip("serial:///dev/ttyACM0, hid://0c2e:0b61, keyboard://, ...")
+        self.scanner_url.setToolTip(
+            "serial:///dev/ttyACM0 or hid://0c2e:0b61; empty for a keyboard-wedge scanner, "
+            "which the register reads whatever has focus"
+        )
         self.find_button = button("Find")
         self.find_button.clicked.connect(self._find)
         self.test = button("Test")

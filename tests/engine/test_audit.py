@@ -76,7 +76,7 @@ def test_staff_directory_is_shared_with_the_register(register):
 
 def test_a_settings_change_needs_an_admin_and_is_audited(register):
     SqliteStaff(register.journal).add("ann", "Ann", Role.ADMIN, "8642")
-    with pytest.raises(ApprovalRequired, match="a manager"):
+    with pytest.raises(ApprovalRequired, match="Mia is a manager: an admin must approve"):
         register.engine.approve(
             None,
             ApprovalAction.CHANGE_SETTINGS,

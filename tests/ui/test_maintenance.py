@@ -79,7 +79,7 @@ def test_settings_need_an_admin_and_a_fake_scanner_then_scans(cashier):
     manager.staff_id.setText("1")
     manager.pin.setText("1111")
     cashier.click(manager.ok)
-    cashier.wait(lambda: "a manager must approve" in manager.error.text())
+    cashier.wait(lambda: "an admin must approve" in manager.error.text())
     manager.staff_id.setText("9")
     manager.pin.setText("9999")
     cashier.click(manager.ok)

@@ -102,7 +102,7 @@ def test_a_refused_settings_approval_stays_off_the_check(cashier):
     manager.staff_id.setText("1")
     manager.pin.setText("1111")
     cashier.click(manager.ok)
-    cashier.wait(lambda: "a manager must approve" in manager.error.text())
+    cashier.wait(lambda: "an admin must approve" in manager.error.text())
     kinds = [e["kind"] for e in cashier.session.terminal.journal.events_of(cashier.record.check_id)]
     assert "approval_refused" not in kinds
     trail = cashier.session.terminal.journal.audit_trail(frozenset({"approval_refused"}))
