@@ -50,7 +50,7 @@ def cold_starts(rounds: int) -> None:
             env = {**os.environ, "XDG_CONFIG_HOME": str(Path(home) / "config")}
             for _ in range(rounds):
                 if fresh:
-                    subprocess.run(["rm", "-rf", str(data), f"{data}-sandbox.json"], check=True)
+                    subprocess.run(["rm", "-rf", str(data), f"{data}-sandbox"], check=True)
                 samples.append(_start_once(data, env))
         print(
             f"cold start to ready-for-scan, {label}: median {statistics.median(samples):.2f} s, "

@@ -7,8 +7,9 @@ store, never in a settings file.
 
 A demo data directory remembers the sandbox it used: a URL, or ``embedded`` for a sandbox
 this process starts itself. An embedded sandbox keeps its state beside the data directory
-(``<data dir>-sandbox.json``), so that ``levelup-pos recover`` can bring the same LevelUp back;
-not inside it, since that state is LevelUp's, payment codes and merchant tokens included.
+(``<data dir>-sandbox/state.json``), so that ``levelup-pos recover`` can bring the same
+LevelUp back; not inside it, since that state is LevelUp's, payment codes and merchant tokens
+included.
 """
 
 from __future__ import annotations
@@ -133,7 +134,13 @@ class Terminal:
 
 def sandbox_state_file(paths: Paths) -> Path:
     """Where an embedded sandbox keeps its state for this data directory (outside it)."""
-    return paths.data_dir.with_name(paths.data_dir.name + "-sandbox.json")
+    legacy = paths.data_dir.with_name(paths.data_dir.name + "-sandbox.json")  # as 0.1.0 had it
+    if legacy.exists():
+        return legacy
+    # A folder of its own, which an installer can make writable by the register's users.
+    folder = paths.data_dir.with_name(paths.data_dir.name + "-sandbox")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder / "state.json"
 
 
 def sign_in_to_sandbox(

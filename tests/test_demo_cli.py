@@ -45,7 +45,7 @@ def test_a_demo_run_closes_every_check_and_leaves_no_secret_in_clear(tmp_path, e
     assert summary["checks"] == summary["closed"] == 12
     assert set(summary["tenders"]) <= {"APPROVED", "PARTIALLY_APPROVED", "DECLINED"}
 
-    sandbox_state = json.loads((tmp_path / "register-sandbox.json").read_text())
+    sandbox_state = json.loads((tmp_path / "register-sandbox" / "state.json").read_text())
     secrets = [c["token"] for c in sandbox_state["customers"]]
     secrets += [m["access_token"] for m in sandbox_state["merchants"]]
     secrets += [m["password"] for m in sandbox_state["merchants"]]
