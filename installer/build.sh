@@ -8,6 +8,7 @@
 # rebuild of the same version upgrade the installed one. The Windows installer is built from
 # installer/windows/ by .github/workflows/windows.yml (PyInstaller cannot cross-build).
 set -euo pipefail
+umask 022
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 revision=1
@@ -34,7 +35,7 @@ if [ "$skip_bundle" = 0 ] || [ ! -x "$bundle/levelup-pos" ]; then
     "$python" -m PyInstaller --noconfirm --log-level WARN --distpath "$out" \
         --workpath build/pyinstaller installer/levelup-pos.spec
 fi
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
 printf 'version=%s\nrevision=%s\ncommit=%s\nbuilt=%s\n' "$version" "$revision" "$commit" \
     "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$bundle/BUILD-INFO"
 "$bundle/levelup-pos" --version | grep -qx "levelup-pos $version" || {
@@ -44,6 +45,7 @@ printf 'version=%s\nrevision=%s\ncommit=%s\nbuilt=%s\n' "$version" "$revision" "
 
 package="$out/levelup-pos_${version}-${revision}_amd64.deb"
 root=$(mktemp -d)
+chmod 0755 "$root"
 trap 'rm -rf "$root"' EXIT
 linux=installer/linux
 mkdir -p "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/usr/share/applications" \
