@@ -10,6 +10,7 @@ import httpx
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from pos_app.domain import format_cents
 from pos_app.ui.lane import Lane
 from pos_app.ui.widgets import button, label
 
@@ -25,13 +26,13 @@ def describe(customer: dict[str, Any]) -> str:
     """What paying with this customer shows off, in a few short words."""
     parts = []
     if customer.get("discount_amount"):
-        parts.append(f"${customer['discount_amount'] / 100:.2f} credit")
+        parts.append(f"{format_cents(customer['discount_amount'])} credit")
     if customer.get("gift_card_amount"):
-        parts.append(f"${customer['gift_card_amount'] / 100:.2f} gift card")
+        parts.append(f"{format_cents(customer['gift_card_amount'])} gift card")
     if customer.get("tip_percent"):
         parts.append(f"tips {customer['tip_percent']}%")
     if customer.get("tip_amount"):
-        parts.append(f"tips ${customer['tip_amount'] / 100:.2f}")
+        parts.append(f"tips {format_cents(customer['tip_amount'])}")
     if customer.get("card_declines"):
         parts.append("card declines")
     elif not customer.get("card"):

@@ -23,7 +23,7 @@ from pos_app.domain import TenderKind, format_cents
 from pos_app.engine import ApprovalAction, ManagerApproval
 from pos_app.ui.check_view import kind_name
 from pos_app.ui.till import Till, problem_of
-from pos_app.ui.widgets import Keypad, MoneyEdit, button, dialog_layout, label
+from pos_app.ui.widgets import Keypad, MoneyEdit, button, cancel_and_ok, dialog_layout, label
 
 
 class CashDialog(QDialog):
@@ -51,15 +51,9 @@ class CashDialog(QDialog):
         layout.addWidget(Keypad(self.amount))
         self.change = label("", "heading")
         layout.addWidget(self.change)
-        row = QHBoxLayout()
-        cancel = button("Cancel", shortcut="Esc")
-        cancel.clicked.connect(self.reject)
-        self.ok = button("Take cash", "cash")
-        self.ok.setDefault(True)
-        self.ok.clicked.connect(lambda: self._take(self.amount.cents()))
-        row.addWidget(cancel)
-        row.addWidget(self.ok)
-        layout.addLayout(row)
+        _, self.ok = cancel_and_ok(
+            self, layout, "Take cash", "cash", lambda: self._take(self.amount.cents())
+        )
         self._update()
         self.amount.setFocus()
 
@@ -101,22 +95,14 @@ class CardDialog(QDialog):
         layout.addWidget(label(f"{name}: {format_cents(due)} due", "heading"))
         form = QFormLayout()
         self.amount = MoneyEdit()
-        self.amount.setText(f"{due / 100:.2f}")
+        self.amount.set_cents(due)
         self.tip = MoneyEdit()
         form.addRow("Amount", self.amount)
         form.addRow("Tip", self.tip)
         layout.addLayout(form)
         self.error = label("", "error")
         layout.addWidget(self.error)
-        row = QHBoxLayout()
-        cancel = button("Cancel", shortcut="Esc")
-        cancel.clicked.connect(self.reject)
-        ok = button("Approved on the terminal", "primary")
-        ok.setDefault(True)
-        ok.clicked.connect(self._pay)
-        row.addWidget(cancel)
-        row.addWidget(ok)
-        layout.addLayout(row)
+        cancel_and_ok(self, layout, "Approved on the terminal", "primary", self._pay)
 
     def _pay(self) -> None:
         amount = self.amount.cents()
@@ -174,15 +160,7 @@ class ManagerDialog(QDialog):
         layout.addWidget(Keypad(self.pin))
         self.error = label("", "error")
         layout.addWidget(self.error)
-        row = QHBoxLayout()
-        self.cancel = button("Cancel", shortcut="Esc")
-        self.cancel.clicked.connect(self.reject)
-        self.ok = button("Approve", "primary")
-        self.ok.setDefault(True)
-        self.ok.clicked.connect(self._approve)
-        row.addWidget(self.cancel)
-        row.addWidget(self.ok)
-        layout.addLayout(row)
+        self.cancel, self.ok = cancel_and_ok(self, layout, "Approve", "primary", self._approve)
         self.staff_id.setFocus()
 
     def _approve(self) -> None:
@@ -256,15 +234,7 @@ class AdjustDialog(QDialog):
         layout.addWidget(Keypad(self.value))
         self.error = label("", "error")
         layout.addWidget(self.error)
-        row = QHBoxLayout()
-        cancel = button("Cancel", shortcut="Esc")
-        cancel.clicked.connect(self.reject)
-        ok = button("Add", "primary")
-        ok.setDefault(True)
-        ok.clicked.connect(self._add)
-        row.addWidget(cancel)
-        row.addWidget(ok)
-        layout.addLayout(row)
+        cancel_and_ok(self, layout, "Add", "primary", self._add)
         self.value.setFocus()
 
     def _add(self) -> None:

@@ -29,7 +29,7 @@ from pos_app.levelup.client import Location
 from pos_app.scanning import classify
 from pos_app.settings import Settings, set_settings
 from pos_app.ui.lane import gone
-from pos_app.ui.widgets import MoneyEdit, button, dialog_layout, label
+from pos_app.ui.widgets import MoneyEdit, button, cancel_and_ok, dialog_layout, label
 
 if TYPE_CHECKING:
     from pos_app.ui.launch import RegisterSession
@@ -115,9 +115,9 @@ class SettingsDialog(QDialog):
         self.offline = QCheckBox("Take LevelUp payments offline when LevelUp is unreachable")
         self.offline.setChecked(offline.enabled)
         self.max_order = MoneyEdit()
-        self.max_order.setText(f"{offline.max_order / 100:.2f}")
+        self.max_order.set_cents(offline.max_order)
         self.max_total = MoneyEdit()
-        self.max_total.setText(f"{offline.max_total / 100:.2f}")
+        self.max_total.set_cents(offline.max_total)
         self.max_count = QSpinBox()
         self.max_count.setRange(0, 10_000)
         self.max_count.setValue(offline.max_count)
@@ -132,15 +132,9 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         self.error = label("", "error")
         layout.addWidget(self.error)
-        row = QHBoxLayout()
-        cancel = button("Cancel", shortcut="Esc")
-        cancel.clicked.connect(self.reject)
-        self.save = button("Save (admin PIN)", "primary")
-        self.save.clicked.connect(self._save)
-        row.addStretch()
-        row.addWidget(cancel)
-        row.addWidget(self.save)
-        layout.addLayout(row)
+        _, self.save = cancel_and_ok(
+            self, layout, "Save (admin PIN)", "primary", self._save, stretch=True
+        )
         session.helpers.run(
             session.terminal.client.managed_locations, self._locations, lambda e: None, owner=self
         )

@@ -4,11 +4,12 @@ detail one click away."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain import DomainError, parse_cents
+from pos_app.domain import DomainError, format_cents, parse_cents
 
 
 def button(
@@ -59,6 +60,30 @@ def dialog_layout(dialog: QDialog, *, width: int = 400, resizable: bool = False)
     return layout
 
 
+def cancel_and_ok(
+    dialog: QDialog,
+    layout: QBoxLayout,
+    ok_text: str,
+    ok_role: str,
+    on_ok: Callable[[], object],
+    *,
+    stretch: bool = False,
+) -> tuple[QPushButton, QPushButton]:
+    """The row that ends a dialog: Cancel (Escape) and its action, the default (Enter)."""
+    row = QHBoxLayout()
+    cancel = button("Cancel", shortcut="Esc")
+    cancel.clicked.connect(dialog.reject)
+    ok = button(ok_text, ok_role)
+    ok.setDefault(True)
+    ok.clicked.connect(on_ok)
+    if stretch:
+        row.addStretch()
+    row.addWidget(cancel)
+    row.addWidget(ok)
+    layout.addLayout(row)
+    return cancel, ok
+
+
 def label(text: str = "", role: str = "", parent: QWidget | None = None) -> QLabel:
     widget = QLabel(text, parent)
     widget.setProperty("role", role)
@@ -81,6 +106,9 @@ class MoneyEdit(QLineEdit):
         self.setPlaceholderText("0.00")
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.setProperty("role", "money")
+
+    def set_cents(self, cents: int) -> None:
+        self.setText(format_cents(cents).removeprefix("$"))
 
     def cents(self) -> int | None:
         """The amount typed, or None when it is not an amount."""
