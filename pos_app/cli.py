@@ -617,8 +617,7 @@ PENDING = 4
 def _journal_pending(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
-    from collections import Counter
-
+    from pos_app.engine.model import unfinished
     from pos_app.journal import JournalUnusable
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
@@ -627,16 +626,14 @@ def _journal_pending(
         return 0
     try:
         with _journal(args, environ, codes=False) as journal:
-            waiting = Counter(
-                tender.status.value for record in journal.unsettled() for tender in record.unsettled
-            )
+            waiting = unfinished(journal.unsettled())
     except (CommandError, JournalUnusable) as exc:
         print(f"levelup-pos journal: {exc}", file=err)
         return 1
     if not waiting:
         print(f"No unfinished or queued payments in {paths.journal_file}.", file=out)
         return 0
-    counts = ", ".join(f"{count} {status}" for status, count in sorted(waiting.items()))
+    counts = ", ".join(f"{count} {status.value}" for status, count in sorted(waiting.items()))
     total = sum(waiting.values())
     are = "payment is" if total == 1 else "payments are"
     print(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -40,6 +41,7 @@ from pos_app.engine.model import (
     ManagerApproval,
     OfflinePolicy,
     TenderInfo,
+    unfinished,
 )
 from pos_app.engine.ports import Journal, PaymentGateway
 from pos_app.engine.reconcile import AmbiguousOrder, RecentOrders, find_order
@@ -614,22 +616,20 @@ class Engine:
 
     def queued(self) -> list[tuple[CheckRecord, Tender]]:
         """Offline payments waiting for LevelUp, oldest first."""
-        waiting = self._tenders_in(TenderStatus.QUEUED)
+        waiting = [
+            (record, tender)
+            for record in self._journal.unsettled()
+            for tender in record.check.tenders
+            if tender.status is TenderStatus.QUEUED
+        ]
         return sorted(
             waiting, key=lambda pair: pair[0].info(pair[1].tender_id).queued_at or pair[0].opened_at
         )
 
-    def unknown(self) -> list[tuple[CheckRecord, Tender]]:
-        """Payments whose outcome at LevelUp is not known yet (a manager may resolve them)."""
-        return self._tenders_in(TenderStatus.UNKNOWN)
-
-    def _tenders_in(self, status: TenderStatus) -> list[tuple[CheckRecord, Tender]]:
-        return [
-            (record, tender)
-            for record in self._journal.unsettled()
-            for tender in record.check.tenders
-            if tender.status is status
-        ]
+    def unfinished(self) -> Counter[TenderStatus]:
+        """Tenders still to come, by status, from one reading of the journal (the status
+        bar's queued and unknown counts)."""
+        return unfinished(self._journal.unsettled())
 
     def forward_offline(self) -> ForwardReport:
         """Send the offline queue to LevelUp, oldest first; stop when it is unreachable again."""

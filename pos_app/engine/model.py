@@ -9,6 +9,8 @@ explains the change.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -94,6 +96,12 @@ class CheckRecord:
     def unsettled(self) -> list[Tender]:
         """Tenders whose outcome is still to come: what recovery looks at."""
         return [t for t in self.check.tenders if not t.status.is_final]
+
+
+def unfinished(records: Iterable[CheckRecord]) -> Counter[TenderStatus]:
+    """How many tenders of ``records`` are still to come (being sent, unknown, refunding,
+    queued offline), by status: what must be drained before this register is replaced."""
+    return Counter(tender.status for record in records for tender in record.unsettled)
 
 
 @dataclass(frozen=True)

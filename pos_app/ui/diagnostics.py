@@ -54,8 +54,9 @@ def journal_figures(session: RegisterSession) -> dict[str, Any]:
         "size_bytes": path.stat().st_size if path.exists() else 0,
         "events": terminal.journal.event_count(),
         "unsettled_checks": len(terminal.journal.unsettled()),
-        "queued_offline": len(engine.queued()),
-        "unknown_payments": len(engine.unknown()),
+        "unfinished_payments": {
+            status.value: count for status, count in sorted(engine.unfinished().items())
+        },
     }
 
 

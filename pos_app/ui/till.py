@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from pos_app.domain import Check, DomainError, LineItem, TenderKind
+from pos_app.domain import Check, DomainError, LineItem, TenderKind, TenderStatus
 from pos_app.engine import (
     ApprovalAction,
     CheckRecord,
@@ -300,8 +300,10 @@ class Till(QObject):
     def count(self) -> None:
         """Count the queued and unknown payments again."""
         self.lane.run(
-            lambda: (len(self.engine.queued()), len(self.engine.unknown())),
-            lambda counts: self._set_health(queued=counts[0], unknown=counts[1]),
+            self.engine.unfinished,
+            lambda counts: self._set_health(
+                queued=counts[TenderStatus.QUEUED], unknown=counts[TenderStatus.UNKNOWN]
+            ),
             self.fail,
         )
 
@@ -340,16 +342,24 @@ class Till(QObject):
 
         def finished(result: tuple[CheckRecord, bool]) -> None:
             record, working = result
-            if working or (self.record is not None and record.check_id == self.record.check_id):
-                self.record = record
-                self.check_changed.emit(record)
+            if working:
+                self._put_on_screen(record)
+            else:
+                self._heard(record)
             self.recorded.emit(record)
-            self.count()
+            if record.check.tenders:  # items and discounts change no payment's state
+                self.count()
 
         self.lane.run(run, finished, self.fail)
 
     def _heard(self, record: CheckRecord) -> None:
+        """A check changed: the screen follows if it is the one shown."""
         if self.record is not None and record.check_id == self.record.check_id:
+            self._put_on_screen(record)
+
+    def _put_on_screen(self, record: CheckRecord) -> None:
+        # The engine's event and the command's result bring the same record: draw it once.
+        if record != self.record:
             self.record = record
             self.check_changed.emit(record)
 

@@ -57,9 +57,7 @@ def test_a_cashier_signs_in_after_a_wrong_pin(cashier):
     cashier.till.sign_out()
     sign_in = cashier.dialog(SignInDialog)
     assert cashier.window.status.cashier.text() == "Not signed in"
-    sign_in.staff_id.setText("1")
-    sign_in.pin.setText("0000")
-    cashier.click(sign_in.ok)
+    cashier.enter_pin(sign_in, "1", "0000")
     cashier.wait(lambda: sign_in.error.text() == "Wrong PIN.")
     sign_in.reject()  # Escape does not get past sign-in
     assert sign_in.isVisible()
@@ -76,13 +74,9 @@ def test_settings_need_an_admin_and_a_fake_scanner_then_scans(cashier):
     settings.scanner_url.setEditText(url)
     cashier.click(settings.save)
     manager = cashier.dialog(ManagerDialog)
-    manager.staff_id.setText("1")
-    manager.pin.setText("1111")
-    cashier.click(manager.ok)
+    cashier.enter_pin(manager, "1", "1111")
     cashier.wait(lambda: "an admin must approve" in manager.error.text())
-    manager.staff_id.setText("9")
-    manager.pin.setText("9999")
-    cashier.click(manager.ok)
+    cashier.enter_pin(manager, "9", "9999")
     cashier.wait(lambda: not cashier.window.dialogs)
     written = tomllib.loads(cashier.session.terminal.paths.settings_file.read_text())
     assert written["scanner"]["url"] == url
@@ -117,7 +111,7 @@ def test_diagnostics_show_problems_and_copy_a_redacted_bundle(cashier):
     diagnostics = cashier.dialog(DiagnosticsDialog)
     cashier.wait(lambda: bool(diagnostics.figures))
     assert diagnostics.figures["events"] > 0
-    assert diagnostics.figures["unknown_payments"] == 0
+    assert diagnostics.figures["unfinished_payments"] == {}
     diagnostics.problems.setCurrentRow(0)
     assert "500" in diagnostics.problem_detail.toPlainText()
     cashier.click(diagnostics.check)
