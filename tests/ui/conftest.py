@@ -74,6 +74,12 @@ class Cashier:
         assert matches, f"no visible button {text!r} in {parent!r}"
         return matches[0]
 
+    def enter_pin(self, dialog, staff_id: str, pin: str) -> None:
+        """A person types their id and PIN into a sign-in or manager dialog and confirms."""
+        dialog.staff_id.setText(staff_id)
+        dialog.pin.setText(pin)
+        self.click(dialog.ok)
+
     def type_fast(self, text: str) -> None:
         """Keys as a keyboard-wedge scanner types them: a burst ended by Enter."""
         window = QApplication.focusWindow() or self.window.windowHandle()

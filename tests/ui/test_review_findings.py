@@ -41,9 +41,7 @@ def test_a_refund_from_history_leaves_the_check_being_rung_up_on_screen(cashier)
     history.table.selectRow(row)
     cashier.click(history.refund)
     manager = cashier.dialog(ManagerDialog)
-    manager.staff_id.setText("9")
-    manager.pin.setText("9999")
-    cashier.click(manager.ok)
+    cashier.enter_pin(manager, "9", "9999")
     cashier.wait(lambda: history.records[row].state is CheckState.VOIDED)
     assert cashier.record.check_id == current.check_id
     cashier.click(cashier.button(history, "Close"))
@@ -99,9 +97,7 @@ def test_a_refused_settings_approval_stays_off_the_check(cashier):
     cashier.tap_item("Burger")
     window = cashier.window
     manager = window.approve_then(None, ApprovalAction.CHANGE_SETTINGS, "settings", "x", print)
-    manager.staff_id.setText("1")
-    manager.pin.setText("1111")
-    cashier.click(manager.ok)
+    cashier.enter_pin(manager, "1", "1111")
     cashier.wait(lambda: "an admin must approve" in manager.error.text())
     kinds = [e["kind"] for e in cashier.session.terminal.journal.events_of(cashier.record.check_id)]
     assert "approval_refused" not in kinds
@@ -118,9 +114,7 @@ def test_a_manager_cannot_cancel_while_the_pin_is_checked(cashier):
         "Void",
         lambda approval: cashier.till.void_check(cashier.record.check_id, approval),
     )
-    manager.staff_id.setText("9")
-    manager.pin.setText("9999")
-    cashier.click(manager.ok)
+    cashier.enter_pin(manager, "9", "9999")
     assert not manager.cancel.isEnabled()
     manager.reject()  # Escape while checking
     cashier.wait(lambda: cashier.record.state is CheckState.VOIDED)

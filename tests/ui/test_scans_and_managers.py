@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from pos_app.domain import TenderStatus
 from pos_app.engine import CheckState
+from pos_app.onboarding import MERCHANT_TOKEN
 from pos_app.ui.dialogs import CashDialog, ManagerDialog
 from pos_app.ui.history import HistoryDialog, matches
 from pos_app.ui.payment import LevelUpDialog
@@ -88,9 +89,7 @@ def test_a_manager_voids_a_levelup_payment_after_a_wrong_pin(cashier):
     tree.setCurrentItem(row)
     cashier.click(cashier.window.void_payment)
     manager = cashier.dialog(ManagerDialog)
-    manager.staff_id.setText("9")
-    manager.pin.setText("1234")
-    cashier.click(manager.ok)
+    cashier.enter_pin(manager, "9", "1234")
     cashier.wait(lambda: manager.error.text() not in ("", "Checking…"))
     assert manager.error.text() == "Wrong PIN."
     assert manager.isVisible()
@@ -106,6 +105,11 @@ def test_a_manager_voids_a_levelup_payment_after_a_wrong_pin(cashier):
     kinds = [e["kind"] for e in trail]
     assert "approval_refused" in kinds
     assert "approval" in kinds
+    # What the register wrote (journal, settings, logs) holds neither code nor token in clear.
+    terminal = cashier.session.terminal
+    written = b"".join(f.read_bytes() for f in terminal.paths.data_dir.rglob("*") if f.is_file())
+    assert cashier.code("Ada Card").encode() not in written
+    assert terminal.secrets.get(MERCHANT_TOKEN).encode() not in written
 
 
 def test_a_manager_refunds_a_closed_check_from_history(cashier):
@@ -126,9 +130,7 @@ def test_a_manager_refunds_a_closed_check_from_history(cashier):
     history.table.selectRow(0)
     cashier.click(history.refund)
     manager = cashier.dialog(ManagerDialog)
-    manager.staff_id.setText("9")
-    manager.pin.setText("9999")
-    cashier.click(manager.ok)
+    cashier.enter_pin(manager, "9", "9999")
     cashier.wait(lambda: history.records and history.records[0].state is CheckState.VOIDED)
     assert history.records[0].check.identifier == identifier
     assert cashier.till.record is None  # the screen stays as it was
@@ -155,9 +157,7 @@ def test_a_manager_resolves_an_unknown_payment_from_history(cashier):
     history.table.selectRow(0)
     cashier.click(history.resolve)
     manager = cashier.dialog(ManagerDialog)
-    manager.staff_id.setText("9")
-    manager.pin.setText("9999")
-    cashier.click(manager.ok)
+    cashier.enter_pin(manager, "9", "9999")
     cashier.wait(lambda: cashier.record.check.tenders[0].status is TenderStatus.APPROVED)
     cashier.wait(lambda: cashier.till.health.unknown == 0)
     assert cashier.window.status.unknown.property("role") == ""
