@@ -22,8 +22,16 @@ from pydantic import SecretStr
 from sqlalchemy import insert
 
 from pos_app.domain import Check, LevelUpDetail, LineItem, Tender, TenderKind, TenderStatus
-from pos_app.engine import Engine, EngineSettings, OfflinePolicy
-from pos_app.engine.model import CheckRecord, CheckState, JournalEvent, TenderInfo
+from pos_app.engine import (
+    CheckRecord,
+    CheckState,
+    Engine,
+    EngineSettings,
+    EventKind,
+    JournalEvent,
+    OfflinePolicy,
+    TenderInfo,
+)
 from pos_app.journal import SqliteJournal
 from pos_app.journal.schema import events
 from pos_app.levelup.client import ClientConfig, LevelUpClient
@@ -113,7 +121,7 @@ def bench_commit(rounds: int) -> None:
             CheckState.OPEN,
             datetime.now(UTC),
         )
-        event = JournalEvent("check_changed", datetime.now(UTC), data={"lines": 1})
+        event = JournalEvent(EventKind.CHECK_CHANGED, datetime.now(UTC), data={"lines": 1})
         samples = measure(lambda: journal.save(record, [event]), rounds)
         journal.close()
     print(f"journal commit (event + check + tenders, WAL, synchronous=FULL; {rounds} commits)")
@@ -135,17 +143,18 @@ def bench_recovery(url: str, total_events: int) -> None:
                 record, tender_id = engine.pay_levelup(record.check_id, bench.code)
                 assert record.tender(tender_id).status is TenderStatus.APPROVED
             # as the journal held it when the process died: completing, answer unknown
-            record = record.with_tender(
-                Tender(
-                    tender_id,
-                    TenderKind.LEVELUP,
-                    0,
-                    TenderStatus.COMPLETING,
-                    levelup=LevelUpDetail(),
-                ),
-                TenderInfo(requested=500, sent_at=datetime.now(UTC), sent_spend=500),
+            completing = Tender(
+                tender_id, TenderKind.LEVELUP, 0, TenderStatus.COMPLETING, levelup=LevelUpDetail()
             )
-            journal.save(record, [])
+            record = replace(
+                record,
+                check=replace(record.check, tenders=(completing,)),
+                state=CheckState.TENDERING,
+                tender_info={
+                    tender_id: TenderInfo(requested=500, sent_at=datetime.now(UTC), sent_spend=500)
+                },
+            )
+            journal.save(record, [JournalEvent(EventKind.COMPLETION_SENT, datetime.now(UTC))])
         filler = total_events - journal.event_count()
         now = datetime.now(UTC)
         with journal._engine.begin() as connection:  # bulk history, as months of trading leave

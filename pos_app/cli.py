@@ -28,6 +28,7 @@ from pos_app.levelup.calculator import completed_order_values, proposed_order_va
 from pos_app.levelup.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from pos_app.engine import EventKind as EventKindT
     from pos_app.journal import SqliteJournal as SqliteJournalT
     from pos_app.levelup.client import LevelUpClient
 
@@ -205,6 +206,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     show.add_argument("check", help="the check's id or its number (identifier_from_merchant)")
     show.set_defaults(run=_journal_show)
+    journal_commands.add_parser(
+        "verify",
+        parents=[common],
+        help="replay every check from its events and compare with the stored state",
+        description="Folds every check's events from nothing and compares the result with "
+        "the state the journal stored for it. Prints each check that differs, then "
+        '{"checks": N, "events": M, "mismatches": K} as its last line; exit 0 only when K is '
+        "0, 1 when the journal cannot be read.",
+    ).set_defaults(run=_journal_verify)
     journal_commands.add_parser(
         "pending",
         parents=[common],
@@ -558,27 +568,10 @@ def _journal_export(
     return 0
 
 
-AUDITED = frozenset(
-    {
-        "sign_in",
-        "sign_in_refused",
-        "settings_changed",
-        "settings_imported",
-        "approval",
-        "approval_refused",
-        "void_requested",
-        "voided",
-        "refund_sent",
-        "refunded",
-        "refund_failed",
-        "check_voided",
-    }
-)
-
-
 def _journal_audit(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
+    from pos_app.engine import AUDITED
     from pos_app.journal import JournalUnusable
 
     try:
@@ -608,6 +601,24 @@ def _journal_show(
         print(f"levelup-pos journal: {exc}", file=err)
         return 1
     return 0
+
+
+def _journal_verify(
+    args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
+) -> int:
+    from pos_app.journal import JournalUnusable
+    from pos_app.journal.verify import verify
+
+    try:
+        with _journal(args, environ, codes=False) as journal:
+            result = verify(journal)
+    except (CommandError, JournalUnusable) as exc:
+        print(f"levelup-pos journal: {exc}", file=err)
+        return 1
+    for mismatch in result.mismatches:
+        print(f"mismatch: {mismatch}", file=out)
+    print(json.dumps(result.as_json()), file=out)
+    return 1 if result.mismatches else 0
 
 
 PENDING = 4
@@ -777,6 +788,7 @@ def _config_show(
 def _config_set(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
+    from pos_app.engine import EventKind
     from pos_app.settings import SettingsError, set_setting
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
@@ -785,7 +797,7 @@ def _config_set(
     except SettingsError as exc:
         print(f"levelup-pos config: {exc}", file=err)
         return 1
-    _audit_settings(paths, "settings_changed", {"key": args.key, "value": args.value})
+    _audit_settings(paths, EventKind.SETTINGS_CHANGED, {"key": args.key, "value": args.value})
     print(f"{args.key} set in {paths.settings_file}", file=out)
     return 0
 
@@ -793,6 +805,7 @@ def _config_set(
 def _config_import(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
+    from pos_app.engine import EventKind
     from pos_app.settings import SettingsError, import_settings
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
@@ -801,12 +814,12 @@ def _config_import(
     except SettingsError as exc:
         print(f"levelup-pos config: {exc}", file=err)
         return 1
-    _audit_settings(paths, "settings_imported", {"file": str(args.file.resolve())})
+    _audit_settings(paths, EventKind.SETTINGS_IMPORTED, {"file": str(args.file.resolve())})
     print(f"{args.file} is now {paths.settings_file}", file=out)
     return 0
 
 
-def _audit_settings(paths: Any, kind: str, data: dict[str, str]) -> None:
+def _audit_settings(paths: Any, kind: EventKindT, data: dict[str, str]) -> None:
     """Settings changes go to the register's audit trail (once it has a journal)."""
     from datetime import UTC, datetime
 

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -21,3 +22,29 @@ def server() -> Iterator[RunningSandbox]:
     """One LevelUp sandbox on a free loopback port for the whole run; reset it per test."""
     with start_embedded() as running:
         yield running
+
+
+@pytest.fixture(autouse=True)
+def _every_journal_verifies(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
+    """After each test, every journal it left in its temporary directory replays: folding each
+    check's events gives the state the journal stored (``levelup-pos journal verify``).
+    Tests that write a journal by hand or damage one on purpose are marked
+    ``journal_unverified``."""
+    yield
+    if request.node.get_closest_marker("journal_unverified"):
+        return
+    from cryptography.fernet import Fernet
+
+    from pos_app.journal import JournalUnusable, SqliteJournal
+    from pos_app.journal.verify import verify
+
+    for path in sorted(tmp_path.rglob("*.sqlite3")):
+        try:
+            journal = SqliteJournal(path, Fernet.generate_key(), "verify")
+        except JournalUnusable:
+            continue  # not a journal, or refused on purpose: the test says what it expects
+        try:
+            result = verify(journal)
+        finally:
+            journal.close()
+        assert not result.mismatches, f"{path}: {result.mismatches}"

@@ -8,6 +8,7 @@ from pos_app.domain.check import Check, LevelUpDue, Totals
 from pos_app.domain.errors import (
     CheckLocked,
     DomainError,
+    IllegalTransition,
     InvalidAmount,
     InvalidIdentifier,
     InvalidQuantity,
@@ -21,6 +22,17 @@ from pos_app.domain.identifiers import (
     validate_identifier,
 )
 from pos_app.domain.items import Discount, Exemption, Fee, FeeType, LineItem, Modifier
+from pos_app.domain.lifecycle import (
+    CHECK_MOVES,
+    COUNTER_MOVES,
+    LEVELUP_MOVES,
+    TENDER_STARTS,
+    CheckState,
+    can_move,
+    check_move,
+    move,
+    require_start,
+)
 from pos_app.domain.money import (
     MAX_CENTS,
     Cents,
@@ -34,16 +46,22 @@ from pos_app.domain.tax import TaxClass, TaxTable
 from pos_app.domain.tenders import LevelUpDetail, Tender, TenderKind, TenderStatus
 
 __all__ = [
+    "CHECK_MOVES",
+    "COUNTER_MOVES",
+    "LEVELUP_MOVES",
     "MAX_CENTS",
     "MAX_IDENTIFIER_LENGTH",
+    "TENDER_STARTS",
     "Cents",
     "Check",
     "CheckLocked",
+    "CheckState",
     "Discount",
     "DomainError",
     "Exemption",
     "Fee",
     "FeeType",
+    "IllegalTransition",
     "InvalidAmount",
     "InvalidIdentifier",
     "InvalidQuantity",
@@ -60,11 +78,15 @@ __all__ = [
     "Totals",
     "UnknownTaxClass",
     "allocate",
+    "can_move",
+    "check_move",
     "format_cents",
     "identifier_for",
+    "move",
     "next_identifier",
     "parse_cents",
     "percent_of",
     "require_cents",
+    "require_start",
     "validate_identifier",
 ]

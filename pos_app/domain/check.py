@@ -25,10 +25,11 @@ from typing import TypeVar
 
 from pos_app.domain.errors import CheckLocked, DomainError, InvalidAmount, TenderError
 from pos_app.domain.identifiers import validate_identifier
-from pos_app.domain.items import Discount, Fee, LineItem
+from pos_app.domain.items import Discount, Fee, LineItem, require_within
+from pos_app.domain.lifecycle import require_tender_move
 from pos_app.domain.money import MAX_CENTS, Cents, allocate, format_cents, require_cents
 from pos_app.domain.tax import TaxTable
-from pos_app.domain.tenders import Tender, TenderKind
+from pos_app.domain.tenders import Tender, TenderKind, TenderStatus
 
 _T = TypeVar("_T")
 
@@ -54,6 +55,10 @@ class Totals:
     tip: Cents
     overpaid: Cents = 0
     """Paid beyond the total by outcomes the register did not choose (to be refunded)."""
+    check_discount_amounts: tuple[Cents, ...] = ()
+    """What each check discount takes, in order (a percent or a capped amount, in cents)."""
+    returned: Cents = 0
+    """Given back to the customer by voided and refunded payments, tips included."""
 
     @property
     def discounts(self) -> Cents:
@@ -122,7 +127,11 @@ class Check:
         return replace(self, items=tuple(i for i in self.items if i.line_id != line_id))
 
     def add_discount(self, discount: Discount) -> Check:
+        """Add a check discount; a fixed one may not be more than what is left to discount."""
         self._require_unlocked()
+        totals = self.totals
+        left = totals.subtotal - totals.exempt - totals.check_discount
+        require_within(discount, left, "the check")
         return replace(self, discounts=(*self.discounts, discount))
 
     def remove_discount(self, index: int) -> Check:
@@ -163,12 +172,15 @@ class Check:
         return replace(self, tenders=(*self.tenders, tender))._require_not_overpaid(tender)
 
     def replace_tender(self, tender: Tender, *, allow_overpayment: bool = False) -> Check:
-        """Replace the tender line with the same id (its status or amounts changed).
+        """Replace the tender line with the same id (its status or amounts changed); a new
+        status must be one the lifecycle allows (:mod:`pos_app.domain.lifecycle`).
 
         ``allow_overpayment`` records an outcome decided elsewhere (money LevelUp took) even
         when it pays more than is due: ``totals.overpaid`` then says how much.
         """
         old = self.tender(tender.tender_id)
+        if tender.status is not old.status:
+            require_tender_move(old.kind, old.status, tender.status)
         new = replace(self, tenders=tuple(tender if t is old else t for t in self.tenders))
         return new if allow_overpayment else new._require_not_overpaid(tender)
 
@@ -196,11 +208,14 @@ class Check:
 
     @property
     def can_close(self) -> bool:
-        """Nothing is due and no payment is still in flight."""
+        """Nothing is due, no payment attempt waits for its answer and none is being given
+        back (an offline payment being forwarded counts as paid)."""
         return (
             bool(self.items)
             and self.totals.balance_due == 0
-            and not any(t.status.is_in_flight for t in self.tenders)
+            and not any(
+                t.status.is_pending or t.status is TenderStatus.REFUNDING for t in self.tenders
+            )
         )
 
     # ----- totals ---------------------------------------------------------------------------
@@ -219,8 +234,10 @@ class Check:
 
         base = sum(eligible)
         remaining = base
+        taken: list[Cents] = []
         for discount in self.discounts:
-            remaining -= discount.off(remaining)
+            taken.append(discount.off(remaining))
+            remaining -= taken[-1]
         check_discount = base - remaining
         check_shares = allocate(check_discount, eligible)
         after_check = [e - s for e, s in zip(eligible, check_shares, strict=True)]
@@ -272,6 +289,8 @@ class Check:
             change_due=sum(t.change for t in paying),
             tip=sum(t.tip for t in paying),
             overpaid=max(0, paid - grand_total),
+            check_discount_amounts=tuple(taken),
+            returned=sum(t.returned for t in self.tenders),
         )
 
     def applied_levelup_discount(self, tender_id: str) -> Cents:

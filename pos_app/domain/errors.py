@@ -27,3 +27,8 @@ class CheckLocked(DomainError):
 
 class TenderError(DomainError):
     """A tender that does not fit the check (overpayment, unknown tender, nothing due)."""
+
+
+class IllegalTransition(DomainError):
+    """A status change the lifecycle does not allow, or a command the check's or tender's
+    state does not allow; nothing was changed."""

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
 from pos_app.domain.errors import DomainError, InvalidAmount, InvalidQuantity
-from pos_app.domain.money import MAX_CENTS, Cents, percent_of, require_cents, to_rate
+from pos_app.domain.money import (
+    MAX_CENTS,
+    Cents,
+    format_cents,
+    percent_of,
+    require_cents,
+    to_rate,
+)
 
 MAX_QUANTITY = 9999
 """More of one item than any register rings up; larger quantities are keying mistakes."""
@@ -88,6 +95,16 @@ class Discount:
         return min(base, wanted)
 
 
+def require_within(discount: Discount, left: Cents, what: str) -> None:
+    """A fixed discount may not be more than what is left of ``what`` to discount (a percent
+    never is): the register never shows a discount bigger than the one it takes."""
+    if discount.percent is None and discount.amount > left:
+        raise InvalidAmount(
+            f"A discount of {format_cents(discount.amount)} is more than the "
+            f"{format_cents(max(0, left))} left on {what}."
+        )
+
+
 @dataclass(frozen=True)
 class LineItem:
     """One line of a check: ``quantity`` of an item at ``unit_price``, with its modifiers.
@@ -125,10 +142,22 @@ class LineItem:
     @property
     def discount_amount(self) -> Cents:
         """What this line's own discounts take off its standard price, applied in order."""
+        return sum(self.discount_amounts)
+
+    @property
+    def discount_amounts(self) -> tuple[Cents, ...]:
+        """What each of this line's discounts takes, in order."""
         remaining = self.standard_price
+        taken = []
         for discount in self.discounts:
-            remaining -= discount.off(remaining)
-        return self.standard_price - remaining
+            taken.append(discount.off(remaining))
+            remaining -= taken[-1]
+        return tuple(taken)
+
+    def with_discount(self, discount: Discount) -> LineItem:
+        """This line with one more discount; a fixed one may not be more than what is left."""
+        require_within(discount, self.charged_price, self.name)
+        return replace(self, discounts=(*self.discounts, discount))
 
     @property
     def charged_price(self) -> Cents:

@@ -29,6 +29,9 @@ class TenderStatus(StrEnum):
     UNKNOWN = "unknown"
     QUEUED = "queued"
     """Accepted offline under the merchant's policy; LevelUp is asked when it is back."""
+    FORWARDING = "forwarding"
+    """An offline payment sent to LevelUp whose answer is not in yet (or was lost): it still
+    counts as paid, and is looked for at LevelUp before it is ever sent again."""
     REFUNDING = "refunding"
     REFUNDED = "refunded"
     VOID = "void"
@@ -54,27 +57,33 @@ class TenderStatus(StrEnum):
         return self in _IN_FLIGHT
 
     @property
+    def is_pending(self) -> bool:
+        """An attempt to take money whose answer is not in: it counts for nothing yet."""
+        return self in _PENDING
+
+    @property
     def is_final(self) -> bool:
         """The attempt has its outcome: no request of it is pending or queued, so its payment
         code is no longer needed (an approved payment may still be voided, by order uuid)."""
         return self in _FINAL
 
 
-_IN_FLIGHT = frozenset(
+_PENDING = frozenset(
     {
         TenderStatus.REQUESTED,
         TenderStatus.PROPOSED,
         TenderStatus.COMPLETING,
         TenderStatus.UNKNOWN,
-        TenderStatus.REFUNDING,
     }
 )
+_IN_FLIGHT = _PENDING | {TenderStatus.FORWARDING, TenderStatus.REFUNDING}
 _PAID = frozenset(
     {
         TenderStatus.APPROVED,
         TenderStatus.PARTIALLY_APPROVED,
         TenderStatus.REFUNDING,
         TenderStatus.QUEUED,
+        TenderStatus.FORWARDING,
     }
 )
 _HOLDS_DISCOUNT = frozenset(
@@ -131,12 +140,16 @@ class Tender:
     tip: Cents = 0
     tendered: Cents | None = None
     levelup: LevelUpDetail | None = None
+    asked: Cents = 0
+    """What the attempt asked the customer to pay against the check (LevelUp: the spend sent,
+    less the discount it applied): shown while its outcome is not known."""
 
     def __post_init__(self) -> None:
         if not self.tender_id:
             raise TenderError("A tender needs an id.")
         require_cents(self.amount, "A tender amount")
         require_cents(self.tip, "A tip")
+        require_cents(self.asked, "The amount asked")
         if self.tendered is not None:
             if self.kind is not TenderKind.CASH:
                 raise TenderError("Only cash is tendered with change.")
@@ -152,6 +165,21 @@ class Tender:
         if self.tendered is None or not self.status.is_paid:
             return 0
         return self.tendered - self.amount
+
+    @property
+    def shown_amount(self) -> Cents:
+        """The amount to show for the line: what it pays, or, while LevelUp's answer is not
+        known (or the attempt was not answered yet), what it asked for."""
+        if self.status.is_pending:
+            return self.asked
+        return self.amount
+
+    @property
+    def returned(self) -> Cents:
+        """What voiding or refunding this payment gave back to the customer (tip included)."""
+        if self.status in (TenderStatus.VOID, TenderStatus.REFUNDED):
+            return self.amount + self.tip
+        return 0
 
     @property
     def discount_amount(self) -> Cents:

@@ -1,31 +1,28 @@
 """The transaction engine: pure Python, talking to LevelUp and the journal through ports."""
 
-from pos_app.engine.engine import (
-    SETTINGS_TARGET,
-    ApprovalRequired,
-    CheckNotFound,
-    Engine,
-    EngineError,
-    EngineSettings,
-    ForwardReport,
-    IllegalTransition,
-    RecoveryReport,
-)
+from pos_app.engine.approvals import SETTINGS_TARGET
+from pos_app.engine.engine import Engine
+from pos_app.engine.errors import ApprovalRequired, CheckNotFound, EngineError, IllegalTransition
+from pos_app.engine.eventlog import AUDITED, Changes, EventKind, JournalEvent
 from pos_app.engine.events import CheckUpdated, EngineEvent, PaymentProblem, RemainderDue
 from pos_app.engine.model import (
     ApprovalAction,
     CheckRecord,
     CheckState,
-    JournalEvent,
+    EngineSettings,
     ManagerApproval,
     OfflinePolicy,
     TenderInfo,
 )
+from pos_app.engine.offline import ForwardReport
+from pos_app.engine.recovery import RecoveryReport
 
 __all__ = [
+    "AUDITED",
     "SETTINGS_TARGET",
     "ApprovalAction",
     "ApprovalRequired",
+    "Changes",
     "CheckNotFound",
     "CheckRecord",
     "CheckState",
@@ -34,6 +31,7 @@ __all__ = [
     "EngineError",
     "EngineEvent",
     "EngineSettings",
+    "EventKind",
     "ForwardReport",
     "IllegalTransition",
     "JournalEvent",

@@ -16,12 +16,18 @@ class CheckUpdated:
 
 @dataclass(frozen=True)
 class RemainderDue:
-    """LevelUp approved less than asked: prompt for another tender for ``remainder``."""
+    """LevelUp approved less than asked: prompt for another tender for ``remainder``.
+
+    ``asked`` is what the payment asked to pay against the check and ``paid`` what LevelUp
+    paid of it (gift card and card); ``discount`` is the LevelUp discount it took off the
+    check, which is not a payment.
+    """
 
     check_id: str
     tender_id: str
-    approved: int
-    requested: int
+    paid: int
+    asked: int
+    discount: int
     remainder: int
 
 

@@ -1,10 +1,10 @@
-"""What the engine keeps about each check, and what it writes to the journal.
+"""What the engine keeps about each check, and the merchant's settings it works by.
 
 A :class:`CheckRecord` is the current state of one check: the domain :class:`Check` (items,
 tenders, totals), its lifecycle state, and what the engine knows about each tender beyond the
 domain's view (what was asked, when it was sent, what the cashier was told). Records are
-immutable; every step makes a new one and journals it with the :class:`JournalEvent` that
-explains the change.
+immutable; every step makes a new one, moved through the declared lifecycle
+(:mod:`pos_app.domain.lifecycle`), and journals it with the events that explain the change.
 """
 
 from __future__ import annotations
@@ -16,14 +16,18 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from pos_app.domain import Check, Tender, TenderStatus
+from pos_app.domain import (
+    Check,
+    CheckState,
+    TaxTable,
+    Tender,
+    TenderKind,
+    TenderStatus,
+    check_move,
+    require_start,
+)
 
-
-class CheckState(StrEnum):
-    OPEN = "open"
-    TENDERING = "tendering"
-    CLOSED = "closed"
-    VOIDED = "voided"
+__all__ = ["CheckState"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,12 @@ class TenderInfo:
     status_before_refund: TenderStatus | None = None
 
 
+VOIDABLE = frozenset({TenderStatus.APPROVED, TenderStatus.PARTIALLY_APPROVED, TenderStatus.QUEUED})
+"""Payments a void takes back: refunded (LevelUp), given back (cash, card), or cancelled
+(an offline payment not sent yet)."""
+_RESOLVABLE = frozenset({TenderStatus.COMPLETING, TenderStatus.UNKNOWN})
+
+
 @dataclass(frozen=True)
 class CheckRecord:
     check_id: str
@@ -67,25 +77,31 @@ class CheckRecord:
     def info(self, tender_id: str) -> TenderInfo:
         return self.tender_info.get(tender_id, TenderInfo())
 
+    def moved(self, state: CheckState, **changes: Any) -> CheckRecord:
+        """This record in ``state``, if the check lifecycle allows the move."""
+        check_move(self.state, state)
+        return replace(self, state=state, **changes)
+
     def with_tender(
         self, tender: Tender, info: TenderInfo | None = None, *, decided_elsewhere: bool = False
     ) -> CheckRecord:
-        """This record with ``tender`` added or replaced (and its notes, when given).
+        """This record with ``tender`` added (in its kind's first status) or replaced (by a
+        move the lifecycle allows), and its notes when given.
 
         ``decided_elsewhere`` records what LevelUp did even if it overpays the check: money
         taken must be recorded, never refused.
         """
         known = any(t.tender_id == tender.tender_id for t in self.check.tenders)
-        check = (
-            self.check.replace_tender(tender, allow_overpayment=decided_elsewhere)
-            if known
-            else self.check.add_tender(tender)
-        )
+        if known:
+            check = self.check.replace_tender(tender, allow_overpayment=decided_elsewhere)
+        else:
+            require_start(tender)
+            check = self.check.add_tender(tender)
         notes = dict(self.tender_info)
         if info is not None:
             notes[tender.tender_id] = info
-        state = CheckState.TENDERING if self.state is CheckState.OPEN else self.state
-        return replace(self, check=check, tender_info=notes, state=state)
+        record = replace(self, check=check, tender_info=notes)
+        return record.moved(CheckState.TENDERING) if self.state is CheckState.OPEN else record
 
     @property
     def in_flight(self) -> list[Tender]:
@@ -97,6 +113,38 @@ class CheckRecord:
         """Tenders whose outcome is still to come: what recovery looks at."""
         return [t for t in self.check.tenders if not t.status.is_final]
 
+    # ----- guards: what a manager may do now (the window asks before it asks for a PIN) -----
+
+    @property
+    def voidable(self) -> list[Tender]:
+        """Payments a void takes back: LevelUp's refunded whole, cash and card given back,
+        an offline payment not sent yet cancelled."""
+        if self.state.is_final or self.void_requested:
+            return []
+        return [t for t in self.check.tenders if t.status in VOIDABLE]
+
+    def why_not_voidable(self, tender_id: str) -> str:
+        """Why ``tender_id`` cannot be voided now, in words ("" when it can)."""
+        tender = self.tender(tender_id)
+        if tender in self.voidable:
+            return ""
+        if self.void_requested:
+            return f"Check {self.check.identifier} is being voided."
+        name = "LevelUp" if tender.kind is TenderKind.LEVELUP else tender.kind.value
+        return (
+            f"This {name} payment is {tender.status.value.replace('_', ' ')} and cannot be voided."
+        )
+
+    @property
+    def can_void(self) -> bool:
+        """The check as a whole may be voided (or, once sold, refunded)."""
+        return not self.state.is_final
+
+    @property
+    def resolvable(self) -> list[Tender]:
+        """Payments whose outcome a manager may ask LevelUp for now."""
+        return [t for t in self.check.tenders if t.status in _RESOLVABLE]
+
 
 def unfinished(records: Iterable[CheckRecord]) -> Counter[TenderStatus]:
     """How many tenders of ``records`` are still to come (being sent, unknown, refunding,
@@ -104,24 +152,12 @@ def unfinished(records: Iterable[CheckRecord]) -> Counter[TenderStatus]:
     return Counter(tender.status for record in records for tender in record.unsettled)
 
 
-@dataclass(frozen=True)
-class JournalEvent:
-    """One line of the append-only journal: what happened, to which tender, with what data.
-
-    ``data`` is JSON-ready and never holds a payment code or a token.
-    """
-
-    kind: str
-    at: datetime
-    tender_id: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-
-
 class ApprovalAction(StrEnum):
     VOID_TENDER = "void_tender"
     VOID_CHECK = "void_check"
     RESOLVE_TENDER = "resolve_tender"
     CHANGE_SETTINGS = "change_settings"
+    COMP_CHECK = "comp_check"
 
 
 APPROVAL_LIFETIME = timedelta(minutes=10)
@@ -164,3 +200,24 @@ class OfflinePolicy:
     max_total: int = 0
     max_count: int = 0
     max_age: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Who and where this register is, and the merchant's choices."""
+
+    location_id: int
+    merchant_id: int
+    register: str
+    tax_table: TaxTable = field(default_factory=TaxTable)
+    offline: OfflinePolicy = field(default_factory=OfflinePolicy)
+    partial_authorization: bool = True
+    receipt_message_html: str | None = None
+    levelup_enabled: bool = True
+    """The merchant's switch for the LevelUp tender (off: LevelUp payments are refused)."""
+    settle_after: timedelta = timedelta(seconds=60)
+    """How long after sending a completed order its absence at LevelUp proves it was not
+    charged: before that, LevelUp may still be working on it."""
+    comp_needs_approval: bool = True
+    """A $0 check (every item comped or discounted away) closes only with a manager's
+    approval; off, the cashier's reason is enough."""

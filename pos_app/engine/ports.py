@@ -10,7 +10,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from pos_app.engine.model import CheckRecord, JournalEvent
+from pos_app.engine.eventlog import JournalEvent
+from pos_app.engine.model import CheckRecord
 from pos_app.levelup.payloads import (
     CompletedOrder,
     CompletedOrderRequest,

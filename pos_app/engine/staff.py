@@ -17,6 +17,8 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from pos_app.engine.model import ApprovalAction
+
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
 _N, _R, _P = 2**14, 8, 1
@@ -35,15 +37,31 @@ class Permission(StrEnum):
     RESOLVE = "resolve"
     SETTINGS = "settings"
     STAFF = "staff"
+    COMP = "comp"
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset({Permission.SELL}),
     Role.MANAGER: frozenset(
-        {Permission.SELL, Permission.VOID, Permission.REFUND, Permission.RESOLVE}
+        {
+            Permission.SELL,
+            Permission.VOID,
+            Permission.REFUND,
+            Permission.RESOLVE,
+            Permission.COMP,
+        }
     ),
     Role.ADMIN: frozenset(Permission),
 }
+
+NEEDED: dict[ApprovalAction, Permission] = {
+    ApprovalAction.VOID_CHECK: Permission.REFUND,
+    ApprovalAction.VOID_TENDER: Permission.VOID,
+    ApprovalAction.RESOLVE_TENDER: Permission.RESOLVE,
+    ApprovalAction.CHANGE_SETTINGS: Permission.SETTINGS,
+    ApprovalAction.COMP_CHECK: Permission.COMP,
+}
+"""The permission an approval of each action needs."""
 
 
 @dataclass(frozen=True)

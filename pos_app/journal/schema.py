@@ -1,11 +1,13 @@
 """The journal's tables.
 
 ``events`` is the source of truth: append-only, one row per request, response, state change
-and approval. ``checks`` and ``tenders`` hold the current state, derived from the events and
-kept in the same transaction, for fast queries. ``payment_codes`` keeps, encrypted, the codes
-tenders still need; a code is deleted when its tender is final. ``counters`` holds the last
-``identifier_from_merchant`` issued. ``staff`` holds who may sign in and approve, with PIN
-hashes (never PINs) and lockout state.
+and approval, each with its kind, its facts (``data``) and what it changed on its check
+(``changes``, see :mod:`pos_app.engine.eventlog`): folding a check's events rebuilds its
+state. ``checks`` and ``tenders`` hold that state, kept in the same transaction, for fast
+queries (``levelup-pos journal verify`` checks they agree). ``payment_codes`` keeps,
+encrypted, the codes tenders still need; a code is deleted when its tender is final.
+``counters`` holds the last ``identifier_from_merchant`` issued. ``staff`` holds who may sign
+in and approve, with PIN hashes (never PINs) and lockout state.
 
 Changing a table means a new Alembic revision in ``migrations/versions``; a migration never
 drops a row of an unfinished tender or an unsent payment.
@@ -30,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 """The newest migration in ``migrations/versions``: a journal at it needs no upgrade (and
 the terminal starts without importing Alembic). A test holds it to Alembic's head."""
 
@@ -64,6 +66,7 @@ events = Table(
     Column("tender_id", String(32)),
     Column("kind", String(32), nullable=False),
     Column("data", Text, nullable=False),
+    Column("changes", Text),
     Index("ix_events_check", "check_id", "id"),
 )
 

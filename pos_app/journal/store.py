@@ -25,8 +25,9 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from pos_app.domain import next_identifier
-from pos_app.engine.model import CheckRecord, CheckState, JournalEvent
-from pos_app.journal.codec import dump_record, load_record
+from pos_app.engine.eventlog import EventKind, JournalEvent
+from pos_app.engine.model import CheckRecord
+from pos_app.journal.codec import dump_changes, dump_record, load_record
 from pos_app.journal.schema import (
     SCHEMA_REVISION,
     checks,
@@ -101,9 +102,7 @@ class SqliteJournal:
         now = datetime.now(UTC)
         totals = record.check.totals
         snapshot = dump_record(record)
-        unsettled = record.state in (CheckState.OPEN, CheckState.TENDERING) or bool(
-            record.unsettled
-        )
+        unsettled = record.state.takes_payments or bool(record.unsettled)
         check_row = {
             "id": record.check_id,
             "identifier": record.check.identifier,
@@ -126,8 +125,9 @@ class SqliteJournal:
                             "terminal_id": self.terminal_id,
                             "check_id": record.check_id,
                             "tender_id": e.tender_id,
-                            "kind": e.kind,
-                            "data": json.dumps(e.data, default=str, separators=(",", ":")),
+                            "kind": e.kind.value,
+                            "data": _json(e.data),
+                            "changes": dump_changes(e.changes) if e.changes else None,
                         }
                         for e in new_events
                     ],
@@ -171,18 +171,20 @@ class SqliteJournal:
                     terminal_id=self.terminal_id,
                     check_id="",
                     tender_id=None,
-                    kind=event.kind,
-                    data=json.dumps(event.data, default=str, separators=(",", ":")),
+                    kind=event.kind.value,
+                    data=_json(event.data),
                 )
             )
 
-    def audit_trail(self, kinds: frozenset[str]) -> list[dict[str, Any]]:
+    def audit_trail(self, kinds: frozenset[EventKind]) -> list[dict[str, Any]]:
         """Every event of these kinds, oldest first (sign-ins, approvals, voids, refunds)."""
         with self._engine.connect() as connection:
             rows = connection.execute(
-                select(events).where(events.c.kind.in_(kinds)).order_by(events.c.id)
+                select(*_READABLE)
+                .where(events.c.kind.in_([k.value for k in kinds]))
+                .order_by(events.c.id)
             ).mappings()
-            return [{**row, "data": json.loads(row["data"])} for row in rows]
+            return [_readable(row) for row in rows]
 
     def load(self, check_id: str) -> CheckRecord | None:
         with self._engine.connect() as connection:
@@ -260,15 +262,27 @@ class SqliteJournal:
         return None if snapshot is None else _load(self.path, snapshot)
 
     def events_of(self, check_id: str) -> list[dict[str, Any]]:
+        """A check's events, oldest first, for people: kind, time, tender and facts."""
         with self._engine.connect() as connection:
             rows = connection.execute(
-                select(events).where(events.c.check_id == check_id).order_by(events.c.id)
+                select(*_READABLE).where(events.c.check_id == check_id).order_by(events.c.id)
             ).mappings()
-            return [{**row, "data": json.loads(row["data"])} for row in rows]
+            return [_readable(row) for row in rows]
 
     def event_count(self) -> int:
         with self._engine.connect() as connection:
             return connection.execute(select(func.count()).select_from(events)).scalar_one()
+
+
+_READABLE = [c for c in events.columns if c.name != "changes"]
+
+
+def _json(data: dict[str, Any]) -> str:
+    return json.dumps(data, default=str, separators=(",", ":"))
+
+
+def _readable(row: Any) -> dict[str, Any]:
+    return {**row, "kind": EventKind(row["kind"]), "data": json.loads(row["data"])}
 
 
 def _upsert(table: Any) -> Any:

@@ -39,6 +39,7 @@ _STATUS_WORDS = {
     TenderStatus.DECLINED: "declined",
     TenderStatus.UNKNOWN: "UNKNOWN: a manager must resolve",
     TenderStatus.QUEUED: "queued offline",
+    TenderStatus.FORWARDING: "sending to LevelUp",
     TenderStatus.REFUNDING: "refunding",
     TenderStatus.REFUNDED: "refunded",
     TenderStatus.VOID: "voided",
@@ -142,7 +143,9 @@ class CheckView(QWidget):
             CheckState.OPEN: "open",
             CheckState.TENDERING: "paying",
             CheckState.CLOSED: "closed",
+            CheckState.BALANCE_DUE: "sold, money owed",
             CheckState.VOIDED: "VOIDED",
+            CheckState.REFUNDED: "REFUNDED",
         }[record.state]
         self.heading.setText(f"Check {check.identifier} — {state}")
         for item in check.items:

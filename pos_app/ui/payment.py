@@ -25,6 +25,17 @@ from pos_app.ui.till import Till, problem_of
 from pos_app.ui.widgets import button, dialog_layout, label, restyle
 
 
+def partial_words(remainder: RemainderDue) -> str:
+    """What a partial approval did, in the cashier's words: what LevelUp paid of what was
+    asked, the discount it took (which is not a payment), and what is left to collect."""
+    paid, asked = format_cents(remainder.paid), format_cents(remainder.asked)
+    left = format_cents(remainder.remainder)
+    if remainder.discount:
+        took = f"LevelUp took a {format_cents(remainder.discount)} discount off the check and "
+        return f"{took}paid {paid} of the {asked} left. Collect {left} with another tender."
+    return f"LevelUp paid {paid} of {asked}. Collect {left} with another tender."
+
+
 class LevelUpDialog(QDialog):
     """One LevelUp payment of what the check owes."""
 
@@ -265,13 +276,7 @@ class LevelUpDialog(QDialog):
         self.lines.setText("\n".join(lines))
         remainder = self._remainders.get(tender_id)
         if remainder is not None:
-            self._outcome(
-                "Partly approved",
-                "outcome-partial",
-                f"LevelUp approved {format_cents(remainder.approved)} of "
-                f"{format_cents(remainder.requested)}. Collect "
-                f"{format_cents(remainder.remainder)} with another tender.",
-            )
+            self._outcome("Partly approved", "outcome-partial", partial_words(remainder))
             self.due.setText(f"Due {format_cents(remainder.remainder)}")
             self.tenders.setVisible(True)
             return

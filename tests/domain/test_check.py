@@ -193,11 +193,28 @@ def test_check_discounts_spare_exempt_items_and_lower_tax():
 
 
 def test_check_discount_is_capped_and_spread_across_tax_classes():
-    c = check(food(1000), LineItem("Wine", 1000, tax_class="liquor"))
+    """A discount left bigger than the check (its items were removed) takes what is left."""
+    c = check(food(1000), LineItem("Wine", 1000, tax_class="liquor"), food(10_000))
     c = c.add_discount(Discount("Coupon", 500)).add_discount(Discount("Huge", 10_000))
+    c = c.remove_item(3)
     t = c.totals
     assert t.check_discount == 2000
+    assert t.check_discount_amounts == (500, 1500)
     assert t.tax == 0 and t.grand_total == 0
+
+
+def test_a_fixed_discount_bigger_than_what_is_left_is_refused():
+    """Store trial defect 6: $10 off a $3.50 line showed −$10.00 and took $3.50."""
+    fries = LineItem("Fries", 350, tax_class="food")
+    with pytest.raises(InvalidAmount, match=r"\$10.00 is more than the \$3.50 left on Fries"):
+        fries.with_discount(Discount("Coupon", 1000))
+    assert fries.with_discount(Discount("Coupon", 350)).charged_price == 0
+    half = fries.with_discount(Discount("Half", percent=Decimal(50)))
+    assert half.discount_amounts == (175,)
+    c = check(fries).add_discount(Discount("Coupon", 300))
+    with pytest.raises(InvalidAmount, match=r"\$1.00 is more than the \$0.50 left on the check"):
+        c.add_discount(Discount("More", 100))
+    assert c.add_discount(Discount("All", percent=Decimal(100))).totals.grand_total == 0
 
 
 def test_discounts_and_fees_can_be_removed():
@@ -273,7 +290,9 @@ def test_split_tender_leaves_a_balance_until_paid_in_full():
 
 def test_levelup_then_cash():
     """LevelUp pays $10 of a $22 check with a $1 discount, cash pays the rest (§11.3)."""
-    c = check(food(2000)).add_tender(levelup("lu1", 0, TenderStatus.PROPOSED, discount_amount=100))
+    c = check(food(2000)).add_tender(
+        levelup("lu1", 0, TenderStatus.COMPLETING, discount_amount=100)
+    )
     proposed = c.tender("lu1")
     assert proposed.levelup is not None
     approved = replace(
@@ -397,8 +416,8 @@ lines = st.builds(
 )
 def test_totals_add_up(items, check_discount, levelup_discount):
     c = check(*items)
-    if check_discount:
-        c = c.add_discount(Discount("Coupon", check_discount))
+    if check_discount:  # as it may stand once items were removed: bigger than the check
+        c = replace(c, discounts=(Discount("Coupon", check_discount),))
     if levelup_discount:
         c = c.add_tender(levelup("lu", 0, TenderStatus.PROPOSED, discount_amount=levelup_discount))
     t = c.totals
@@ -418,7 +437,9 @@ def test_totals_add_up(items, check_discount, levelup_discount):
 
 
 def test_replacing_a_tender_cannot_overpay_through_its_own_discount():
-    c = check(food(2000)).add_tender(levelup("lu1", 0, TenderStatus.PROPOSED, discount_amount=100))
+    c = check(food(2000)).add_tender(
+        levelup("lu1", 0, TenderStatus.COMPLETING, discount_amount=100)
+    )
     assert c.totals.grand_total == 2090
     with pytest.raises(TenderError, match=r"\$21.90 is more than the \$20.90 due"):
         c.replace_tender(replace(c.tender("lu1"), amount=2190, status=TenderStatus.APPROVED))

@@ -13,9 +13,8 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
 from pos_app.domain import Check, LineItem, TaxClass, TaxTable
-from pos_app.engine import Engine, EngineSettings
+from pos_app.engine import ApprovalAction, CheckRecord, Engine, EngineSettings, ManagerApproval
 from pos_app.engine.events import EngineEvent
-from pos_app.engine.model import ApprovalAction, CheckRecord, ManagerApproval
 from pos_app.engine.staff import Role
 from pos_app.journal import SqliteJournal
 from pos_app.journal.staff import SqliteStaff
@@ -52,10 +51,10 @@ class Register:
         SqliteStaff(self.journal).add("cal", "Cal", Role.CASHIER, CASHIER_PIN)
         self.engine = self._engine()
 
-    def _engine(self) -> Engine:
+    def _engine(self, gateway: Any = None) -> Engine:
         engine = Engine(
             self.journal,
-            self.client,
+            gateway or self.client,
             EngineSettings(
                 location_id=19, merchant_id=1, register="3", tax_table=TAXES, **self.settings
             ),
@@ -72,9 +71,7 @@ class Register:
         """A new process: a fresh journal connection and engine on the same file."""
         self.journal.close()
         self.journal = SqliteJournal(self.path, self.key, "3")
-        self.engine = self._engine()
-        if gateway is not None:
-            self.engine._gateway = gateway
+        self.engine = self._engine(gateway)
         return self.engine
 
     def code(self, name: str) -> str:

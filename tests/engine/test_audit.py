@@ -10,7 +10,7 @@ import pytest
 
 from pos_app import cli
 from pos_app.domain import TenderStatus
-from pos_app.engine import SETTINGS_TARGET, ApprovalAction, ApprovalRequired
+from pos_app.engine import SETTINGS_TARGET, ApprovalAction, ApprovalRequired, EventKind
 from pos_app.engine.staff import AccessDenied, Role
 from pos_app.journal.staff import SqliteStaff
 from pos_app.secret_store import open_secret_store
@@ -24,7 +24,7 @@ def test_sign_ins_are_audited_right_or_wrong(register):
         register.engine.sign_in("cal", "0000")
     with pytest.raises(AccessDenied, match="That staff id cannot sign in here"):
         register.engine.sign_in(CASHIER_PIN, CASHIER_PIN)  # the PIN typed in both fields
-    trail = register.journal.audit_trail(frozenset({"sign_in", "sign_in_refused"}))
+    trail = register.journal.audit_trail(frozenset({EventKind.SIGN_IN, EventKind.SIGN_IN_REFUSED}))
     assert [(e["kind"], e["data"]["staff_id"]) for e in trail] == [
         ("sign_in", "cal"),
         ("sign_in_refused", "cal"),
@@ -67,7 +67,7 @@ def test_the_audit_export_lists_every_sensitive_action(register, tmp_path, monke
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert cli.main(["journal", "audit", "--data-dir", str(data_dir)]) == 0
     kinds = [json.loads(line)["kind"] for line in capsys.readouterr().out.splitlines()]
-    assert kinds == ["sign_in", "approval_refused", "approval", "voided"]
+    assert kinds == ["sign_in", "approval_refused", "approval", "voided", "balance_due"]
     register.journal = type(register.journal)(register.path, register.key, "3")
 
 
@@ -99,7 +99,9 @@ def test_a_settings_change_needs_an_admin_and_is_audited(register):
     register.engine.confirm_settings_change(approval, "scanner.url")
     with pytest.raises(ApprovalRequired, match="used already"):
         register.engine.confirm_settings_change(approval, "scanner.url")
-    trail = register.journal.audit_trail(frozenset({"approval", "approval_refused"}))
+    trail = register.journal.audit_trail(
+        frozenset({EventKind.APPROVAL, EventKind.APPROVAL_REFUSED})
+    )
     assert [(e["kind"], e["data"]["action"]) for e in trail] == [
         ("approval_refused", "change_settings"),
         ("approval", "change_settings"),

@@ -190,9 +190,9 @@ class CrashingGateway:
 )
 def test_a_crash_at_any_step_is_settled_on_restart(register, moment, charged, outcome):
     record = register.check(1000)
-    register.engine._gateway = CrashingGateway(register.client, moment)
+    crashing = register.restart(gateway=CrashingGateway(register.client, moment))
     with pytest.raises(Crash):
-        register.engine.pay_levelup(record.check_id, register.code("Ada"))
+        crashing.pay_levelup(record.check_id, register.code("Ada"))
     engine = register.restart()
     register.offset += SETTLED
     report = engine.recover()
@@ -288,7 +288,9 @@ def test_a_queued_payment_can_be_voided_before_it_is_sent(offline):
     record = offline.engine.void_tender(
         record.check_id, tender_id, offline.approval(ApprovalAction.VOID_TENDER, tender_id)
     )
-    assert record.tender(tender_id).status is TenderStatus.VOID
+    assert record.tender(tender_id).status is TenderStatus.DECLINED  # cancelled, not charged
+    assert "nothing was charged" in record.info(tender_id).note
+    assert record.state is CheckState.BALANCE_DUE
     assert offline.journal.code(tender_id) is None
     assert offline.engine.queued() == []
 

@@ -46,7 +46,7 @@ def test_a_partial_authorization_leads_into_cash_for_the_rest(cashier):
     cashier.wait(lambda: payment.state == "answered")
     assert payment.title.text() == "Partly approved"
     assert payment.prompt.text() == (
-        "LevelUp approved $5.00 of $13.55. Collect $8.55 with another tender."
+        "LevelUp paid $5.00 of $13.55. Collect $8.55 with another tender."
     )
     assert cashier.record.state is CheckState.TENDERING
     assert cashier.record.check.totals.balance_due == 855

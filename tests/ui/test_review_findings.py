@@ -7,7 +7,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 
 from pos_app.domain import TenderStatus
-from pos_app.engine import ApprovalAction, CheckState
+from pos_app.engine import ApprovalAction, CheckState, EventKind
 from pos_app.settings import set_settings
 from pos_app.ui.diagnostics import support_bundle
 from pos_app.ui.dialogs import ManagerDialog
@@ -42,7 +42,7 @@ def test_a_refund_from_history_leaves_the_check_being_rung_up_on_screen(cashier)
     cashier.click(history.refund)
     manager = cashier.dialog(ManagerDialog)
     cashier.enter_pin(manager, "9", "9999")
-    cashier.wait(lambda: history.records[row].state is CheckState.VOIDED)
+    cashier.wait(lambda: history.records[row].state is CheckState.REFUNDED)
     assert cashier.record.check_id == current.check_id
     cashier.click(cashier.button(history, "Close"))
     cashier.tap_item("Fries")
@@ -101,7 +101,7 @@ def test_a_refused_settings_approval_stays_off_the_check(cashier):
     cashier.wait(lambda: "an admin must approve" in manager.error.text())
     kinds = [e["kind"] for e in cashier.session.terminal.journal.events_of(cashier.record.check_id)]
     assert "approval_refused" not in kinds
-    trail = cashier.session.terminal.journal.audit_trail(frozenset({"approval_refused"}))
+    trail = cashier.session.terminal.journal.audit_trail(frozenset({EventKind.APPROVAL_REFUSED}))
     assert [e["check_id"] for e in trail] == [""]
 
 

@@ -131,7 +131,7 @@ def test_a_manager_refunds_a_closed_check_from_history(cashier):
     cashier.click(history.refund)
     manager = cashier.dialog(ManagerDialog)
     cashier.enter_pin(manager, "9", "9999")
-    cashier.wait(lambda: history.records and history.records[0].state is CheckState.VOIDED)
+    cashier.wait(lambda: history.records and history.records[0].state is CheckState.REFUNDED)
     assert history.records[0].check.identifier == identifier
     assert cashier.till.record is None  # the screen stays as it was
 

@@ -1,0 +1,187 @@
+"""A LevelUp payment: the calculator's values → proposed order → its discount applied before
+tax → the calculator again → completed order → the outcome.
+
+The intent is committed before each request (``REQUESTED`` before the proposed order,
+``COMPLETING`` before the completed order), so whatever fails afterwards the journal says what
+may have happened. Cancel works until the completed order is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from pos_app.domain import LevelUpDetail, Tender, TenderKind, TenderStatus, format_cents, move
+from pos_app.engine.errors import LOST_ANSWER, NOT_REACHED, IllegalTransition
+from pos_app.engine.eventlog import EventKind
+from pos_app.engine.model import CheckRecord, EngineSettings, TenderInfo
+from pos_app.engine.offline import OfflineQueue
+from pos_app.engine.outcomes import Outcomes
+from pos_app.engine.ports import PaymentGateway
+from pos_app.engine.recorder import Recorder
+from pos_app.levelup import qr
+from pos_app.levelup.calculator import (
+    AdjustedCheckValues,
+    completed_order_values,
+    proposed_order_values,
+)
+from pos_app.levelup.errors import LevelUpError
+from pos_app.levelup.payloads import (
+    OrderContext,
+    completed_order_request,
+    proposed_order_request,
+)
+
+
+class LevelUpPayments:
+    def __init__(
+        self,
+        recorder: Recorder,
+        outcomes: Outcomes,
+        offline: OfflineQueue,
+        gateway: PaymentGateway,
+        settings: EngineSettings,
+        new_id: Callable[[], str],
+    ) -> None:
+        self._recorder = recorder
+        self._outcomes = outcomes
+        self._offline = offline
+        self._gateway = gateway
+        self._settings = settings
+        self._new_id = new_id
+
+    def context(self, cashier: str | None, discount_only: bool) -> OrderContext:
+        return OrderContext(
+            location_id=self._settings.location_id,
+            register=self._settings.register,
+            cashier=cashier,
+            receipt_message_html=self._settings.receipt_message_html,
+            partial_authorization_allowed=self._settings.partial_authorization,
+            discount_only=discount_only,
+        )
+
+    def pay(
+        self,
+        check_id: str,
+        code: qr.PaymentCode,
+        amount: int | None,
+        *,
+        cashier: str | None,
+        discount_only: bool,
+        cancelled: Callable[[], bool],
+    ) -> tuple[CheckRecord, str]:
+        record = self._recorder.payable(check_id)
+        due = record.check.levelup_due()
+        requested = due.outstanding if amount is None else amount
+        if not 0 < requested <= due.outstanding:
+            raise IllegalTransition(
+                f"LevelUp can pay from $0.01 to {format_cents(due.outstanding)} of this "
+                f"check, not {format_cents(requested)}."
+            )
+        tender_id = self._new_id()
+        tender = Tender(
+            tender_id,
+            TenderKind.LEVELUP,
+            0,
+            TenderStatus.REQUESTED,
+            levelup=LevelUpDetail(),
+            asked=requested,
+        )
+        record = self._recorder.save(
+            record.with_tender(tender, TenderInfo(requested=requested)),
+            self._recorder.event(
+                EventKind.TENDER_REQUESTED, tender_id, requested=requested, code=code.masked()
+            ),
+        )
+        values = proposed_order_values(due.outstanding, due.tax, due.exempt, requested)
+        context = self.context(cashier, discount_only)
+        try:
+            proposal = self._gateway.propose(
+                proposed_order_request(record.check, code, values, context)
+            )
+        except NOT_REACHED as error:
+            return self._offline.accept_or_fail(record, tender_id, code, values, error), tender_id
+        except LevelUpError as error:
+            return self._outcomes.fail(record, tender_id, error), tender_id
+        if cancelled():
+            note = "Cancelled: LevelUp charged nothing."
+            event = self._recorder.event(EventKind.CANCELLED, tender_id)
+            return self._outcomes.declined(record, tender_id, note, event), tender_id
+        offer = (proposal.uuid, proposal.discount_amount)
+        return self._complete(record, tender_id, code, requested, offer, values, context), tender_id
+
+    def _complete(
+        self,
+        record: CheckRecord,
+        tender_id: str,
+        code: qr.PaymentCode,
+        requested: int,
+        offer: tuple[str, int],
+        proposed_values: AdjustedCheckValues,
+        context: OrderContext,
+    ) -> CheckRecord:
+        """``offer``: the proposed order's uuid and the discount it offered."""
+        proposed_uuid, offered = offer
+        tender = record.tender(tender_id)
+        detail = LevelUpDetail(discount_amount=offered, proposed_order_uuid=proposed_uuid)
+        record = record.with_tender(move(tender, TenderStatus.PROPOSED, levelup=detail))
+        applied = record.check.applied_levelup_discount(tender_id)
+        if applied != offered:
+            detail = replace(detail, discount_amount=applied)
+            record = record.with_tender(replace(record.tender(tender_id), levelup=detail))
+        proposed = self._recorder.event(
+            EventKind.PROPOSED,
+            tender_id,
+            proposed_order_uuid=proposed_uuid,
+            discount_offered=offered,
+            discount_applied=applied,
+        )
+        due = record.check.levelup_due()
+        values = completed_order_values(due.outstanding, due.tax, due.exempt, requested, applied)
+        request = completed_order_request(
+            record.check,
+            code,
+            values,
+            context,
+            proposed_order_uuid=proposed_uuid,
+            applied_discount_amount=applied,
+        )
+        sent_at = self._recorder.clock()
+        info = replace(
+            record.info(tender_id),
+            sent_at=sent_at,
+            sent_register=self._settings.register,
+            sent_spend=values.spend_amount,
+            note="",
+        )
+        # The proposal's outcome and the completion's intent go in one commit, before the
+        # completed order is sent.
+        record = self._recorder.save(
+            record.with_tender(
+                move(
+                    record.tender(tender_id),
+                    TenderStatus.COMPLETING,
+                    asked=max(0, values.spend_amount - applied),
+                ),
+                info,
+            ),
+            proposed,
+            self._recorder.event(
+                EventKind.COMPLETION_SENT,
+                tender_id,
+                spend_amount=values.spend_amount,
+                tax_amount=values.tax_amount,
+                exemption_amount=values.exemption_amount,
+                applied_discount_amount=applied,
+                sent_at=sent_at.isoformat(),
+            ),
+        )
+        try:
+            order = self._gateway.complete(request)
+        except LOST_ANSWER as error:
+            return self._outcomes.unknown(record, tender_id, error)
+        except NOT_REACHED as error:
+            return self._offline.accept_or_fail(record, tender_id, code, proposed_values, error)
+        except LevelUpError as error:
+            return self._outcomes.fail(record, tender_id, error)
+        return self._outcomes.approved(record, tender_id, order, EventKind.APPROVED)
