@@ -14,10 +14,10 @@ included.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -26,8 +26,9 @@ from pydantic import SecretStr
 
 from pos_app.config import Paths
 from pos_app.domain import TaxClass, TaxTable
-from pos_app.engine import Engine, EngineSettings, OfflinePolicy
+from pos_app.engine import Engine, EngineSettings, OfflinePolicy, RecoveryReport
 from pos_app.engine.staff import Role
+from pos_app.instance import WriterLock
 from pos_app.journal import SqliteJournal
 from pos_app.journal.staff import SqliteStaff
 from pos_app.levelup.client import ClientConfig, LevelUpClient
@@ -66,7 +67,8 @@ def engine_settings(settings: Settings) -> EngineSettings:
 
 
 class Terminal:
-    """A register's secret store, journal, LevelUp client and engine. Close it when done."""
+    """A register's secret store, journal, LevelUp client and engine, with its data
+    directory's writer lock (``what`` says who holds it). Close it when done."""
 
     def __init__(
         self,
@@ -75,11 +77,13 @@ class Terminal:
         *,
         key_path: Path | None = None,
         settle_after: timedelta | None = None,
+        what: str = "the register window",
     ) -> None:
         self.paths = paths.create()
         self.config = config
         self._stack = ExitStack()
         try:
+            self._stack.enter_context(WriterLock(self.paths, what))
             self.secrets: SecretStore = open_secret_store(self.paths.data_dir, key_path)
             url = config.levelup.base_url
             if url == EMBEDDED:
@@ -225,3 +229,20 @@ def open_register(
             if staff_id not in known:
                 staff.add(staff_id, name, role, pin)
     return terminal
+
+
+def recover_fully(
+    engine: Engine,
+    report: RecoveryReport,
+    wait: Callable[[float], None],
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> RecoveryReport:
+    """Recover again after the settle window of every payment not found yet, until LevelUp
+    has settled them all or cannot be asked; ``wait(seconds)`` waits (and may say so)."""
+    resolved = list(report.resolved)
+    while report.waiting_only and report.wait_until is not None:
+        wait(max(0.0, (report.wait_until - now()).total_seconds()))
+        report = engine.recover()
+        resolved += report.resolved
+    report.resolved = resolved
+    return report

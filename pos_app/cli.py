@@ -502,11 +502,12 @@ def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
         return 2
     from pos_app.app import Terminal, TerminalError, sign_in_to_sandbox
     from pos_app.demo import run_demo
+    from pos_app.instance import DataDirectoryBusy
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
     try:
         config = sign_in_to_sandbox(paths, args.sandbox_url, environ)
-        with Terminal(paths, config) as terminal:
+        with Terminal(paths, config, what="levelup-pos demo") as terminal:
             summary = run_demo(
                 terminal.engine,
                 terminal.levelup_url,
@@ -514,7 +515,7 @@ def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
                 args.seed,
                 progress=lambda line: print(line, file=out, flush=True),
             )
-    except TerminalError as exc:
+    except (TerminalError, DataDirectoryBusy) as exc:
         print(f"levelup-pos demo: {exc}", file=err)
         return 1
     print(json.dumps(summary.as_json()), file=out)
@@ -660,31 +661,62 @@ def _journal_pending(
 def _recover(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     from datetime import timedelta
 
-    from pos_app.app import Terminal, TerminalError
+    from pos_app.app import Terminal, TerminalError, recover_fully
+    from pos_app.instance import DataDirectoryBusy
     from pos_app.journal import JournalUnusable
     from pos_app.settings import SettingsError, load_settings
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
+    settle_after = timedelta(seconds=args.settle_after)
     try:
         if not paths.journal_file.exists():
             raise CommandError(f"{paths.data_dir} holds no register to recover.")
         config = load_settings(paths, environ)
         if args.sandbox_url:
             config.levelup.base_url = args.sandbox_url
-        with Terminal(paths, config, settle_after=timedelta(seconds=args.settle_after)) as terminal:
-            report = terminal.recovery
+        with Terminal(
+            paths, config, settle_after=settle_after, what="levelup-pos recover"
+        ) as terminal:
             forwarded = terminal.engine.forward_offline()
-    except (CommandError, TerminalError, JournalUnusable, SettingsError) as exc:
+            report = recover_fully(terminal.engine, terminal.recovery, _countdown(out))
+    except (CommandError, TerminalError, JournalUnusable, SettingsError, DataDirectoryBusy) as exc:
         print(f"levelup-pos recover: {exc}", file=err)
         return 1
+    except KeyboardInterrupt:
+        print("levelup-pos recover: stopped; run it again to finish.", file=err)
+        return STILL_UNKNOWN
     for line in report.resolved:
         print(f"resolved: {line}", file=out)
     for line in report.still_unknown:
         print(f"still unknown: {line}", file=out)
+    for reason in dict.fromkeys(report.unreachable):
+        print(f"LevelUp could not be asked: {reason}", file=out)
     if forwarded.still_queued:
         print(f"offline payments still waiting for LevelUp: {forwarded.still_queued}", file=out)
     print(f"{len(report.resolved)} resolved, {len(report.still_unknown)} still unknown.", file=out)
-    return 0 if not report.still_unknown else 3
+    return STILL_UNKNOWN if report.still_unknown else 0
+
+
+STILL_UNKNOWN = 3
+"""``recover``'s exit status when LevelUp could not be asked (or could not tell) about some
+payment: it is still unknown."""
+
+
+def _countdown(out: TextIO) -> Callable[[float], None]:
+    """Waiting out a settle window: a countdown on a terminal, quiet without one."""
+    import time
+
+    def wait(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            if out.isatty():
+                out.write(f"\rWaiting {math.ceil(left):3d} s for LevelUp to settle … ")
+                out.flush()
+            time.sleep(min(1.0, left))
+        if out.isatty():
+            out.write("\r" + " " * 50 + "\r")
+
+    return wait
 
 
 API_KEY_ENV = "LEVELUP_POS_API_KEY"
@@ -704,24 +736,32 @@ def _secret_input(prompt: str, environ: Mapping[str, str], variable: str | None 
 
 def _setup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     from pos_app.app import retire_demo_staff
+    from pos_app.instance import DataDirectoryBusy, WriterLock
     from pos_app.levelup.errors import LevelUpError
     from pos_app.onboarding import OnboardingError, finish, sign_in
     from pos_app.settings import PRODUCTION_URL, SettingsError, load_settings
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ).create()
     try:
-        url = args.url or load_settings(paths, environ).levelup.base_url or PRODUCTION_URL
-        api_key = _secret_input("LevelUp API key: ", environ, API_KEY_ENV)
-        signed_in = sign_in(
-            url, api_key, args.username, _secret_input("LevelUp password: ", environ)
-        )
-        location = _choose_location(signed_in.locations, args.location, out)
-        finish(paths, environ, signed_in, location.id)
-        retired = retire_demo_staff(paths)
+        with WriterLock(paths, "levelup-pos setup"):
+            url = args.url or load_settings(paths, environ).levelup.base_url or PRODUCTION_URL
+            api_key = _secret_input("LevelUp API key: ", environ, API_KEY_ENV)
+            signed_in = sign_in(
+                url, api_key, args.username, _secret_input("LevelUp password: ", environ)
+            )
+            location = _choose_location(signed_in.locations, args.location, out)
+            finish(paths, environ, signed_in, location.id)
+            retired = retire_demo_staff(paths)
     except LevelUpError as exc:
         print(f"levelup-pos setup: {exc.cashier_message}\n  {exc.detail}", file=err)
         return 1
-    except (CommandError, OnboardingError, SettingsError, ConfigurationError) as exc:
+    except (
+        CommandError,
+        OnboardingError,
+        SettingsError,
+        ConfigurationError,
+        DataDirectoryBusy,
+    ) as exc:
         print(f"levelup-pos setup: {exc}", file=err)
         return 1
     print(f"Signed in: {location.name} (location {location.id}) at {url}.", file=out)
@@ -789,15 +829,18 @@ def _config_set(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
     from pos_app.engine import EventKind
+    from pos_app.instance import DataDirectoryBusy, WriterLock
     from pos_app.settings import SettingsError, set_setting
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
     try:
-        set_setting(paths, environ, args.key, args.value)
-    except SettingsError as exc:
+        with WriterLock(paths, "levelup-pos config set"):
+            set_setting(paths, environ, args.key, args.value)
+            data = {"key": args.key, "value": args.value}
+            _audit_settings(paths, EventKind.SETTINGS_CHANGED, data)
+    except (SettingsError, DataDirectoryBusy) as exc:
         print(f"levelup-pos config: {exc}", file=err)
         return 1
-    _audit_settings(paths, EventKind.SETTINGS_CHANGED, {"key": args.key, "value": args.value})
     print(f"{args.key} set in {paths.settings_file}", file=out)
     return 0
 
@@ -806,15 +849,18 @@ def _config_import(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
     from pos_app.engine import EventKind
+    from pos_app.instance import DataDirectoryBusy, WriterLock
     from pos_app.settings import SettingsError, import_settings
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
     try:
-        import_settings(paths, environ, args.file)
-    except SettingsError as exc:
+        with WriterLock(paths, "levelup-pos config import"):
+            import_settings(paths, environ, args.file)
+            data = {"file": str(args.file.resolve())}
+            _audit_settings(paths, EventKind.SETTINGS_IMPORTED, data)
+    except (SettingsError, DataDirectoryBusy) as exc:
         print(f"levelup-pos config: {exc}", file=err)
         return 1
-    _audit_settings(paths, EventKind.SETTINGS_IMPORTED, {"file": str(args.file.resolve())})
     print(f"{args.file} is now {paths.settings_file}", file=out)
     return 0
 
@@ -839,18 +885,23 @@ def _audit_settings(paths: Any, kind: EventKindT, data: dict[str, str]) -> None:
 
 
 @contextmanager
-def _staff_directory(args: argparse.Namespace, environ: Mapping[str, str]) -> Iterator[Any]:
+def _staff_directory(
+    args: argparse.Namespace, environ: Mapping[str, str], *, writing: str | None = None
+) -> Iterator[Any]:
+    """The staff of the data directory; ``writing`` (the command) takes its writer lock."""
+    from pos_app.instance import WriterLock
     from pos_app.journal import SqliteJournal
     from pos_app.journal.staff import SqliteStaff
     from pos_app.secret_store import new_data_key, open_secret_store
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ).create()
-    key = new_data_key(open_secret_store(paths.data_dir))
-    journal = SqliteJournal(paths.journal_file, key, "staff")
-    try:
+    with ExitStack() as stack:
+        if writing:
+            stack.enter_context(WriterLock(paths, writing))
+        key = new_data_key(open_secret_store(paths.data_dir))
+        journal = SqliteJournal(paths.journal_file, key, "staff")
+        stack.callback(journal.close)
         yield SqliteStaff(journal)
-    finally:
-        journal.close()
 
 
 def _read_pin() -> str:
@@ -867,13 +918,14 @@ def _staff_add(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
     from pos_app.engine.staff import Role
+    from pos_app.instance import DataDirectoryBusy
     from pos_app.journal import JournalUnusable
 
     try:
         pin = _read_pin()
-        with _staff_directory(args, environ) as directory:
+        with _staff_directory(args, environ, writing="levelup-pos staff add") as directory:
             member = directory.add(args.staff_id, args.name, Role(args.role), pin)
-    except (CommandError, ValueError, JournalUnusable) as exc:
+    except (CommandError, ValueError, JournalUnusable, DataDirectoryBusy) as exc:
         print(f"levelup-pos staff: {exc}", file=err)
         return 1
     print(f"added {member.staff_id} ({member.name}), {member.role.value}", file=out)
@@ -896,10 +948,12 @@ def _staff_list(
 def _staff_disable(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
+    from pos_app.instance import DataDirectoryBusy
+
     try:
-        with _staff_directory(args, environ) as directory:
+        with _staff_directory(args, environ, writing="levelup-pos staff disable") as directory:
             directory.disable(args.staff_id)
-    except ValueError as exc:
+    except (ValueError, DataDirectoryBusy) as exc:
         print(f"levelup-pos staff: {exc}", file=err)
         return 1
     print(f"{args.staff_id} can no longer sign in.", file=out)

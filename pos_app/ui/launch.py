@@ -25,6 +25,7 @@ from drivers.url import ScannerUrlError, open_scanner
 from pos_app.app import DEMO_STAFF, Terminal, TerminalError, open_register
 from pos_app.catalog import Catalog, CatalogError, load_catalog, resources_dir
 from pos_app.config import Paths
+from pos_app.instance import DataDirectoryBusy
 from pos_app.journal import JournalUnusable
 from pos_app.scanning import CodeKind, classify
 from pos_app.settings import SettingsError
@@ -42,7 +43,14 @@ log = logging.getLogger(__name__)
 AFTER_START_MS = 300
 """What can wait (asking LevelUp, the demo customers) starts this long after the window."""
 
-STARTUP_ERRORS = (TerminalError, JournalUnusable, SettingsError, CatalogError, OSError)
+STARTUP_ERRORS = (
+    TerminalError,
+    JournalUnusable,
+    SettingsError,
+    CatalogError,
+    DataDirectoryBusy,
+    OSError,
+)
 
 
 def style_sheet() -> str:
