@@ -55,6 +55,7 @@ def engine_settings(settings: Settings) -> EngineSettings:
         merchant_id=levelup.merchant_id,
         register=settings.register_.id,
         levelup_enabled=levelup.enabled,
+        comp_needs_approval=settings.register_.comp_needs_manager,
         tax_table=TaxTable.of(TaxClass("food", settings.register_.tax_rate, "Sales tax")),
         offline=OfflinePolicy(
             enabled=offline.enabled,

@@ -59,6 +59,9 @@ class RegisterSettings(_Section):
 
     id: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")] = "1"
     tax_rate: Annotated[Decimal, Field(decimal_places=4)] = Decimal("8.875")
+    comp_needs_manager: bool = True
+    """A $0 check (every item comped or discounted away) closes with a manager's approval;
+    off, the cashier's reason is enough."""
 
     @field_validator("tax_rate")
     @classmethod

@@ -81,7 +81,7 @@ def main() -> None:
         # The register: a check being built, a modifier on the burger.
         add("Burger")
         window.check_view.tree.setCurrentItem(window.check_view.tree.topLevelItem(0))
-        window.add_modifier(1, window.catalog.modifiers[0])
+        window.lines.add_modifier(1, window.catalog.modifiers[0])
         wait_for(lambda: session.till.lane.idle)
         add("Fries")
         add("Lemonade")
@@ -106,7 +106,7 @@ def main() -> None:
         tree = window.check_view.tree
         rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
         tree.setCurrentItem(next(r for r in rows if r and r.text(0).startswith("LevelUp")))
-        window.void_selected_payment()
+        window.operations.void_selected_payment()
         manager = window.dialogs[-1]
         assert isinstance(manager, ManagerDialog)
         manager.staff_id.setText("9")

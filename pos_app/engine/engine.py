@@ -118,6 +118,21 @@ class Engine:
             reverse=True,
         )
 
+    def owing(self) -> list[CheckRecord]:
+        """Sold checks that owe money again (a payment given back or declined after they
+        closed): a manager must see them."""
+        return [r for r in self.open_checks() if r.state is CheckState.BALANCE_DUE]
+
+    def needing_attention(self) -> list[CheckRecord]:
+        """What a manager must look at, whatever its day: sales that owe money again, and
+        checks with a payment or refund whose outcome LevelUp has not told yet."""
+        return [
+            r
+            for r in self._recorder.journal.unsettled()
+            if r.state is CheckState.BALANCE_DUE
+            or any(t.status in (TenderStatus.UNKNOWN, TenderStatus.REFUNDING) for t in r.in_flight)
+        ]
+
     def edit_check(self, check_id: str, change: Callable[[Check], Check]) -> CheckRecord:
         """Change the items, discounts or fees (the domain refuses once payments are on it)."""
         with self._lock:
@@ -156,12 +171,12 @@ class Engine:
         reason, and a manager's approval when the merchant asks for one."""
         with self._lock:
             record = self._recorder.payable(check_id)
-            identifier = record.check.identifier
             totals = record.check.totals
-            if not record.check.items or totals.grand_total or totals.paid:
+            if not record.can_comp:
                 raise IllegalTransition(
                     f"Only a check with items that comes to $0.00 with nothing paid is comped; "
-                    f"check {identifier} comes to {format_cents(totals.grand_total)}."
+                    f"check {record.check.identifier} comes to "
+                    f"{format_cents(totals.grand_total)}."
                 )
             if not reason.strip():
                 raise ApprovalRequired("A comp needs a reason.")

@@ -141,6 +141,18 @@ class CheckRecord:
         return not self.state.is_final
 
     @property
+    def can_comp(self) -> bool:
+        """The check comes to $0.00 with items on it and nothing paid: it closes as a comp."""
+        totals = self.check.totals
+        return (
+            self.state.takes_payments
+            and bool(self.check.items)
+            and not totals.grand_total
+            and not totals.paid
+            and not self.in_flight
+        )
+
+    @property
     def resolvable(self) -> list[Tender]:
         """Payments whose outcome a manager may ask LevelUp for now."""
         return [t for t in self.check.tenders if t.status in _RESOLVABLE]

@@ -164,4 +164,9 @@ def _not_editable(record: CheckRecord) -> str:
             f"Check {identifier} was sold and still owes {due}: its items stay as sold. "
             "Take a payment for it, or void it."
         )
+    if state is CheckState.CLOSED:
+        return (
+            f"Check {identifier} is closed: nothing on it can change. Scan or tap an item to "
+            "start the next check."
+        )
     return f"Check {identifier} is {state.value}."

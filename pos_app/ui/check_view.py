@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain import Discount, Tender, TenderKind, TenderStatus, format_cents
-from pos_app.engine import CheckRecord, CheckState
+from pos_app.domain import CheckState, Discount, TenderStatus, format_cents
+from pos_app.engine import CheckRecord
 from pos_app.ui.widgets import label, restyle
+from pos_app.ui.wording import due_line, heading, tender_details, tender_title
 
 
 @dataclass(frozen=True)
@@ -30,57 +31,12 @@ class Line:
     key: int | str  # a line id, a discount or fee index, or a tender id
 
 
-_STATUS_WORDS = {
-    TenderStatus.REQUESTED: "asking LevelUp",
-    TenderStatus.PROPOSED: "asking LevelUp",
-    TenderStatus.COMPLETING: "charging",
-    TenderStatus.APPROVED: "approved",
-    TenderStatus.PARTIALLY_APPROVED: "partly approved",
-    TenderStatus.DECLINED: "declined",
-    TenderStatus.UNKNOWN: "UNKNOWN: a manager must resolve",
-    TenderStatus.QUEUED: "queued offline",
-    TenderStatus.FORWARDING: "sending to LevelUp",
-    TenderStatus.REFUNDING: "refunding",
-    TenderStatus.REFUNDED: "refunded",
-    TenderStatus.VOID: "voided",
-}
-
-
 _TENDER_COLORS = {
     TenderStatus.DECLINED: Qt.GlobalColor.gray,
     TenderStatus.VOID: Qt.GlobalColor.gray,
     TenderStatus.REFUNDED: Qt.GlobalColor.gray,
     TenderStatus.UNKNOWN: Qt.GlobalColor.red,
 }
-
-
-def tender_text(tender: Tender) -> str:
-    """A payment in words: kind, status and what LevelUp applied."""
-    return ", ".join([tender_title(tender), *tender_details(tender)])
-
-
-def kind_name(kind: TenderKind) -> str:
-    """A tender kind as the cashier says it: LevelUp, Cash, Credit, ..."""
-    return "LevelUp" if kind is TenderKind.LEVELUP else kind.value.capitalize()
-
-
-def tender_title(tender: Tender) -> str:
-    return f"{kind_name(tender.kind)} — {_STATUS_WORDS[tender.status]}"
-
-
-def tender_details(tender: Tender) -> list[str]:
-    """What the payment brought beyond its amount: discount, gift card, tip, change."""
-    parts = []
-    detail = tender.levelup
-    if detail is not None and detail.discount_amount and tender.status.holds_discount:
-        parts.append(f"discount {format_cents(detail.discount_amount)}")
-    if detail is not None and detail.gift_card_amount:
-        parts.append(f"gift card {format_cents(detail.gift_card_amount)}")
-    if tender.tip:
-        parts.append(f"tip {format_cents(tender.tip)}")
-    if tender.tendered is not None and tender.change:
-        parts.append(f"given {format_cents(tender.tendered)}, change {format_cents(tender.change)}")
-    return parts
 
 
 class CheckView(QWidget):
@@ -109,7 +65,7 @@ class CheckView(QWidget):
         totals.setContentsMargins(8, 0, 8, 0)
         self._totals: dict[str, tuple[QLabel, QLabel]] = {}
         for row, name in enumerate(
-            ("Subtotal", "Discounts", "Fees", "Tax", "Total", "Paid", "Tip", "Change")
+            ("Subtotal", "Discounts", "Fees", "Tax", "Total", "Paid", "Tip", "Change", "Given back")
         ):
             name_label, value = label(name, "subtle"), label("")
             value.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -139,15 +95,7 @@ class CheckView(QWidget):
             restyle(self.due, "due")
             return
         check = record.check
-        state = {
-            CheckState.OPEN: "open",
-            CheckState.TENDERING: "paying",
-            CheckState.CLOSED: "closed",
-            CheckState.BALANCE_DUE: "sold, money owed",
-            CheckState.VOIDED: "VOIDED",
-            CheckState.REFUNDED: "REFUNDED",
-        }[record.state]
-        self.heading.setText(f"Check {check.identifier} — {state}")
+        self.heading.setText(heading(record))
         for item in check.items:
             row = self._row([item.name, str(item.quantity), format_cents(item.standard_price)])
             row.setData(0, Qt.ItemDataRole.UserRole, Line("item", item.line_id))
@@ -157,18 +105,21 @@ class CheckView(QWidget):
                     [f"    + {modifier.name}", "", format_cents(price) if price else ""]
                 )
                 child.setData(0, Qt.ItemDataRole.UserRole, Line("item", item.line_id))
-            for discount in item.discounts:
-                child = self._row([f"    {discount.label}", "", self._discount_text(discount)])
+            for discount, taken in zip(item.discounts, item.discount_amounts, strict=True):
+                child = self._row([f"    {discount.label}", "", _discount_text(discount, taken)])
                 child.setData(0, Qt.ItemDataRole.UserRole, Line("item", item.line_id))
-        for index, discount in enumerate(check.discounts):
-            row = self._row([discount.label, "", self._discount_text(discount)])
+        totals = check.totals
+        for index, (discount, taken) in enumerate(
+            zip(check.discounts, totals.check_discount_amounts, strict=True)
+        ):
+            row = self._row([discount.label, "", _discount_text(discount, taken)])
             row.setData(0, Qt.ItemDataRole.UserRole, Line("discount", index))
         for index, fee in enumerate(check.fees):
             row = self._row([fee.name, "", format_cents(fee.amount)])
             row.setData(0, Qt.ItemDataRole.UserRole, Line("fee", index))
         for tender in check.tenders:
             line = Line("tender", tender.tender_id)
-            rows = [self._row([tender_title(tender), "", format_cents(tender.amount)])]
+            rows = [self._row([tender_title(tender), "", format_cents(tender.shown_amount)])]
             rows += [self._row([f"    {part}", "", ""]) for part in tender_details(tender)]
             color = _TENDER_COLORS.get(tender.status)
             for row in rows:
@@ -176,7 +127,6 @@ class CheckView(QWidget):
                 if color is not None:
                     for column in range(3):
                         row.setForeground(column, color)
-        totals = check.totals
         self._set_totals(
             {
                 "Subtotal": totals.subtotal,
@@ -187,15 +137,12 @@ class CheckView(QWidget):
                 "Paid": totals.paid,
                 "Tip": totals.tip,
                 "Change": totals.change_due,
+                "Given back": totals.returned,
             }
         )
-        if record.state is CheckState.CLOSED:
-            change = totals.change_due
-            self.due.setText(f"Paid — change {format_cents(change)}" if change else "Paid")
-            restyle(self.due, "due-paid")
-        else:
-            self.due.setText(f"Due {format_cents(totals.balance_due)}")
-            restyle(self.due, "due")
+        self.due.setText(due_line(record))
+        settled = record.state in (CheckState.CLOSED, CheckState.VOIDED, CheckState.REFUNDED)
+        restyle(self.due, "due-paid" if settled else "due")
         self._reselect(previous)
 
     def _row(self, texts: list[str]) -> QTreeWidgetItem:
@@ -203,12 +150,6 @@ class CheckView(QWidget):
         row.setTextAlignment(1, Qt.AlignmentFlag.AlignCenter)
         row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return row
-
-    @staticmethod
-    def _discount_text(discount: Discount) -> str:
-        if discount.percent is not None:
-            return f"−{discount.percent}%"
-        return f"−{format_cents(discount.amount)}"
 
     def _set_totals(self, values: dict[str, int]) -> None:
         for name, (name_label, value) in self._totals.items():
@@ -226,3 +167,9 @@ class CheckView(QWidget):
             if row is not None and row.data(0, Qt.ItemDataRole.UserRole) == line:
                 self.tree.setCurrentItem(row)
                 return
+
+
+def _discount_text(discount: Discount, taken: int) -> str:
+    """What a discount takes, in dollars (and its percent, when it is one)."""
+    amount = f"−{format_cents(taken)}"
+    return f"−{discount.percent}% ({amount})" if discount.percent is not None else amount

@@ -74,7 +74,7 @@ def support_bundle(session: RegisterSession, figures: dict[str, Any]) -> str:
         "register": terminal.config.register_.id,
         "settings": terminal.config.model_dump(mode="json", by_alias=True),
         "levelup_url": terminal.levelup_url,
-        "health": session.till.health.__dict__,
+        "health": session.till.watch.health.__dict__,
         "journal": figures,
         "recent_problems": [
             {"at": p.at.isoformat(), "message": p.message, "detail": p.detail}

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain import TenderKind, format_cents
 from pos_app.engine import ApprovalAction, ManagerApproval
-from pos_app.ui.check_view import kind_name
-from pos_app.ui.till import Till, problem_of
+from pos_app.ui.problems import problem_of
+from pos_app.ui.till import Till
 from pos_app.ui.widgets import Keypad, MoneyEdit, button, cancel_and_ok, dialog_layout, label
+from pos_app.ui.wording import kind_name
 
 
 class CashDialog(QDialog):
@@ -117,6 +118,19 @@ class CardDialog(QDialog):
 
 
 REASONS = ["Customer changed their mind", "Wrong item rung up", "Charged twice", "Other"]
+COMP_REASONS = ["Food was late or wrong", "Quality complaint", "Staff meal", "Promotion", "Other"]
+
+
+def reason_box(reasons: list[str]) -> QComboBox:
+    """The reasons to choose from, or type: none is chosen for the manager."""
+    box = QComboBox()
+    box.setEditable(True)
+    box.addItems(reasons)
+    box.setCurrentIndex(-1)
+    line = box.lineEdit()
+    if line is not None:
+        line.setPlaceholderText("Choose or type the reason")
+    return box
 
 
 class ManagerDialog(QDialog):
@@ -133,9 +147,11 @@ class ManagerDialog(QDialog):
         what: str,
         check_id: str | None,
         *,
+        reasons: list[str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """``check_id``: the check the approval is for (None: no check, a settings change)."""
+        """``check_id``: the check the approval is for (None: no check, a settings change);
+        ``reasons``: what to offer as the reason (the manager may type another)."""
         super().__init__(parent)
         self.setWindowTitle("Manager approval")
         self.checking = False
@@ -150,9 +166,7 @@ class ManagerDialog(QDialog):
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setPlaceholderText("PIN")
-        self.reason = QComboBox()
-        self.reason.setEditable(True)
-        self.reason.addItems(REASONS)
+        self.reason = reason_box(reasons or REASONS)
         form.addRow("Manager", self.staff_id)
         form.addRow("PIN", self.pin)
         form.addRow("Reason", self.reason)
@@ -198,6 +212,48 @@ class ManagerDialog(QDialog):
         self.error.setText(problem_of(error).message)
         self.pin.clear()
         self.pin.setFocus()
+
+
+class ReasonDialog(QDialog):
+    """A reason for something that needs no manager here (a comp, when the merchant says so)."""
+
+    chosen = Signal(str)
+
+    def __init__(self, title: str, what: str, reasons: list[str], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        layout = dialog_layout(self)
+        layout.addWidget(label(title, "heading"))
+        layout.addWidget(label(what, "subtle"))
+        self.reason = reason_box(reasons)
+        layout.addWidget(self.reason)
+        self.error = label("", "error")
+        layout.addWidget(self.error)
+        _, self.ok = cancel_and_ok(self, layout, title, "primary", self._choose)
+
+    def _choose(self) -> None:
+        reason = self.reason.currentText().strip()
+        if not reason:
+            self.error.setText("Choose or type the reason.")
+            return
+        self.chosen.emit(reason)
+        self.accept()
+
+
+class ConfirmDialog(QDialog):
+    """A yes or no: Cancel keeps things as they are; the action is :attr:`accepted`."""
+
+    def __init__(self, title: str, question: str, action: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        layout = dialog_layout(self, width=460)
+        layout.addWidget(label(title, "heading"))
+        layout.addWidget(label(question))
+        self.cancel, self.ok = cancel_and_ok(self, layout, action, "danger", self.accept)
+        self.cancel.setDefault(True)
+        self.ok.setDefault(False)
 
 
 class AdjustDialog(QDialog):

@@ -1,5 +1,7 @@
 """Order history: today's checks, searchable by identifier, amount or time, and the manager
-functions on them: refund a closed check, void an open one, resolve an unknown payment."""
+functions on them: refund a closed check, void an open one, resolve an unknown payment.
+*Needs attention* lists, whatever their day, the sales that owe money again and the payments
+whose outcome is unknown: what a manager must look at."""
 
 from __future__ import annotations
 
@@ -18,15 +20,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain import TenderStatus, format_cents
-from pos_app.engine import ApprovalAction, CheckRecord, CheckState
-from pos_app.ui.check_view import tender_text
+from pos_app.domain import format_cents
+from pos_app.engine import CheckRecord, CheckState
 from pos_app.ui.widgets import button, dialog_layout, label
+from pos_app.ui.wording import STATE_WORDS, tender_text
 
 if TYPE_CHECKING:
     from pos_app.ui.register import RegisterWindow
 
 COLUMNS = ["Time", "Check", "State", "Total", "Payments"]
+
+
+def total_text(record: CheckRecord) -> str:
+    """The check's total; for a refunded one, what was given back."""
+    totals = record.check.totals
+    if record.state is CheckState.REFUNDED:
+        return f"{format_cents(totals.returned)} refunded"
+    if record.state is CheckState.BALANCE_DUE:
+        return f"{format_cents(totals.grand_total)}, {format_cents(totals.balance_due)} owed"
+    return format_cents(totals.grand_total)
 
 
 def matches(record: CheckRecord, text: str) -> bool:
@@ -36,7 +48,9 @@ def matches(record: CheckRecord, text: str) -> bool:
         return True
     local = record.opened_at.astimezone()
     totals = record.check.totals
-    amounts = {format_cents(totals.grand_total)[1:], format_cents(totals.paid)[1:]}
+    amounts = {
+        format_cents(cents)[1:] for cents in (totals.grand_total, totals.paid, totals.returned)
+    }
     return (
         wanted in record.check.identifier
         or local.strftime("%H:%M").startswith(wanted)
@@ -54,7 +68,16 @@ class HistoryDialog(QDialog):
         self._till = window.till
         self.records: list[CheckRecord] = []
         layout = dialog_layout(self, resizable=True)
-        layout.addWidget(label("Today's checks", "heading"))
+        top = QHBoxLayout()
+        top.addWidget(label("Checks", "heading"), 1)
+        self.attention = button("Needs attention")
+        self.attention.setCheckable(True)
+        self.attention.setToolTip(
+            "Sales that owe money again, and payments whose outcome is unknown"
+        )
+        self.attention.toggled.connect(self._reload)
+        top.addWidget(self.attention)
+        layout.addLayout(top)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by check number, amount (12.34) or time (12:30)")
         self.search.setClearButtonEnabled(True)
@@ -91,6 +114,9 @@ class HistoryDialog(QDialog):
         self._reload()
 
     def _reload(self, *_: object) -> None:
+        if self.attention.isChecked():
+            self._till.attention(self._loaded, owner=self)
+            return
         midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
         self._till.history(midnight, self._loaded, owner=self)
 
@@ -107,8 +133,8 @@ class HistoryDialog(QDialog):
             values = [
                 record.opened_at.astimezone().strftime("%H:%M"),
                 record.check.identifier,
-                record.state.value,
-                format_cents(record.check.totals.grand_total),
+                STATE_WORDS[record.state],
+                total_text(record),
                 tenders,
             ]
             for column, value in enumerate(values):
@@ -117,7 +143,8 @@ class HistoryDialog(QDialog):
                 self.table.setItem(row, column, cell)
             if selected is not None and record.check_id == selected.check_id:
                 self.table.selectRow(row)
-        self.note.setText(f"{len(shown)} of {len(self.records)} checks today")
+        which = "needing attention" if self.attention.isChecked() else "today"
+        self.note.setText(f"{len(shown)} of {len(self.records)} checks {which}")
         self._selection()
 
     def selected(self) -> CheckRecord | None:
@@ -131,14 +158,8 @@ class HistoryDialog(QDialog):
     def _selection(self) -> None:
         record = self.selected()
         self.show_button.setEnabled(record is not None)
-        self.refund.setEnabled(record is not None and record.state is not CheckState.VOIDED)
-        self.resolve.setEnabled(record is not None and self._unknown(record) is not None)
-
-    @staticmethod
-    def _unknown(record: CheckRecord) -> str | None:
-        return next(
-            (t.tender_id for t in record.check.tenders if t.status is TenderStatus.UNKNOWN), None
-        )
+        self.refund.setEnabled(record is not None and record.can_void)
+        self.resolve.setEnabled(record is not None and bool(record.resolvable))
 
     def _show(self) -> None:
         record = self.selected()
@@ -149,20 +170,9 @@ class HistoryDialog(QDialog):
     def _refund(self) -> None:
         record = self.selected()
         if record is not None:
-            self._window.void_or_refund(record)
+            self._window.operations.void_or_refund(record)
 
     def _resolve(self) -> None:
         record = self.selected()
-        tender_id = None if record is None else self._unknown(record)
-        if record is None or tender_id is None:
-            return
-        tender = record.check.tender(tender_id)
-        check_id = record.check_id
-        self._window.approve_then(
-            check_id,
-            ApprovalAction.RESOLVE_TENDER,
-            tender_id,
-            f"Ask LevelUp now what became of the payment on check {record.check.identifier} "
-            f"({tender_text(tender)}).",
-            lambda approval: self._till.resolve(check_id, tender_id, approval),
-        )
+        if record is not None:
+            self._window.operations.resolve(record)

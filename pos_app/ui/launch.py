@@ -224,7 +224,8 @@ class RegisterSession(QObject):
             self.till.sign_in(staff_id, pin, lambda error: self.window.sign_in())
         else:
             self.window.sign_in()
-        QTimer.singleShot(AFTER_START_MS, self.till.check_health)
+        self.till.restore()
+        QTimer.singleShot(AFTER_START_MS, self.till.watch.check)
         if self.customers is not None:
             QTimer.singleShot(AFTER_START_MS, self.customers.load)
 
@@ -235,6 +236,7 @@ class RegisterSession(QObject):
         self.close_scanner()
         self.till.close()
         self.helpers.close()
+        self.window.close_without_asking = True
         self.window.close()
         self.window.deleteLater()
 
@@ -303,10 +305,16 @@ def run_gui(paths: Paths, environ: Mapping[str, str], started: float | None = No
     launcher = Launcher(paths, environ)
     if started is not None:
         launcher.started = started
+
     # SIGTERM (a shutdown, a service manager) and Ctrl+C close the window as a cashier
     # would. Python runs signal handlers only between its own bytecodes, so a timer lets it in.
+    def shut_down(*_: object) -> None:
+        if launcher.session is not None:  # a shutdown does not ask about an open check
+            launcher.session.window.close_without_asking = True
+        app.closeAllWindows()
+
     for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: app.closeAllWindows())
+        signal.signal(number, shut_down)
     wake = QTimer()
     wake.timeout.connect(lambda: None)
     wake.start(250)

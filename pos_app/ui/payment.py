@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain import TenderKind, TenderStatus, format_cents
 from pos_app.engine import CheckRecord, PaymentProblem, RemainderDue
-from pos_app.ui.till import Till, problem_of
+from pos_app.ui.problems import problem_of
+from pos_app.ui.till import Till
 from pos_app.ui.widgets import button, dialog_layout, label, restyle
 
 
@@ -50,6 +51,8 @@ class LevelUpDialog(QDialog):
         self._check_id = till.check_id
         self._problems: dict[str, PaymentProblem] = {}
         self._remainders: dict[str, RemainderDue] = {}
+        self._unknown: str | None = None
+        """The tender whose outcome is not known yet, while this dialog says so."""
         self.state = "scan"
         # Connected to this dialog's methods: Qt drops the connections when it is deleted.
         till.bridge.check_updated.connect(self._progress)
@@ -205,7 +208,13 @@ class LevelUpDialog(QDialog):
     # ----- progress and outcome ----------------------------------------------------------
 
     def _progress(self, record: CheckRecord) -> None:
-        if self.state != "paying" or record.check_id != self._check_id:
+        if record.check_id != self._check_id:
+            return
+        waited = self._unknown
+        if self.state == "answered" and waited and not record.tender(waited).status.is_pending:
+            self._answered((record, waited))  # the register asked again and LevelUp answered
+            return
+        if self.state != "paying":
             return
         if any(
             t.kind is TenderKind.LEVELUP and t.status is TenderStatus.COMPLETING
@@ -229,6 +238,7 @@ class LevelUpDialog(QDialog):
         record, tender_id = result
         tender = record.tender(tender_id)
         self.state = "answered"
+        self._unknown = tender_id if tender.status.is_pending else None
         self.progress.setVisible(False)
         self.manual.setVisible(False)
         self.cancel.setVisible(False)
@@ -237,11 +247,15 @@ class LevelUpDialog(QDialog):
         if status in (TenderStatus.APPROVED, TenderStatus.PARTIALLY_APPROVED):
             self._approved(record, tender_id)
         elif status is TenderStatus.QUEUED:
+            due = record.check.totals.balance_due
             self._outcome(
                 "Accepted offline",
                 "outcome-partial",
-                f"{format_cents(tender.amount)} will be charged when LevelUp is back.",
+                f"LevelUp can't be reached: {format_cents(tender.amount)} will be charged when "
+                "it is back.",
             )
+            self.due.setText(f"Due {format_cents(due)}" if due else "Paid (offline)")
+            self.tenders.setVisible(bool(due))
             self.close_button.setVisible(True)
         elif status is TenderStatus.DECLINED:
             note = record.info(tender_id).note
@@ -252,12 +266,14 @@ class LevelUpDialog(QDialog):
             self.close_button.setText("Close")
             self.close_button.setVisible(True)
         else:
-            problem = self._problems.get(tender_id)
             self._outcome(
                 "Outcome not known yet",
                 "outcome-bad",
-                problem.message if problem else record.info(tender_id).note,
+                f"{format_cents(tender.shown_amount)} asked, outcome unknown: checking with "
+                "LevelUp. The register asks again every few seconds and shows the answer here; "
+                "you may close this and serve the next customer meanwhile.",
             )
+            self.due.setText(f"Due {format_cents(record.check.totals.balance_due)}")
             self._show_detail(tender_id)
             self.close_button.setVisible(True)
         self.finished_payment.emit()

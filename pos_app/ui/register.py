@@ -8,20 +8,15 @@ else is told. A scan that arrives while a dialog is open waits and is handled wh
 
 from __future__ import annotations
 
-import textwrap
 from collections import deque
 from collections.abc import Callable
-from dataclasses import replace
-from functools import partial
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QDialog,
     QGridLayout,
     QHBoxLayout,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QTabWidget,
@@ -30,32 +25,23 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.catalog import Catalog
-from pos_app.domain import (
-    Check,
-    Discount,
-    Fee,
-    FeeType,
-    LineItem,
-    Modifier,
-    TenderKind,
-    format_cents,
-)
-from pos_app.engine import ApprovalAction, CheckRecord, CheckState, ManagerApproval
+from pos_app.domain import LineItem, TenderKind, format_cents
+from pos_app.engine import CheckRecord, CheckState
 from pos_app.scanning import CodeKind, classify
-from pos_app.ui.check_view import CheckView, kind_name
-from pos_app.ui.dialogs import AdjustDialog, CardDialog, CashDialog, ManagerDialog, SignInDialog
+from pos_app.ui.check_view import CheckView
+from pos_app.ui.dialogs import CardDialog, CashDialog, ConfirmDialog, SignInDialog
+from pos_app.ui.line_editor import LineEditor
+from pos_app.ui.menu_panel import MenuPanel
+from pos_app.ui.operations import ManagerActions
 from pos_app.ui.payment import LevelUpDialog
+from pos_app.ui.problems import Problem
 from pos_app.ui.status import RegisterStatus
-from pos_app.ui.till import Problem, Till
-from pos_app.ui.widgets import ProblemBox, TileArea, button, label, restyle
+from pos_app.ui.till import Till
+from pos_app.ui.widgets import ProblemBox, button, label, restyle
+from pos_app.ui.wording import STATE_WORDS
 
 SLOW_LANE_MS = 300
 """A scan held back this long (the engine lane busy) is said to be waiting."""
-
-
-def wrapped(name: str, width: int = 14) -> str:
-    """An item name broken onto lines of about ``width`` characters (buttons do not wrap)."""
-    return textwrap.fill(name, width, break_long_words=False)
 
 
 class RegisterWindow(QMainWindow):
@@ -78,6 +64,8 @@ class RegisterWindow(QMainWindow):
         self.pending_scans: deque[str] = deque()
         self.dialogs: list[QDialog] = []
         self.payment: LevelUpDialog | None = None
+        self.close_without_asking = False
+        """Set for a shutdown (SIGTERM): an open check is kept, and is back at the next start."""
         self.setWindowTitle(f"LevelUp POS — register {register_id}")
         self.setMinimumSize(1024, 700)
 
@@ -96,6 +84,7 @@ class RegisterWindow(QMainWindow):
         columns.addWidget(self._tender_panel(), 3)
         outer.addLayout(columns, 1)
         self.setCentralWidget(central)
+        self.operations = ManagerActions(self)
         self.status = RegisterStatus(register_id)
         self.setStatusBar(self.status)
         self._shortcuts()
@@ -103,42 +92,21 @@ class RegisterWindow(QMainWindow):
         till.lane.drained.connect(self._drain_scans)
         till.check_changed.connect(self._show_check)
         till.problem.connect(self._problem)
-        till.health_changed.connect(self.status.show_health)
+        till.told.connect(self._told)
+        till.watch.changed.connect(self.status.show_health)
         till.cashier_changed.connect(self._cashier)
         self._show_check(None)
 
     # ----- building -----------------------------------------------------------------------
 
     def _catalog_panel(self, side_tabs: list[tuple[str, QWidget]]) -> QWidget:
-        menu = QWidget()
-        layout = QVBoxLayout(menu)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search items (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._filter_items)
-        self.search.returnPressed.connect(self._add_the_match)
-        layout.addWidget(self.search)
-        self.categories = QButtonGroup(self)
-        self.categories.setExclusive(True)
-        pills = []
-        for category in self.catalog.categories:
-            pill = button(category, "category")
-            pill.setCheckable(True)
-            pill.clicked.connect(lambda _=False, c=category: self._show_category(c))
-            self.categories.addButton(pill)
-            pills.append(pill)
-        pill_area = TileArea(tile_width=95, fit_height=True)
-        pill_area.set_tiles(pills)
-        layout.addWidget(pill_area)
-        self.items_area = TileArea(tile_width=150)
-        layout.addWidget(self.items_area, 1)
-        self._show_category(self.catalog.categories[0])
-        self.categories.buttons()[0].setChecked(True)
+        self.menu = MenuPanel(self.catalog)
+        self.menu.chosen.connect(self.add_item)
+        self.menu.refused.connect(lambda text: self.say(text, bad=True))
         if not side_tabs:
-            return menu
+            return self.menu
         tabs = QTabWidget()
-        tabs.addTab(menu, "Menu")
+        tabs.addTab(self.menu, "Menu")
         for title, widget in side_tabs:
             tabs.addTab(widget, title)
         return tabs
@@ -158,34 +126,8 @@ class RegisterWindow(QMainWindow):
         message_row.addWidget(self.message, 1)
         message_row.addWidget(self.message_detail)
         layout.addLayout(message_row)
-        lines = QGridLayout()
-        self.less = button("− 1", tip="One less", shortcut="Ctrl+-")
-        self.more = button("+ 1", tip="One more", shortcut="Ctrl+=")
-        self.modifier = button("Modifier", tip="Add a modifier to the line", shortcut="Ctrl+M")
-        self.line_discount = button("Line −%", tip="Discount this line", shortcut="Ctrl+I")
-        self.check_discount = button("Check −%", tip="Discount the check", shortcut="Ctrl+K")
-        self.fee = button("Fee", shortcut="Ctrl+E")
-        self.remove = button("Remove", "danger", shortcut="Del")
-        self.less.clicked.connect(lambda: self._change_quantity(-1))
-        self.more.clicked.connect(lambda: self._change_quantity(1))
-        self.modifier.clicked.connect(self._modifier_menu)
-        self.line_discount.clicked.connect(self._line_discount)
-        self.check_discount.clicked.connect(self._check_discount)
-        self.fee.clicked.connect(self._fee)
-        self.remove.clicked.connect(self._remove)
-        for index, widget in enumerate(
-            (
-                self.less,
-                self.more,
-                self.modifier,
-                self.remove,
-                self.line_discount,
-                self.check_discount,
-                self.fee,
-            )
-        ):
-            lines.addWidget(widget, index // 4, index % 4)
-        layout.addLayout(lines)
+        self.lines = LineEditor(self)
+        layout.addWidget(self.lines)
         return panel
 
     def _tender_panel(self) -> QWidget:
@@ -212,15 +154,18 @@ class RegisterWindow(QMainWindow):
         cards.addWidget(self.other, 2, 1)
         layout.addLayout(cards)
         layout.addSpacing(12)
+        self.comp = button("Comp $0 check", "primary", tip="Close a check that comes to $0.00")
+        self.comp.clicked.connect(lambda: self.operations.comp_this_check())
+        layout.addWidget(self.comp)
         self.new_check = button("New check", "primary", shortcut="Ctrl+N")
         self.new_check.clicked.connect(self.till.new_check)
         layout.addWidget(self.new_check)
         layout.addStretch()
         layout.addWidget(label("Manager", "subtle"))
         self.void_payment = button("Void payment", "danger", shortcut="F9")
-        self.void_payment.clicked.connect(self.void_selected_payment)
+        self.void_payment.clicked.connect(lambda: self.operations.void_selected_payment())
         self.void_check = button("Void check", "danger", shortcut="F10")
-        self.void_check.clicked.connect(self.void_this_check)
+        self.void_check.clicked.connect(lambda: self.operations.void_this_check())
         self.history_button = button("History", shortcut="Ctrl+H")
         self.history_button.clicked.connect(self.open_history)
         self.more_button = button("More…")
@@ -232,7 +177,7 @@ class RegisterWindow(QMainWindow):
         return panel
 
     def _shortcuts(self) -> None:
-        QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus)
+        QShortcut(QKeySequence("Ctrl+F"), self, self.menu.search.setFocus)
         QShortcut(QKeySequence("Ctrl+L"), self, self.sign_out)
         self.more_actions.addAction("Sign out (Ctrl+L)", self.sign_out)
 
@@ -241,71 +186,38 @@ class RegisterWindow(QMainWindow):
         self.more_actions.addAction(f"{text} ({shortcut})", slot)
         QShortcut(QKeySequence(shortcut), self, slot)
 
-    # ----- catalog ------------------------------------------------------------------------
-
-    def _show_category(self, category: str) -> None:
-        self._show_items(self.catalog.in_category(category))
-
-    def _filter_items(self, text: str) -> None:
-        if text.strip():
-            self._show_items(self.catalog.search(text))
-        else:
-            checked = self.categories.checkedButton()
-            self._show_category(checked.text() if checked else self.catalog.categories[0])
-
-    def _add_the_match(self) -> None:
-        """Enter in the search adds the item when exactly one matches (keyboard selling)."""
-        matches = self.catalog.search(self.search.text())
-        if len(matches) == 1:
-            self.add_item(matches[0])
-            self.search.clear()
-        elif matches:
-            self.say(f"{len(matches)} items match: type more, or tap one.", bad=True)
-
-    def _show_items(self, items: list[LineItem]) -> None:
-        tiles: list[QWidget] = []
-        for item in items:
-            tile = button(f"{wrapped(item.name)}\n{format_cents(item.unit_price)}", "item")
-            tile.setObjectName(f"item:{item.name}")
-            tile.setToolTip(item.description or item.name)
-            tile.clicked.connect(lambda _=False, i=item: self.add_item(i))
-            tiles.append(tile)
-        self.items_area.set_tiles(tiles or [label("No item matches.", "subtle")])
-
     def add_item(self, item: LineItem) -> None:
-        if not self._may_edit():
-            return
-        self.till.add_item(item)
-        self.say(f"Added {item.name}.")
+        if self._may_edit():
+            self.till.add_item(item)
 
     # ----- the check ----------------------------------------------------------------------
 
     def _show_check(self, record: CheckRecord | None) -> None:
         self.check_view.show_record(record)
-        paying = record is not None and record.state is CheckState.TENDERING
-        due = record.check.totals.balance_due if record else 0
-        open_ = record is not None and record.state in (CheckState.OPEN, CheckState.TENDERING)
+        totals = record.check.totals if record else None
+        payable = record is not None and record.state.takes_payments and not record.in_flight
         for tender in (self.levelup, self.credit, self.debit, self.cash, self.other):
-            tender.setEnabled(open_ and due > 0 and not (record and record.in_flight))
-        editable = record is None or not record.check.is_locked
-        for widget in (
-            self.less,
-            self.more,
-            self.modifier,
-            self.line_discount,
-            self.check_discount,
-            self.fee,
-            self.remove,
-        ):
-            widget.setEnabled(editable and record is not None)
-        self.void_check.setEnabled(record is not None and record.state is not CheckState.VOIDED)
-        self.void_payment.setEnabled(bool(record and record.check.tenders))
-        if record is not None and record.state is CheckState.CLOSED and not paying:
+            tender.setEnabled(payable and totals is not None and totals.balance_due > 0)
+        editable = record is not None and record.state.editable and not record.check.is_locked
+        for widget in self.lines.buttons:
+            widget.setEnabled(editable)
+        self.comp.setVisible(record is not None and record.can_comp)
+        self.void_check.setEnabled(record is not None and record.can_void)
+        self.void_payment.setEnabled(bool(record and record.voidable))
+        if record is None:
+            return
+        identifier = record.check.identifier
+        if record.state is CheckState.CLOSED:
             change = record.check.totals.change_due
             self.say(
-                f"Check {record.check.identifier} closed."
+                f"Check {identifier} closed."
                 + (f" Give {format_cents(change)} change." if change else "")
                 + " Scan or tap an item to start the next one."
+            )
+        elif record.state.is_final:
+            self.say(
+                f"Check {identifier} is {record.state.value}: it is read only. Scan or tap an "
+                "item to start a new check."
             )
 
     def _may_edit(self) -> bool:
@@ -316,97 +228,6 @@ class RegisterWindow(QMainWindow):
             )
             return False
         return True
-
-    def _edit(self, change: Callable[[Check], Check]) -> None:
-        if self._may_edit():
-            self.till.edit(change)
-
-    def _selected_item(self) -> int | None:
-        line = self.check_view.selected()
-        if line is None or line.kind != "item" or not isinstance(line.key, int):
-            self.say("Select an item line first.", bad=True)
-            return None
-        return line.key
-
-    def _change_quantity(self, step: int) -> None:
-        line_id = self._selected_item()
-        if line_id is None:
-            return
-        record = self.till.record
-        assert record is not None
-        quantity = record.check.item(line_id).quantity + step
-        if quantity < 1:
-            self._edit(lambda check: check.remove_item(line_id))
-        else:
-            self._edit(
-                lambda check: check.update_item(line_id, lambda i: replace(i, quantity=quantity))
-            )
-
-    def _modifier_menu(self) -> None:
-        line_id = self._selected_item()
-        if line_id is None:
-            return
-        menu = QMenu(self)
-        for modifier in self.catalog.modifiers:
-            price = f" +{format_cents(modifier.unit_price)}" if modifier.unit_price else ""
-            menu.addAction(modifier.name + price, partial(self.add_modifier, line_id, modifier))
-        menu.popup(self.modifier.mapToGlobal(self.modifier.rect().bottomLeft()))
-
-    def add_modifier(self, line_id: int, modifier: Modifier) -> None:
-        self._edit(
-            lambda check: check.update_item(
-                line_id, lambda i: replace(i, modifiers=(*i.modifiers, modifier))
-            )
-        )
-
-    def _line_discount(self) -> None:
-        line_id = self._selected_item()
-        if line_id is None:
-            return
-        dialog = AdjustDialog("Line discount", "Discount", allow_percent=True, parent=self)
-        dialog.chosen.connect(
-            lambda name, cents, percent: self._edit(
-                lambda check: check.update_item(
-                    line_id,
-                    lambda i: replace(i, discounts=(*i.discounts, Discount(name, cents, percent))),
-                )
-            )
-        )
-        self.open_dialog(dialog)
-
-    def _check_discount(self) -> None:
-        dialog = AdjustDialog("Check discount", "Discount", allow_percent=True, parent=self)
-        dialog.chosen.connect(
-            lambda name, cents, percent: self._edit(
-                lambda check: check.add_discount(Discount(name, cents, percent))
-            )
-        )
-        self.open_dialog(dialog)
-
-    def _fee(self) -> None:
-        dialog = AdjustDialog("Fee", "Service fee", allow_percent=False, parent=self)
-        dialog.chosen.connect(
-            lambda name, cents, _: self._edit(
-                lambda check: check.add_fee(Fee(name, FeeType.CUSTOM, cents, "food"))
-            )
-        )
-        self.open_dialog(dialog)
-
-    def _remove(self) -> None:
-        line = self.check_view.selected()
-        if line is None:
-            self.say("Select a line to remove.", bad=True)
-        elif line.kind == "item" and isinstance(line.key, int):
-            key = line.key
-            self._edit(lambda check: check.remove_item(key))
-        elif line.kind == "discount" and isinstance(line.key, int):
-            key = line.key
-            self._edit(lambda check: check.remove_discount(key))
-        elif line.kind == "fee" and isinstance(line.key, int):
-            key = line.key
-            self._edit(lambda check: check.remove_fee(key))
-        else:
-            self.say("A payment is removed by voiding it (Void payment, F9).", bad=True)
 
     # ----- payments -----------------------------------------------------------------------
 
@@ -443,63 +264,6 @@ class RegisterWindow(QMainWindow):
             self.open_dialog(card)
 
     # ----- manager functions --------------------------------------------------------------
-
-    def approve_then(
-        self,
-        check_id: str | None,
-        action: ApprovalAction,
-        target: str,
-        what: str,
-        then: Callable[[ManagerApproval], None],
-    ) -> ManagerDialog:
-        """Ask for a manager's PIN, then ``then(approval)``; ``check_id`` is the check it is
-        for (None: no check, a settings change)."""
-        dialog = ManagerDialog(self.till, action, target, what, check_id, parent=self)
-        dialog.approved.connect(then)
-        self.open_dialog(dialog)
-        return dialog
-
-    def void_selected_payment(self) -> None:
-        record = self.till.record
-        line = self.check_view.selected()
-        if record is None or line is None or line.kind != "tender":
-            self.say("Select the payment to void in the check first.", bad=True)
-            return
-        tender_id = str(line.key)
-        tender = record.check.tender(tender_id)
-        check_id = record.check_id
-        self.approve_then(
-            check_id,
-            ApprovalAction.VOID_TENDER,
-            tender_id,
-            f"Void the {kind_name(tender.kind)} payment of {format_cents(tender.amount)} on check "
-            f"{record.check.identifier}.",
-            lambda approval: self.till.void_tender(check_id, tender_id, approval),
-        )
-
-    def void_this_check(self) -> None:
-        record = self.till.record
-        if record is None:
-            self.say("There is no check to void.", bad=True)
-            return
-        self.void_or_refund(record)
-
-    def void_or_refund(self, record: CheckRecord) -> None:
-        """Void a check; its payments are refunded (LevelUp's through LevelUp)."""
-        check_id = record.check_id
-        what = (
-            f"Refund check {record.check.identifier} ({format_cents(record.check.totals.paid)} "
-            "paid): every payment on it is refunded."
-            if record.state is CheckState.CLOSED
-            else f"Void check {record.check.identifier} and every payment on it."
-        )
-        self.approve_then(
-            check_id,
-            ApprovalAction.VOID_CHECK,
-            check_id,
-            what,
-            lambda approval: self.till.void_check(check_id, approval),
-        )
 
     def open_history(self) -> None:
         from pos_app.ui.history import HistoryDialog
@@ -572,6 +336,13 @@ class RegisterWindow(QMainWindow):
         self.message.setVisible(True)
         self.message_detail.setVisible(False)
 
+    def _told(self, text: str) -> None:
+        """A command went through: say so, or at least clear an error line left from before."""
+        if text:
+            self.say(text)
+        elif self.message.property("role") == "message-bad":
+            self.message.setVisible(False)
+
     def _problem(self, problem: Problem) -> None:
         self.say(problem.message, bad=True)
         self.message_detail.setVisible(bool(problem.detail))
@@ -594,9 +365,31 @@ class RegisterWindow(QMainWindow):
             self.till.sign_out()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Never while LevelUp is answering; with an open check, only once the cashier says
+        so (a shutdown does not ask: the check is back on screen at the next start)."""
         record = self.till.record
-        if record is not None and record.in_flight:
+        if record is not None and any(t.status.is_pending for t in record.check.tenders):
             self.say("A LevelUp payment is in progress: wait for its answer.", bad=True)
             event.ignore()
             return
-        event.accept()
+        if self.close_without_asking or record is None or not record.state.takes_payments:
+            event.accept()
+            return
+        if not (record.check.items or record.check.tenders):
+            event.accept()
+            return
+        event.ignore()
+        due = format_cents(record.check.totals.balance_due)
+        confirm = ConfirmDialog(
+            "Close the register?",
+            f"Check {record.check.identifier} is {STATE_WORDS[record.state]} with {due} due. "
+            "It stays open and is back on screen when the register starts again.",
+            "Close the register",
+            self,
+        )
+        confirm.accepted.connect(self._close_now)
+        self.open_dialog(confirm)
+
+    def _close_now(self) -> None:
+        self.close_without_asking = True
+        QTimer.singleShot(0, self.close)

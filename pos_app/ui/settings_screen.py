@@ -193,7 +193,7 @@ class SettingsDialog(QDialog):
     def _save(self) -> None:
         changes = self.changes()
         window = self._session.window
-        window.approve_then(
+        window.operations.approve_then(
             None,
             ApprovalAction.CHANGE_SETTINGS,
             SETTINGS_TARGET,

@@ -1,12 +1,12 @@
-"""The status bar: scanner, LevelUp reachability, offline queue and unknown payments (red
-when there are any), register and cashier."""
+"""The status bar: scanner, LevelUp reachability, offline queue, unknown payments and sales
+that owe money again (red when there are any), register and cashier."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QStatusBar, QWidget
 
 from pos_app.engine.staff import StaffMember
-from pos_app.ui.till import Health
+from pos_app.ui.problems import Health
 from pos_app.ui.widgets import label, restyle
 
 
@@ -18,9 +18,11 @@ class RegisterStatus(QStatusBar):
         self.levelup = label("LevelUp: checking…", "warn")
         self.queue = label("Queue: 0")
         self.unknown = label("Unknown: 0")
+        self.owing = label("")
+        self.owing.setToolTip("Sold checks that owe money again: see History, Needs attention")
         self.register = label(f"Register {register_id}")
         self.cashier = label("Not signed in", "warn")
-        for widget in (self.scanner, self.levelup, self.queue, self.unknown):
+        for widget in (self.scanner, self.levelup, self.queue, self.unknown, self.owing):
             widget.setWordWrap(False)
             self.addWidget(widget)
         for widget in (self.register, self.cashier):
@@ -41,6 +43,9 @@ class RegisterStatus(QStatusBar):
         restyle(self.queue, "bad" if health.queued else "")
         self.unknown.setText(f"Unknown: {health.unknown}")
         restyle(self.unknown, "bad" if health.unknown else "")
+        self.owing.setText(f"Owing: {health.owing}" if health.owing else "")
+        self.owing.setVisible(bool(health.owing))
+        restyle(self.owing, "bad")
 
     def show_scanner(self, text: str, role: str = "") -> None:
         self.scanner.setText(f"Scanner: {text}")

@@ -9,18 +9,14 @@ logged in full and told as "nothing was lost", with the detail in the diagnostic
 
 from __future__ import annotations
 
-import logging
 import threading
-import traceback
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import TypeVar
+from datetime import datetime
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
-from pos_app.domain import Check, DomainError, LineItem, TenderKind, TenderStatus
+from pos_app.domain import Check, LineItem, TenderKind
 from pos_app.engine import (
     ApprovalAction,
     CheckRecord,
@@ -30,51 +26,18 @@ from pos_app.engine import (
     ManagerApproval,
     PaymentProblem,
 )
-from pos_app.engine.staff import AccessDenied, StaffMember
-from pos_app.levelup.errors import LevelUpError
-from pos_app.levelup.qr import InvalidPaymentCode
+from pos_app.engine.staff import StaffMember
 from pos_app.ui.bridge import EngineBridge
+from pos_app.ui.health import HealthWatch
 from pos_app.ui.lane import Lane, gone
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-EXPECTED = (EngineError, DomainError, InvalidPaymentCode, AccessDenied, LevelUpError)
-"""Refusals with a message meant for the person at the register."""
-
-STATUS_EVERY_MS = 30_000
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something that went wrong: ``message`` for the cashier, ``detail`` for a maintainer."""
-
-    message: str
-    detail: str = ""
-    at: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-
-@dataclass(frozen=True)
-class Health:
-    """What the status bar shows of LevelUp and the journal."""
-
-    reachable: bool | None = None  # None: not asked yet
-    queued: int = 0
-    unknown: int = 0
-
-
-def problem_of(error: Exception) -> Problem:
-    """How an error of a command is told."""
-    if isinstance(error, LevelUpError):
-        return Problem(error.cashier_message, error.detail)
-    if isinstance(error, EXPECTED):
-        return Problem(str(error))
-    log.error("A register command failed", exc_info=error)
-    return Problem(
-        "Something went wrong at this register; nothing was lost. Try again, or see "
-        "Diagnostics for the detail.",
-        "".join(traceback.format_exception(error)),
-    )
+from pos_app.ui.problems import Problem, problem_of
+from pos_app.ui.wording import (
+    after_check_void,
+    after_void,
+    answered,
+    approved_by,
+    settled_words,
+)
 
 
 class Till(QObject):
@@ -83,7 +46,7 @@ class Till(QObject):
     check_changed = Signal(object)  # CheckRecord | None: the check on screen
     recorded = Signal(object)  # CheckRecord: any check a command changed (history listens)
     problem = Signal(object)  # Problem
-    health_changed = Signal(object)  # Health
+    told = Signal(str)  # a command went through: what to tell the cashier ("" clears errors)
     cashier_changed = Signal(object)  # StaffMember | None
 
     def __init__(
@@ -95,31 +58,24 @@ class Till(QObject):
         """``probe`` asks LevelUp something harmless; it raises when LevelUp is not reached."""
         super().__init__(parent)
         self.engine = engine
-        self._probe = probe
         self.lane = Lane("engine-lane", self)
-        self.io = Lane("levelup-probe", self)
         self.bridge = EngineBridge(engine, self)
         self.bridge.check_updated.connect(self._heard)
         self.bridge.payment_problem.connect(self._payment_problem)
         self.lane.unhandled.connect(self.fail)
-        self.io.unhandled.connect(self.fail)
+        self.watch = HealthWatch(engine, self.lane, probe, self.fail, self)
         self.record: CheckRecord | None = None
         """The check on screen (GUI thread)."""
         self._working: str | None = None
         """The id of the check commands act on; read and written on the engine lane only, so
         two taps in quick succession add to one check, never open two."""
         self.cashier: StaffMember | None = None
-        self.health = Health()
         self.recent_problems: deque[Problem] = deque(maxlen=50)
         self._cancel: threading.Event | None = None
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.check_health)
-        self._timer.start(STATUS_EVERY_MS)
 
     def close(self) -> None:
-        self._timer.stop()
+        self.watch.close()
         self.bridge.close()
-        self.io.close()
         self.lane.close()
 
     # ----- people -------------------------------------------------------------------------
@@ -180,12 +136,13 @@ class Till(QObject):
 
     @property
     def editable(self) -> bool:
-        """Items can be added to the check on screen (or a new one is opened for them)."""
+        """An item tapped now goes on the check on screen, or on a new check: none is on
+        screen, or it is finished (closed, voided, refunded), or nothing holds it yet."""
         record = self.record
         return (
             record is None
-            or record.state in (CheckState.CLOSED, CheckState.VOIDED)
-            or not record.check.is_locked
+            or record.state in (CheckState.CLOSED, CheckState.VOIDED, CheckState.REFUNDED)
+            or (record.state.editable and not record.check.is_locked)
         )
 
     def new_check(self) -> None:
@@ -195,19 +152,44 @@ class Till(QObject):
         self.check_changed.emit(None)
 
     def add_item(self, item: LineItem) -> None:
-        self.edit(lambda check: check.add_item(item))
-
-    def edit(self, change: Callable[[Check], Check]) -> None:
-        """Change the check on screen; a closed or voided one is put away for a new check."""
+        """Add ``item`` to the check on screen; one that is finished is put away for a new
+        check, which the item opens."""
 
         def job() -> CheckRecord:
             record = None if self._working is None else self.engine.check(self._working)
-            if record is None or record.state in (CheckState.CLOSED, CheckState.VOIDED):
+            if record is None or record.state in (
+                CheckState.CLOSED,
+                CheckState.VOIDED,
+                CheckState.REFUNDED,
+            ):
                 record = self.engine.open_check()
                 self._work_on(record.check_id)
-            return self.engine.edit_check(record.check_id, change)
+            return self.engine.edit_check(record.check_id, lambda check: check.add_item(item))
 
-        self._command(job)
+        self._command(job, lambda _: f"Added {item.name}.")
+
+    def edit(self, change: Callable[[Check], Check], said: str = "") -> None:
+        """Change the lines, discounts or fees of the check on screen, never of another: the
+        engine refuses a check that is paid, voided or sold, and says why."""
+        self._command(lambda: self.engine.edit_check(self._current(), change), lambda _: said)
+
+    def restore(self) -> None:
+        """At start: the newest check still open (being rung up, paid, or owing) comes back
+        on screen, and the cashier is told."""
+
+        def found(records: list[CheckRecord]) -> None:
+            shown = [r for r in records if r.check.items or r.check.tenders]
+            if not shown or self.record is not None:
+                return
+            self.show(shown[0])
+            more = len(shown) - 1
+            others = f" {more} more {'is' if more == 1 else 'are'} open in History." if more else ""
+            self.told.emit(
+                f"Check {shown[0].check.identifier} was open when the register stopped: it is "
+                f"back on screen.{others}"
+            )
+
+        self.lane.run(self.engine.open_checks, found, self.fail)
 
     def show(self, record: CheckRecord) -> None:
         """Bring a check (from history) onto the screen; commands act on it from now on."""
@@ -242,11 +224,16 @@ class Till(QObject):
         completed order is sent."""
         cancel = self._cancel = threading.Event()
         cashier = self.cashier.name if self.cashier else None
+
+        def answered(result: tuple[CheckRecord, str]) -> None:
+            self.watch.count()
+            done(result)
+
         self.lane.run(
             lambda: self.engine.pay_levelup(
                 self._current(), code_text, cashier=cashier, cancelled=cancel.is_set
             ),
-            done,
+            answered,
             failed,
         )
 
@@ -257,17 +244,33 @@ class Till(QObject):
     def close_check(self) -> None:
         self._command(lambda: self.engine.close_check(self._current()))
 
+    def comp(self, reason: str, approval: ManagerApproval | None) -> None:
+        """Close the $0 check on screen as a comp."""
+        self._command(
+            lambda: self.engine.comp_check(self._current(), reason, approval),
+            lambda record: f"Check {record.check.identifier} comped ({reason}).",
+        )
+
     # ----- manager functions --------------------------------------------------------------
 
     def void_tender(self, check_id: str, tender_id: str, approval: ManagerApproval) -> None:
-        self._command(lambda: self.engine.void_tender(check_id, tender_id, approval))
+        self._command(
+            lambda: self.engine.void_tender(check_id, tender_id, approval),
+            lambda record: f"{approved_by(approval)} {after_void(record, tender_id)}",
+        )
 
     def void_check(self, check_id: str, approval: ManagerApproval) -> None:
         """Void a check (refund its payments); it may be another than the one on screen."""
-        self._command(lambda: self.engine.void_check(check_id, approval))
+        self._command(
+            lambda: self.engine.void_check(check_id, approval),
+            lambda record: f"{approved_by(approval)} {after_check_void(record)}",
+        )
 
     def resolve(self, check_id: str, tender_id: str, approval: ManagerApproval) -> None:
-        self._command(lambda: self.engine.reconcile(check_id, tender_id, approval))
+        self._command(
+            lambda: self.engine.reconcile(check_id, tender_id, approval),
+            lambda record: f"{approved_by(approval)} {answered(record, tender_id)}",
+        )
 
     def history(
         self,
@@ -278,50 +281,11 @@ class Till(QObject):
     ) -> None:
         self.lane.run(lambda: self.engine.history(since), done, self.fail, owner=owner)
 
-    # ----- health -------------------------------------------------------------------------
-
-    def check_health(self) -> None:
-        """Ask LevelUp whether it answers (on its own thread, never the engine lane's), count
-        queued and unknown payments, and forward the offline queue once LevelUp is back."""
-
-        def answered(_: object) -> None:
-            self._set_health(reachable=True)
-            if self.health.queued:
-                self.lane.run(self.engine.forward_offline, lambda _: self.count())
-
-        def unanswered(error: Exception) -> None:
-            self._set_health(reachable=False)
-            if not isinstance(error, LevelUpError):
-                self.fail(error)
-
-        self.count()
-        self.io.run(self._probe, answered, unanswered)
-
-    def count(self) -> None:
-        """Count the queued and unknown payments again."""
-        self.lane.run(
-            self.engine.unfinished,
-            lambda counts: self._set_health(
-                queued=counts[TenderStatus.QUEUED], unknown=counts[TenderStatus.UNKNOWN]
-            ),
-            self.fail,
-        )
-
-    def _set_health(
-        self,
-        *,
-        reachable: bool | None = None,
-        queued: int | None = None,
-        unknown: int | None = None,
+    def attention(
+        self, done: Callable[[list[CheckRecord]], None], *, owner: QObject | None = None
     ) -> None:
-        health = Health(
-            self.health.reachable if reachable is None else reachable,
-            self.health.queued if queued is None else queued,
-            self.health.unknown if unknown is None else unknown,
-        )
-        if health != self.health:
-            self.health = health
-            self.health_changed.emit(health)
+        """Checks a manager must look at: sold and owing again, or with an unknown payment."""
+        self.lane.run(self.engine.needing_attention, done, self.fail, owner=owner)
 
     # ----- plumbing -----------------------------------------------------------------------
 
@@ -332,9 +296,14 @@ class Till(QObject):
         self.recent_problems.appendleft(problem)
         self.problem.emit(problem)
 
-    def _command(self, job: Callable[[], CheckRecord]) -> None:
+    def _command(
+        self,
+        job: Callable[[], CheckRecord],
+        said: Callable[[CheckRecord], str] = lambda _: "",
+    ) -> None:
         """Run a command on the lane; its check comes on screen if commands act on it (a
-        void from history of another check leaves the check on screen where it is)."""
+        void from history of another check leaves the check on screen where it is), and the
+        cashier is told it went through (which clears an error line left from before)."""
 
         def run() -> tuple[CheckRecord, bool]:
             record = job()
@@ -347,8 +316,9 @@ class Till(QObject):
             else:
                 self._heard(record)
             self.recorded.emit(record)
+            self.told.emit(said(record))
             if record.check.tenders:  # items and discounts change no payment's state
-                self.count()
+                self.watch.count()
 
         self.lane.run(run, finished, self.fail)
 
@@ -360,10 +330,18 @@ class Till(QObject):
     def _put_on_screen(self, record: CheckRecord) -> None:
         # The engine's event and the command's result bring the same record: draw it once.
         if record != self.record:
-            self.record = record
+            before, self.record = self.record, record
             self.check_changed.emit(record)
+            if before is not None and before.check_id == record.check_id:
+                for line in settled_words(before, record):
+                    self.told.emit(line)
 
     def _payment_problem(self, event: PaymentProblem) -> None:
-        """Kept for the diagnostics view; LevelUp is asked again whether it answers."""
-        self.recent_problems.appendleft(Problem(event.message, event.detail))
-        self.check_health()
+        """Kept for the diagnostics view; what a manager must see is also said on screen
+        (and counted in the status bar); LevelUp is asked again whether it answers."""
+        problem = Problem(event.message, event.detail)
+        if event.needs_manager:
+            self.report(problem)
+        else:
+            self.recent_problems.appendleft(problem)
+        self.watch.check()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -11,12 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
 
-from pos_app.app import open_register
+from pos_app.app import open_register, sign_in_to_sandbox
 from pos_app.config import Paths
 from pos_app.engine import CheckRecord
+from pos_app.settings import set_settings
 from pos_app.ui.launch import RegisterSession
 
 WAIT_MS = 15_000
+D = TypeVar("D", bound=QDialog)
 
 
 class Cashier:
@@ -43,7 +47,7 @@ class Cashier:
     def tap_item(self, name: str) -> None:
         """Tap the item's category, then the item."""
         [item] = [i for i in self.window.catalog.items if i.name == name]
-        [pill] = [b for b in self.window.categories.buttons() if b.text() == item.category]
+        [pill] = [b for b in self.window.menu.categories.buttons() if b.text() == item.category]
         self.click(pill)
         tile = self.window.findChild(QPushButton, f"item:{name}")
         assert tile is not None
@@ -62,10 +66,12 @@ class Cashier:
         self.wait(lambda: name in customers.codes)
         return customers.codes[name]
 
-    def dialog(self, kind: type[QDialog] = QDialog) -> QDialog:
+    def dialog(self, kind: type[D]) -> D:
         """The dialog on top, once it is of ``kind``."""
         self.wait(lambda: bool(self.window.dialogs) and isinstance(self.window.dialogs[-1], kind))
-        return self.window.dialogs[-1]
+        dialog = self.window.dialogs[-1]
+        assert isinstance(dialog, kind)
+        return dialog
 
     def button(self, parent: QWidget, text: str) -> QPushButton:
         matches = [
@@ -78,6 +84,8 @@ class Cashier:
         """A person types their id and PIN into a sign-in or manager dialog and confirms."""
         dialog.staff_id.setText(staff_id)
         dialog.pin.setText(pin)
+        if hasattr(dialog, "reason") and not dialog.reason.currentText():
+            dialog.reason.setCurrentIndex(0)  # the manager chooses a reason
         self.click(dialog.ok)
 
     def type_fast(self, text: str) -> None:
@@ -108,10 +116,15 @@ class Cashier:
         return self.admin.get("/sandbox/orders").json()
 
 
-@pytest.fixture
-def cashier(qtbot, tmp_path: Path) -> Iterator[Cashier]:
+@contextmanager
+def register_window(qtbot, tmp_path: Path, **settings: str) -> Iterator[Cashier]:
+    """A demo register's window, signed in, with ``settings`` (``offline.enabled="true"``)."""
     data = tmp_path / "register"
-    terminal = open_register(Paths(data), {}, key_path=tmp_path / "secret.key")
+    key = tmp_path / "secret.key"
+    if settings:
+        sign_in_to_sandbox(Paths(data), None, {}, key_path=key)
+        set_settings(Paths(data), {}, {k.replace("__", "."): v for k, v in settings.items()})
+    terminal = open_register(Paths(data), {}, key_path=key)
     session = RegisterSession(terminal)
     session.start()
     session.window.resize(1024, 768)
@@ -125,3 +138,9 @@ def cashier(qtbot, tmp_path: Path) -> Iterator[Cashier]:
         person.admin.close()
         session.close()
         terminal.close()
+
+
+@pytest.fixture
+def cashier(qtbot, tmp_path: Path) -> Iterator[Cashier]:
+    with register_window(qtbot, tmp_path) as person:
+        yield person

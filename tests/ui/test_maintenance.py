@@ -32,7 +32,7 @@ def test_the_bare_command_opens_a_demo_register_ready_for_scans(qtbot, tmp_path,
         banner = session.window.findChild(type(session.window.message), "demo-banner")
         assert banner is not None
         assert "DEMO MODE" in banner.text()
-        qtbot.waitUntil(lambda: session.till.health.reachable is True, timeout=15_000)
+        qtbot.waitUntil(lambda: session.till.watch.health.reachable is True, timeout=15_000)
         assert session.window.status.levelup.text() == "LevelUp: online"
     finally:
         launcher.close()

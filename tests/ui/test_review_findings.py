@@ -96,7 +96,9 @@ def test_a_new_scan_after_a_decline_tries_again(cashier):
 def test_a_refused_settings_approval_stays_off_the_check(cashier):
     cashier.tap_item("Burger")
     window = cashier.window
-    manager = window.approve_then(None, ApprovalAction.CHANGE_SETTINGS, "settings", "x", print)
+    manager = window.operations.approve_then(
+        None, ApprovalAction.CHANGE_SETTINGS, "settings", "x", print
+    )
     cashier.enter_pin(manager, "1", "1111")
     cashier.wait(lambda: "an admin must approve" in manager.error.text())
     kinds = [e["kind"] for e in cashier.session.terminal.journal.events_of(cashier.record.check_id)]
@@ -107,7 +109,7 @@ def test_a_refused_settings_approval_stays_off_the_check(cashier):
 
 def test_a_manager_cannot_cancel_while_the_pin_is_checked(cashier):
     cashier.tap_item("Burger")
-    manager = cashier.window.approve_then(
+    manager = cashier.window.operations.approve_then(
         cashier.record.check_id,
         ApprovalAction.VOID_CHECK,
         cashier.record.check_id,
