@@ -1,5 +1,6 @@
 """Take the README's screenshots from the running app (offscreen): the register, the
-partial-authorization prompt and a manager's void.
+partial-authorization prompt, a manager's void, a payment whose outcome is not known yet, and
+a refunded check.
 
 Run: ``.venv/bin/python docs/screenshots/take.py`` (writes the PNGs next to this file).
 """
@@ -13,12 +14,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import httpx
 from PySide6.QtCore import QEventLoop, QPoint, QTimer
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QDialog, QWidget
 
 from pos_app.app import open_register
 from pos_app.config import Paths
+from pos_app.engine import ApprovalAction
 from pos_app.ui.dialogs import ManagerDialog
 from pos_app.ui.launch import RegisterSession, application
 from pos_app.ui.payment import LevelUpDialog
@@ -118,6 +121,48 @@ def main() -> None:
         pause()
         shot(window, "manager-void.png", manager)
         manager.reject()
+        wait_for(lambda: not window.dialogs)
+
+        # A payment whose answer is lost while LevelUp's order lookups fail.
+        admin = httpx.Client(base_url=terminal.levelup_url)
+        admin.post(
+            "/sandbox/faults",
+            json={"path": "/v15/completed_orders", "drop": "after_commit", "times": 1},
+        )
+        for path in ("/v14/*", "/v15/merchants/*"):
+            admin.post("/sandbox/faults", json={"path": path, "status": 503})
+        session.till.new_check()
+        add("Chicken sandwich")
+        add("Iced tea")
+        window.pay_with_levelup()
+        payment = window.payment
+        assert isinstance(payment, LevelUpDialog)
+        customers.scanned.emit(customers.codes["Ada Card"])
+        wait_for(lambda: payment.state == "answered")
+        pause()
+        shot(window, "unknown-payment.png", payment)
+
+        # LevelUp answers again: the register finds the order by itself; then a refund.
+        admin.delete("/sandbox/faults")
+        session.till.watch.settle()
+        wait_for(lambda: payment.title.text() == "Approved")
+        payment.accept()
+        wait_for(lambda: not window.dialogs)
+        record = session.till.record
+        assert record is not None
+        approval = terminal.engine.approve(
+            record.check_id,
+            ApprovalAction.VOID_CHECK,
+            record.check_id,
+            staff_id="9",
+            pin="9999",
+            reason="Wrong order",
+        )
+        session.till.void_check(record.check_id, approval)
+        wait_for(lambda: "refunded" in window.message.text())
+        pause()
+        shot(window, "refunded-check.png")
+        admin.close()
         session.close()
         terminal.close()
 

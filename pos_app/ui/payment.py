@@ -273,7 +273,7 @@ class LevelUpDialog(QDialog):
                 "LevelUp. The register asks again every few seconds and shows the answer here; "
                 "you may close this and serve the next customer meanwhile.",
             )
-            self.due.setText(f"Due {format_cents(record.check.totals.balance_due)}")
+            self.due.setText(f"{format_cents(tender.shown_amount)} asked")
             self._show_detail(tender_id)
             self.close_button.setVisible(True)
         self.finished_payment.emit()
