@@ -1,5 +1,9 @@
-"""For the rollout test: make one approved LevelUp payment of a journal UNKNOWN, as a lost
-answer from LevelUp would leave it, so that upgrades and removal must refuse.
+"""For the rollout test: rewrite one closed check of a journal as a lost answer from LevelUp
+would have left it (its LevelUp payment unknown, the check still paying), so that upgrades and
+removal must refuse.
+
+This rewrites history, which no register does: the lifecycle has no move from approved to
+unknown, so the record is built directly. Its event carries the change, as every event does.
 
 Usage: python installer/linux/unfinish.py JOURNAL
 """
@@ -13,8 +17,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from pos_app.domain import TenderKind, TenderStatus
-from pos_app.engine import JournalEvent
+from pos_app.domain import CheckState, TenderKind, TenderStatus
+from pos_app.engine import EventKind, JournalEvent
+from pos_app.engine.replay import attach
 from pos_app.journal import SqliteJournal
 
 
@@ -31,9 +36,15 @@ def main(path: Path) -> None:
                         status=TenderStatus.UNKNOWN,
                         levelup=replace(tender.levelup, order_uuid=None),
                     )
-                    unknown = record.with_tender(lost, decided_elsewhere=True)
-                    event = JournalEvent("unknown", datetime.now(UTC), tender.tender_id)
-                    journal.save(unknown, [event])
+                    tenders = tuple(lost if t is tender else t for t in record.check.tenders)
+                    unknown = replace(
+                        record,
+                        check=replace(record.check, tenders=tenders),
+                        state=CheckState.TENDERING,
+                        closed_at=None,
+                    )
+                    event = JournalEvent(EventKind.UNKNOWN, datetime.now(UTC), tender.tender_id)
+                    journal.save(unknown, attach(record, unknown, [event]))
                     print(f"check {record.check.identifier}: a LevelUp payment is now unknown")
                     return
         raise SystemExit("no approved LevelUp payment to make unknown")
