@@ -166,9 +166,14 @@ class Check:
         raise TenderError(f"There is no tender {tender_id} on check {self.identifier}.")
 
     def add_tender(self, tender: Tender) -> Check:
-        """Add a tender line; a paid one may not pay more than the balance due."""
+        """Add a tender line; a paid one may not pay more than the balance due, and one taken
+        at the counter (not LevelUp) must pay something towards a balance that is due."""
         if any(t.tender_id == tender.tender_id for t in self.tenders):
             raise TenderError(f"Tender {tender.tender_id} is already on the check.")
+        if tender.kind is not TenderKind.LEVELUP:
+            require_cents(tender.amount, f"The {tender.kind.value} amount", allow_zero=False)
+            if self.totals.balance_due == 0:
+                raise TenderError(f"Nothing is due on check {self.identifier}.")
         return replace(self, tenders=(*self.tenders, tender))._require_not_overpaid(tender)
 
     def replace_tender(self, tender: Tender, *, allow_overpayment: bool = False) -> Check:

@@ -275,6 +275,13 @@ def test_cash_on_a_paid_check_is_refused():
         check(food(1000)).pay_cash("t2", 0)
 
 
+def test_a_counter_tender_must_pay_something_towards_a_balance_due():
+    with pytest.raises(InvalidAmount, match=r"credit amount must be more than \$0.00"):
+        check(food(1000)).add_tender(Tender("t1", TenderKind.CREDIT, 0))
+    with pytest.raises(TenderError, match="Nothing is due"):
+        check().add_tender(Tender("t1", TenderKind.OTHER, 100))
+
+
 def test_card_may_not_pay_more_than_is_due():
     with pytest.raises(TenderError, match=r"Credit payment of \$20.00 is more than the \$11.00"):
         check(food(1000)).add_tender(Tender("t1", TenderKind.CREDIT, 2000))

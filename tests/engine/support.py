@@ -11,12 +11,16 @@ from typing import Any
 import httpx
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
+from sqlalchemy import select
 
-from pos_app.domain import Check, LineItem, TaxClass, TaxTable
+from pos_app.domain import Check, LineItem, TaxClass, TaxTable, TenderKind, TenderStatus
 from pos_app.engine import ApprovalAction, CheckRecord, Engine, EngineSettings, ManagerApproval
+from pos_app.engine.eventlog import EventKind
 from pos_app.engine.events import EngineEvent
 from pos_app.engine.staff import Role
 from pos_app.journal import SqliteJournal
+from pos_app.journal.codec import load_changes
+from pos_app.journal.schema import events
 from pos_app.journal.staff import SqliteStaff
 from pos_app.levelup.client import ClientConfig, LevelUpClient
 from pos_app.sandbox import RunningSandbox
@@ -124,3 +128,28 @@ class Register:
         self.client.close()
         self.admin.close()
         self.journal.close()
+
+
+def tender_histories(journal: SqliteJournal) -> dict[str, list[tuple[TenderKind, TenderStatus]]]:
+    """Every tender's journaled statuses, in order, from the events' changes alone."""
+    histories: dict[str, list[tuple[TenderKind, TenderStatus]]] = {}
+    query = (
+        select(events.c.tender_id, events.c.kind, events.c.changes)
+        .where(events.c.check_id != "")
+        .order_by(events.c.id)
+    )
+    with journal.database.connect() as connection:
+        for tender_id, kind, text in connection.execute(query):
+            if kind == EventKind.PROPOSED:
+                # A proposal is committed with the completion it leads to, whose event carries
+                # the tender's change: the `proposed` event records the step.
+                histories.setdefault(tender_id, []).append(
+                    (TenderKind.LEVELUP, TenderStatus.PROPOSED)
+                )
+            changes = load_changes(text) if text else None
+            if changes is None:
+                continue
+            whole = changes.record.check.tenders if changes.record else ()
+            for tender in (*whole, *(change.tender for change in changes.tenders)):
+                histories.setdefault(tender.tender_id, []).append((tender.kind, tender.status))
+    return histories
