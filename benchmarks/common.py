@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import signal
 import socket
 import statistics
@@ -52,9 +53,28 @@ def measure(step: Callable[[], object], rounds: int, warmup: int = 100) -> list[
     return sorted(samples)
 
 
+def interleaved(
+    steps: dict[str, Callable[[], object]], rounds: int, warmup: int = 100
+) -> dict[str, list[float]]:
+    """Milliseconds per call of each of ``steps``, sorted, called in turn (one of each per
+    round) so that every step meets the same conditions as the others."""
+    for _ in range(warmup):
+        for step in steps.values():
+            step()
+    samples: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(rounds):
+        for name, step in steps.items():
+            start = time.perf_counter()
+            step()
+            samples[name].append((time.perf_counter() - start) * 1000)
+    return {name: sorted(values) for name, values in samples.items()}
+
+
 def p50(samples: list[float]) -> float:
     return statistics.median(samples)
 
 
 def p99(samples: list[float]) -> float:
-    return samples[max(0, int(len(samples) * 0.99) - 1)]
+    """The nearest-rank 99th percentile of sorted ``samples`` (the largest of fewer than
+    100)."""
+    return samples[max(0, math.ceil(len(samples) * 0.99) - 1)]

@@ -91,7 +91,11 @@ class Check:
         validate_identifier(self.identifier)
         self.tax_table.require(item.tax_class for item in self.items)
         self.tax_table.require(fee.tax_class for fee in self.fees)
-        if self.totals.grand_total > MAX_CENTS:
+        # Tax is at most 100 % of what it is on, so twice the prices bound the total: the
+        # totals are computed here only for a check near the limit (they are lazy otherwise).
+        prices = sum(i.standard_price + i.modifiers_price for i in self.items)
+        bound = 2 * (prices + sum(fee.amount for fee in self.fees)) + len(self.tax_table.classes)
+        if bound > MAX_CENTS and self.totals.grand_total > MAX_CENTS:
             raise InvalidAmount(
                 f"The check total of {format_cents(self.totals.grand_total)} is more than "
                 "a register can take."
