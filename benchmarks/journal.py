@@ -33,9 +33,10 @@ from common import p50, p99, sandbox_process
 from cryptography.fernet import Fernet
 from engine import register
 
-from pos_app.catalog import Catalog, load_catalog
-from pos_app.demo import run_demo
+from pos_app.app.catalog import load_catalog
+from pos_app.app.demo import run_demo
 from pos_app.domain import Check, Discount, LineItem, TaxClass, TaxTable, TenderKind
+from pos_app.domain.catalog import Catalog
 from pos_app.engine import Engine
 from pos_app.journal import SqliteJournal
 from pos_app.journal.schema import SCHEMA_REVISION

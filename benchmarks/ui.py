@@ -33,10 +33,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtTest import QTest
 
-from pos_app.app import open_register, sign_in_to_sandbox
-from pos_app.config import Paths
+from pos_app.app.terminal import open_register, sign_in_to_sandbox
 from pos_app.engine import CheckState
-from pos_app.logs import LOG_FILE
+from pos_app.host.logs import LOG_FILE
+from pos_app.host.paths import Paths
 from pos_app.ui.launch import RegisterSession, application
 from pos_app.ui.payment import LevelUpDialog
 

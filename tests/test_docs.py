@@ -24,7 +24,7 @@ import pytest
 from pydantic import BaseModel
 
 from pos_app.cli import _parser
-from pos_app.settings import ENV_PREFIX, Settings
+from pos_app.host.settings import ENV_PREFIX, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -312,7 +312,7 @@ def test_every_setting_in_the_reference_exists() -> None:
     documented = table_settings(document)
     assert documented, "docs/configuration.md has no table of `section.key` settings"
     unknown = [f"line {line}: `{name}`" for name, line in documented.items() if name not in known]
-    assert not unknown, "not settings of pos_app.settings.Settings:\n" + "\n".join(unknown)
+    assert not unknown, "not settings of pos_app.host.settings.Settings:\n" + "\n".join(unknown)
 
 
 def test_every_setting_is_in_the_reference() -> None:

@@ -19,9 +19,9 @@ from PySide6.QtCore import QEventLoop, QPoint, QTimer
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QDialog, QWidget
 
-from pos_app.app import open_register
-from pos_app.config import Paths
+from pos_app.app.terminal import open_register
 from pos_app.engine import ApprovalAction
+from pos_app.host.paths import Paths
 from pos_app.ui.dialogs import ManagerDialog
 from pos_app.ui.launch import RegisterSession, application
 from pos_app.ui.payment import LevelUpDialog

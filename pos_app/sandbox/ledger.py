@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from pos_app.domain import percent_of
-from pos_app.files import write_atomically
+from pos_app.host.files import write_atomically
 from pos_app.levelup import qr
 from pos_app.levelup.payloads import (
     AccessToken,

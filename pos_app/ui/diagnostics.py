@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app import __version__
+from pos_app.host.logs import LOG_FILE, scrub
 from pos_app.levelup.diagnosis import check_connection
-from pos_app.logs import LOG_FILE, scrub
 from pos_app.ui.widgets import button, dialog_layout, label
 
 if TYPE_CHECKING:

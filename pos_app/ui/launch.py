@@ -22,13 +22,15 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from drivers.scanner import Scanner, ScannerError
 from drivers.url import ScannerUrlError, open_scanner
-from pos_app.app import DEMO_STAFF, Terminal, TerminalError, open_register
-from pos_app.catalog import Catalog, CatalogError, load_catalog, resources_dir
-from pos_app.config import Paths
-from pos_app.instance import DataDirectoryBusy
+from pos_app.app.catalog import CatalogError, load_catalog
+from pos_app.app.scans import CodeKind, classify
+from pos_app.app.terminal import DEMO_STAFF, Terminal, TerminalError, open_register
+from pos_app.domain.catalog import Catalog
+from pos_app.host.instance import DataDirectoryBusy
+from pos_app.host.paths import Paths
+from pos_app.host.resources import resources_dir
+from pos_app.host.settings import SettingsError
 from pos_app.journal import JournalUnusable
-from pos_app.scanning import CodeKind, classify
-from pos_app.settings import SettingsError
 from pos_app.ui.bridge import ScannerBridge
 from pos_app.ui.demo_panel import DemoCustomers
 from pos_app.ui.lane import Lane, gone

@@ -8,8 +8,8 @@ import textwrap
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QLineEdit, QVBoxLayout, QWidget
 
-from pos_app.catalog import Catalog
 from pos_app.domain import LineItem, format_cents
+from pos_app.domain.catalog import Catalog
 from pos_app.ui.widgets import TileArea, button, label
 
 

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.catalog import Catalog
+from pos_app.app.scans import CodeKind, classify
 from pos_app.domain import LineItem, TenderKind, format_cents
+from pos_app.domain.catalog import Catalog
 from pos_app.engine import CheckRecord, CheckState
-from pos_app.scanning import CodeKind, classify
 from pos_app.ui.check_view import CheckView
 from pos_app.ui.dialogs import CardDialog, CashDialog, ConfirmDialog, SignInDialog
 from pos_app.ui.line_editor import LineEditor

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 from drivers.discovery import Found, hid_devices, serial_ports
 from drivers.scanner import Event, ScanEvent, ScannerError
 from drivers.url import ScannerUrlError, open_scanner
+from pos_app.app.scans import classify
 from pos_app.engine import SETTINGS_TARGET, ApprovalAction, ManagerApproval
+from pos_app.host.settings import Settings, set_settings
 from pos_app.levelup.client import Location
-from pos_app.scanning import classify
-from pos_app.settings import Settings, set_settings
 from pos_app.ui.lane import gone
 from pos_app.ui.widgets import MoneyEdit, button, cancel_and_ok, dialog_layout, label
 

@@ -12,8 +12,8 @@ from pos_app import cli
 from pos_app.domain import TenderStatus
 from pos_app.engine import SETTINGS_TARGET, ApprovalAction, ApprovalRequired, EventKind
 from pos_app.engine.staff import AccessDenied, Role
+from pos_app.host.secrets import open_secret_store
 from pos_app.journal.staff import SqliteStaff
-from pos_app.secret_store import open_secret_store
 from tests.engine.support import CASHIER_PIN, MANAGER_PIN
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from pos_app.app import recover_fully
+from pos_app.app.terminal import recover_fully
 from pos_app.domain import Discount, IllegalTransition, TenderKind, TenderStatus
 from pos_app.engine import (
     ApprovalAction,

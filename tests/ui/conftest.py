@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
 
-from pos_app.app import open_register, sign_in_to_sandbox
-from pos_app.config import Paths
+from pos_app.app.terminal import open_register, sign_in_to_sandbox
 from pos_app.engine import CheckRecord
-from pos_app.settings import set_settings
+from pos_app.host.paths import Paths
+from pos_app.host.settings import set_settings
 from pos_app.ui.launch import RegisterSession
 
 WAIT_MS = 15_000

@@ -6,9 +6,9 @@ import tomllib
 
 from PySide6.QtGui import QGuiApplication
 
-from pos_app.config import Paths
 from pos_app.engine import CheckState
-from pos_app.onboarding import MERCHANT_TOKEN
+from pos_app.host.paths import Paths
+from pos_app.host.secrets import MERCHANT_TOKEN
 from pos_app.ui.diagnostics import DiagnosticsDialog
 from pos_app.ui.dialogs import ManagerDialog, SignInDialog
 from pos_app.ui.launch import Launcher

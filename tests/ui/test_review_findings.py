@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QPushButton
 
 from pos_app.domain import TenderStatus
 from pos_app.engine import ApprovalAction, CheckState, EventKind
-from pos_app.settings import set_settings
+from pos_app.host.settings import set_settings
 from pos_app.ui.diagnostics import support_bundle
 from pos_app.ui.dialogs import ManagerDialog
 from pos_app.ui.history import HistoryDialog

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from pos_app.domain import TenderStatus
 from pos_app.engine import CheckState
-from pos_app.onboarding import MERCHANT_TOKEN
+from pos_app.host.secrets import MERCHANT_TOKEN
 from pos_app.ui.dialogs import CashDialog, ManagerDialog
 from pos_app.ui.history import HistoryDialog, matches
 from pos_app.ui.payment import LevelUpDialog

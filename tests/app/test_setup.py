@@ -78,9 +78,9 @@ def test_levelup_can_be_turned_off_without_reinstalling(server, tmp_path):
 
 
 def test_setup_turns_a_demo_register_into_a_real_one(monkeypatch, capsys, tmp_path, server):
-    from pos_app.app import DEMO_STAFF, open_register, retire_demo_staff
-    from pos_app.config import Paths
+    from pos_app.app.terminal import DEMO_STAFF, open_register, retire_demo_staff
     from pos_app.engine.staff import Role
+    from pos_app.host.paths import Paths
     from pos_app.journal import SqliteJournal
     from pos_app.journal.staff import SqliteStaff
 

@@ -14,14 +14,12 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from pos_app.config import Paths
+from pos_app.host.logs import register_secret
+from pos_app.host.paths import Paths
+from pos_app.host.secrets import MERCHANT_TOKEN, open_secret_store
+from pos_app.host.settings import Settings, set_settings
 from pos_app.levelup.client import ClientConfig, LevelUpClient
 from pos_app.levelup.payloads import Location
-from pos_app.logs import register_secret
-from pos_app.secret_store import open_secret_store
-from pos_app.settings import Settings, set_settings
-
-MERCHANT_TOKEN = "merchant-token"  # noqa: S105 - the name it is stored under
 
 
 class OnboardingError(Exception):
@@ -83,7 +81,6 @@ def finish(
 
 
 __all__ = [
-    "MERCHANT_TOKEN",
     "OnboardingError",
     "SignedIn",
     "finish",

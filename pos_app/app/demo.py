@@ -17,8 +17,9 @@ from typing import Any
 
 import httpx
 
-from pos_app.catalog import Catalog, load_catalog
+from pos_app.app.catalog import load_catalog
 from pos_app.domain import Check, Fee, FeeType, LineItem, TenderKind, TenderStatus
+from pos_app.domain.catalog import Catalog
 from pos_app.engine import CheckRecord, CheckState, Engine
 
 # name, admin API profile

@@ -20,8 +20,8 @@ from types import TracebackType
 
 from filelock import FileLock, Timeout
 
-from pos_app.config import Paths
-from pos_app.files import write_atomically
+from pos_app.host.files import write_atomically
+from pos_app.host.paths import Paths
 
 READ_ONLY_COMMANDS = "journal export, journal show, journal audit, journal verify, journal pending"
 

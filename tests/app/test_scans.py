@@ -1,4 +1,4 @@
-"""What a scanned label is (LevelUp code, product barcode, neither) and where it is routed."""
+"""What a scanned label is: a LevelUp code, a product barcode, or neither."""
 
 from __future__ import annotations
 
@@ -6,16 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pos_app.app.scans import Classified, CodeKind, classify
+from pos_app.domain.barcodes import check_digit, product_symbology, upc_e_to_upc_a
 from pos_app.levelup import qr
-from pos_app.scanning import (
-    Classified,
-    CodeKind,
-    ScanRouter,
-    check_digit,
-    classify,
-    product_symbology,
-    upc_e_to_upc_a,
-)
 
 LU = "LU0200018SECH4O89A4NBOT7030000LU"
 LU_MASKED = "LU02…T703…LU"
@@ -161,76 +154,14 @@ def test_a_malformed_levelup_code_is_unknown_with_a_reason_and_masked(label, rea
     assert classified.shown(show_codes=True) == label
 
 
-# ----- routing ------------------------------------------------------------------------------
-
-
-class Calls:
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, object]] = []
-
-    def router(self) -> ScanRouter:
-        return ScanRouter(
-            pay=lambda code: self.calls.append(("pay", code)),
-            add_item=lambda label: self.calls.append(("add_item", label)),
-            unrecognised=lambda classified: self.calls.append(("unrecognised", classified)),
-        )
-
-
-def test_a_levelup_code_pays():
-    calls = Calls()
-    classified = calls.router().route(LU + "\r\n")
-    assert calls.calls == [("pay", classified.payment_code)]
-    assert classified.payment_code is not None
-    assert classified.payment_code.data == LU
+# ----- scanner prefixes --------------------------------------------------------------------
 
 
 def test_a_scanner_sending_aim_identifiers_still_pays_and_sells():
     """Serial scanners set to prefix ``]Q1`` (QR) or ``]E0`` (EAN/UPC) to each code."""
-    calls = Calls()
-    paid = calls.router().route("]Q1" + LU + "\r\n")
-    calls.router().route("]E0036000291452")
+    paid = classify("]Q1" + LU + "\r\n")
     assert paid.payment_code is not None and paid.payment_code.data == LU
-    assert calls.calls == [("pay", paid.payment_code), ("add_item", "036000291452")]
-
-
-def test_a_product_barcode_adds_the_item():
-    calls = Calls()
-    calls.router().route(" 4006381333931 ")
-    assert calls.calls == [("add_item", "4006381333931")]
-
-
-@pytest.mark.parametrize("label", ["036000291453", "LU0200018SECH", "hello", ""])
-def test_anything_else_is_unrecognised(label):
-    calls = Calls()
-    classified = calls.router().route(label)
-    assert calls.calls == [("unrecognised", classified)]
-    assert classified.kind is CodeKind.UNKNOWN
-
-
-def test_a_router_that_fails_lets_the_error_through_once():
-    def pay(code: qr.PaymentCode) -> None:
-        raise RuntimeError("offline")
-
-    added: list[str] = []
-    unknown: list[object] = []
-    router = ScanRouter(pay=pay, add_item=added.append, unrecognised=unknown.append)
-    with pytest.raises(RuntimeError, match="offline"):
-        router.route(LU)
-    assert added == [] and unknown == []
-
-
-@given(st.one_of(st.text(max_size=40), st.sampled_from([LU, LU_TOKEN_ONLY, "96385074"])))
-def test_every_label_goes_to_exactly_one_place(label):
-    calls = Calls()
-    classified = calls.router().route(label)
-    assert len(calls.calls) == 1
-    ((where, _),) = calls.calls
-    expected = {
-        CodeKind.LEVELUP: "pay",
-        CodeKind.PRODUCT: "add_item",
-        CodeKind.UNKNOWN: "unrecognised",
-    }[classified.kind]
-    assert where == expected
+    assert classify("]E0036000291452") == Classified(CodeKind.PRODUCT, "036000291452", "upc-a")
 
 
 # ----- properties ---------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from pos_app import cli
-from pos_app.config import Paths
-from pos_app.settings import (
+from pos_app.host.paths import Paths
+from pos_app.host.settings import (
     SettingsError,
     import_settings,
     load_settings,
@@ -19,7 +19,7 @@ from pos_app.settings import (
     set_settings,
 )
 
-EXAMPLE = Path(__file__).parent.parent / "installer" / "provisioning.example.toml"
+EXAMPLE = Path(__file__).parents[2] / "installer" / "provisioning.example.toml"
 
 
 @pytest.fixture

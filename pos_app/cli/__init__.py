@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pos_app import __version__, logs
-from pos_app.config import HOME_ENV, resolve_paths
+from pos_app import __version__
 from pos_app.domain import DomainError, format_cents, parse_cents
+from pos_app.host import logs
+from pos_app.host.paths import HOME_ENV, resolve_paths
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import completed_order_values, proposed_order_values
 from pos_app.levelup.errors import ConfigurationError
@@ -500,9 +501,9 @@ def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
     if args.checks < 1:
         print("levelup-pos demo: --checks must be at least 1.", file=err)
         return 2
-    from pos_app.app import Terminal, TerminalError, sign_in_to_sandbox
-    from pos_app.demo import run_demo
-    from pos_app.instance import DataDirectoryBusy
+    from pos_app.app.demo import run_demo
+    from pos_app.app.terminal import Terminal, TerminalError, sign_in_to_sandbox
+    from pos_app.host.instance import DataDirectoryBusy
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
     try:
@@ -536,8 +537,8 @@ def _journal(
     (payment codes cannot be read, and nothing is created in the user's config)."""
     from cryptography.fernet import Fernet
 
+    from pos_app.host.secrets import new_data_key, open_secret_store
     from pos_app.journal import SqliteJournal
-    from pos_app.secret_store import new_data_key, open_secret_store
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
     if not paths.journal_file.exists():
@@ -661,10 +662,10 @@ def _journal_pending(
 def _recover(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     from datetime import timedelta
 
-    from pos_app.app import Terminal, TerminalError, recover_fully
-    from pos_app.instance import DataDirectoryBusy
+    from pos_app.app.terminal import Terminal, TerminalError, recover_fully
+    from pos_app.host.instance import DataDirectoryBusy
+    from pos_app.host.settings import SettingsError, load_settings
     from pos_app.journal import JournalUnusable
-    from pos_app.settings import SettingsError, load_settings
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
     settle_after = timedelta(seconds=args.settle_after)
@@ -735,11 +736,11 @@ def _secret_input(prompt: str, environ: Mapping[str, str], variable: str | None 
 
 
 def _setup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    from pos_app.app import retire_demo_staff
-    from pos_app.instance import DataDirectoryBusy, WriterLock
+    from pos_app.app.onboarding import OnboardingError, finish, sign_in
+    from pos_app.app.terminal import retire_demo_staff
+    from pos_app.host.instance import DataDirectoryBusy, WriterLock
+    from pos_app.host.settings import PRODUCTION_URL, SettingsError, load_settings
     from pos_app.levelup.errors import LevelUpError
-    from pos_app.onboarding import OnboardingError, finish, sign_in
-    from pos_app.settings import PRODUCTION_URL, SettingsError, load_settings
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ).create()
     try:
@@ -802,9 +803,8 @@ def _choose_location(locations: Sequence[Any], chosen: int | None, out: TextIO) 
 def _config_show(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
-    from pos_app.onboarding import MERCHANT_TOKEN
-    from pos_app.secret_store import open_secret_store
-    from pos_app.settings import SettingsError, load_settings, provisioning_file
+    from pos_app.host.secrets import MERCHANT_TOKEN, open_secret_store
+    from pos_app.host.settings import SettingsError, load_settings, provisioning_file
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
     try:
@@ -829,8 +829,8 @@ def _config_set(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
     from pos_app.engine import EventKind
-    from pos_app.instance import DataDirectoryBusy, WriterLock
-    from pos_app.settings import SettingsError, set_setting
+    from pos_app.host.instance import DataDirectoryBusy, WriterLock
+    from pos_app.host.settings import SettingsError, set_setting
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
     try:
@@ -849,8 +849,8 @@ def _config_import(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
     from pos_app.engine import EventKind
-    from pos_app.instance import DataDirectoryBusy, WriterLock
-    from pos_app.settings import SettingsError, import_settings
+    from pos_app.host.instance import DataDirectoryBusy, WriterLock
+    from pos_app.host.settings import SettingsError, import_settings
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ)
     try:
@@ -870,8 +870,8 @@ def _audit_settings(paths: Any, kind: EventKindT, data: dict[str, str]) -> None:
     from datetime import UTC, datetime
 
     from pos_app.engine import JournalEvent
+    from pos_app.host.secrets import new_data_key, open_secret_store
     from pos_app.journal import SqliteJournal
-    from pos_app.secret_store import new_data_key, open_secret_store
 
     if not paths.journal_file.exists():
         return
@@ -889,10 +889,10 @@ def _staff_directory(
     args: argparse.Namespace, environ: Mapping[str, str], *, writing: str | None = None
 ) -> Iterator[Any]:
     """The staff of the data directory; ``writing`` (the command) takes its writer lock."""
-    from pos_app.instance import WriterLock
+    from pos_app.host.instance import WriterLock
+    from pos_app.host.secrets import new_data_key, open_secret_store
     from pos_app.journal import SqliteJournal
     from pos_app.journal.staff import SqliteStaff
-    from pos_app.secret_store import new_data_key, open_secret_store
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ).create()
     with ExitStack() as stack:
@@ -918,7 +918,7 @@ def _staff_add(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
     from pos_app.engine.staff import Role
-    from pos_app.instance import DataDirectoryBusy
+    from pos_app.host.instance import DataDirectoryBusy
     from pos_app.journal import JournalUnusable
 
     try:
@@ -948,7 +948,7 @@ def _staff_list(
 def _staff_disable(
     args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO
 ) -> int:
-    from pos_app.instance import DataDirectoryBusy
+    from pos_app.host.instance import DataDirectoryBusy
 
     try:
         with _staff_directory(args, environ, writing="levelup-pos staff disable") as directory:
@@ -997,8 +997,8 @@ def _scanners_listen(
 
     from drivers.scanner import ErrorEvent, Event, ScanEvent, ScannerError
     from drivers.url import ScannerUrlError, open_scanner
+    from pos_app.app.scans import classify
     from pos_app.levelup.redact import redact
-    from pos_app.scanning import classify
 
     def shown(text: str) -> str:
         return text if args.show_codes else redact(text)

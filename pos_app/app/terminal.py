@@ -2,7 +2,7 @@
 
 A :class:`Terminal` is a register's working parts on one data directory: the secret store,
 the journal, the LevelUp client and the engine. What it connects to is in ``settings.toml``
-(:mod:`pos_app.settings`); the merchant token and the journal's data key are in the secret
+(:mod:`pos_app.host.settings`); the merchant token and the journal's data key are in the secret
 store, never in a settings file.
 
 A demo data directory remembers the sandbox it used: a URL, or ``embedded`` for a sandbox
@@ -24,18 +24,17 @@ from types import TracebackType
 import httpx
 from pydantic import SecretStr
 
-from pos_app.config import Paths
 from pos_app.domain import TaxClass, TaxTable
 from pos_app.engine import Engine, EngineSettings, OfflinePolicy, RecoveryReport
 from pos_app.engine.staff import Role
-from pos_app.instance import WriterLock
+from pos_app.host.instance import WriterLock
+from pos_app.host.logs import register_secret
+from pos_app.host.paths import Paths
+from pos_app.host.secrets import MERCHANT_TOKEN, SecretStore, new_data_key, open_secret_store
+from pos_app.host.settings import EMBEDDED, Settings, load_settings, set_settings
 from pos_app.journal import SqliteJournal
 from pos_app.journal.staff import SqliteStaff
 from pos_app.levelup.client import ClientConfig, LevelUpClient
-from pos_app.logs import register_secret
-from pos_app.onboarding import MERCHANT_TOKEN
-from pos_app.secret_store import SecretStore, new_data_key, open_secret_store
-from pos_app.settings import EMBEDDED, Settings, load_settings, set_settings
 
 
 class TerminalError(Exception):

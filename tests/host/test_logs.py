@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from pos_app import logs
+from pos_app.host import logs
 
 LU = "LU0200018SECH4O89A4NBOT7030000LU"
 TOKEN = "1-044906f6e5abd8224aa297e5e513ea309229f129b09fed21b1ca055a5515564f"
@@ -111,7 +111,7 @@ def test_uncaught_errors_in_any_thread_leave_reports(tmp_path):
     script = textwrap.dedent(f"""
         import threading
         from pathlib import Path
-        from pos_app import logs
+        from pos_app.host import logs
         logs.install_crash_handler(Path({str(tmp_path)!r}))
         def worker():
             raise RuntimeError("in a worker {LU}")
@@ -135,7 +135,7 @@ def test_records_no_handler_keeps_are_never_made(tmp_path):
     script = textwrap.dedent(f"""
         import logging
         from pathlib import Path
-        from pos_app import logs
+        from pos_app.host import logs
         client = logging.getLogger("pos_app.levelup.client")
         logs.configure(logging.WARNING)
         logs.log_to_files(Path({str(tmp_path)!r}))

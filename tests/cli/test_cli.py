@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from pos_app import __version__, cli
-from pos_app.config import HOME_ENV, resolve_paths
+from pos_app.host.paths import HOME_ENV, resolve_paths
 
 
 def run(monkeypatch, capsys, *argv, stdin=""):

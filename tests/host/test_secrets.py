@@ -16,7 +16,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from keyring.backends.chainer import ChainerBackend
 
-from pos_app.secret_store import (
+from pos_app.host.secrets import (
     EncryptedFileStore,
     KeyringStore,
     SecretStoreError,
@@ -304,7 +304,7 @@ def test_default_key_path_is_outside_the_data_directory(tmp_path):
 
 @pytest.mark.skipif(sys.platform != "linux", reason="config and data directories differ on Linux")
 def test_default_key_path_is_outside_the_default_data_directory(monkeypatch, tmp_path):
-    from pos_app.config import resolve_paths
+    from pos_app.host.paths import resolve_paths
 
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)

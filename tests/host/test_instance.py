@@ -13,9 +13,9 @@ import textwrap
 import pytest
 
 from pos_app import cli
-from pos_app.app import open_register
-from pos_app.config import Paths
-from pos_app.instance import DataDirectoryBusy, WriterLock
+from pos_app.app.terminal import open_register
+from pos_app.host.instance import DataDirectoryBusy, WriterLock
+from pos_app.host.paths import Paths
 
 
 def holder(data_dir, what="the register window"):
@@ -24,8 +24,8 @@ def holder(data_dir, what="the register window"):
         f"""
         import sys, time
         from pathlib import Path
-        from pos_app.config import Paths
-        from pos_app.instance import WriterLock
+        from pos_app.host.paths import Paths
+        from pos_app.host.instance import WriterLock
         held = WriterLock(Paths(Path({str(data_dir)!r})), {what!r}).acquire()
         print("held", flush=True)
         time.sleep(60)

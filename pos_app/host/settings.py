@@ -20,8 +20,8 @@ from typing import Annotated, Any
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from pos_app.config import Paths
-from pos_app.files import write_atomically
+from pos_app.host.files import write_atomically
+from pos_app.host.paths import Paths
 
 PRODUCTION_URL = "https://api.thelevelup.com"
 EMBEDDED = "embedded"

@@ -32,9 +32,11 @@ from cryptography.fernet import Fernet, InvalidToken
 from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
 
-from pos_app.files import sync_directory, write_atomically, write_temporary
+from pos_app.host.files import sync_directory, write_atomically, write_temporary
 
 APP_NAME = "levelup-pos"
+MERCHANT_TOKEN = "merchant-token"  # noqa: S105 - the name it is stored under
+"""The secret the register's LevelUp merchant token is kept as."""
 VALUES_FILE_NAME = "secrets.json"
 KEY_FILE_NAME = "secret-store.key"
 
