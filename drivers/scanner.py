@@ -109,6 +109,18 @@ class Scanner:
                 self._start()
                 self._set_state(State.ENABLED)
 
+    def start(self) -> None:
+        """Open, claim and enable the scanner, with data events on: what an application does
+        to start taking scans. A failure closes what was opened and raises."""
+        self.open()
+        try:
+            self.claim()
+            self.enable()
+        except BaseException:
+            self.close()
+            raise
+        self.data_events_enabled = True
+
     def disable(self) -> None:
         with self._lock:
             stopping = None

@@ -1011,9 +1011,7 @@ def _scanners_listen(
     else:
         try:
             scanner = open_scanner(args.url, events.put)
-            scanner.open()
-            scanner.claim()
-            scanner.enable()
+            scanner.start()
         except (ScannerUrlError, ScannerError) as exc:
             print(
                 json.dumps(
@@ -1023,7 +1021,6 @@ def _scanners_listen(
                 flush=True,
             )
             return 1
-        scanner.data_events_enabled = True
         source = None
     scans = 0
     try:

@@ -143,10 +143,7 @@ class RegisterSession(QObject):
             return
         try:
             scanner = open_scanner(url, self.scanner_events)
-            scanner.open()
-            scanner.claim()
-            scanner.enable()
-            scanner.data_events_enabled = True
+            scanner.start()
         except (ScannerUrlError, ScannerError) as exc:
             self.window.status.show_scanner(f"not connected ({exc})", "bad")
             return

@@ -55,13 +55,10 @@ def scanner_test(url: str, seconds: float = TEST_SECONDS) -> str:
 
     try:
         scanner = open_scanner(url, heard)
-        scanner.open()
+        scanner.start()
     except (ScannerUrlError, ScannerError) as exc:
         return f"✘ {exc}"
     try:
-        scanner.claim()
-        scanner.enable()
-        scanner.data_events_enabled = True
         if not arrived.wait(seconds):
             return f"The scanner opened, but nothing was scanned within {seconds:.0f} s."
     finally:

@@ -47,6 +47,22 @@ def test_the_lifecycle_is_enforced_and_announced():
     ]
 
 
+def test_start_opens_claims_and_enables_with_data_events_on():
+    events: list[Event] = []
+    scanner = FakeScanner([(0, "A1")], listener=events.append)
+    scanner.start()
+    assert scanner.state is State.ENABLED and scanner.claimed
+    wait_for(lambda: collect(events) == ["A1"])
+    scanner.close()
+
+
+def test_a_start_that_fails_closes_what_it_opened():
+    scanner = open_scanner("serial:///dev/no-such-scanner", lambda event: None)
+    with pytest.raises(ScannerError):
+        scanner.start()
+    assert scanner.state is State.CLOSED
+
+
 def enabled(steps, **kwargs):
     events: list[Event] = []
     scanner = FakeScanner(steps, listener=events.append)
