@@ -24,7 +24,7 @@ from pos_app import __version__
 from pos_app.domain import DomainError, format_cents, parse_cents
 from pos_app.host import logs
 from pos_app.host.paths import HOME_ENV, resolve_paths
-from pos_app.levelup import qr
+from pos_app.levelup import PRODUCTION_URL, qr
 from pos_app.levelup.calculator import completed_order_values, proposed_order_values
 from pos_app.levelup.errors import ConfigurationError
 
@@ -155,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
         f"${TOKEN_ENV} (or asked for at a terminal), never from the command line.",
     )
     api.add_argument(
-        "--url", help=f"LevelUp's address (default: ${URL_ENV}, else {PRODUCTION_URL_TEXT})"
+        "--url", help=f"LevelUp's address (default: ${URL_ENV}, else {PRODUCTION_URL})"
     )
     api.add_argument("--location", type=int, help=f"location id (default: ${LOCATION_ENV})")
     api.add_argument(
@@ -388,7 +388,6 @@ def _sandbox(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, 
 TOKEN_ENV = "LEVELUP_POS_MERCHANT_TOKEN"  # noqa: S105 - the variable's name, not a token
 URL_ENV = "LEVELUP_POS_API_URL"
 LOCATION_ENV = "LEVELUP_POS_LOCATION"
-PRODUCTION_URL_TEXT = "https://api.thelevelup.com"
 
 
 @contextmanager
@@ -414,7 +413,7 @@ def _levelup(args: argparse.Namespace, environ: Mapping[str, str]) -> Iterator[A
             url, token = sandbox.url, merchant["access_token"]
             location = location or DEMO_LOCATION_ID
         else:
-            url = args.url or environ.get(URL_ENV) or PRODUCTION_URL_TEXT
+            url = args.url or environ.get(URL_ENV) or PRODUCTION_URL
             token = environ.get(TOKEN_ENV) or _ask_token()
         logs.register_secret(token)
         config = ClientConfig(base_url=url, merchant_token=SecretStr(token), retries=1)
@@ -739,7 +738,7 @@ def _setup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, er
     from pos_app.app.onboarding import OnboardingError, finish, sign_in
     from pos_app.app.terminal import retire_demo_staff
     from pos_app.host.instance import DataDirectoryBusy, WriterLock
-    from pos_app.host.settings import PRODUCTION_URL, SettingsError, load_settings
+    from pos_app.host.settings import SettingsError, load_settings
     from pos_app.levelup.errors import LevelUpError
 
     paths = resolve_paths(getattr(args, "data_dir", None), environ).create()

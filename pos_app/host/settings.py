@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pos_app.host.files import write_atomically
 from pos_app.host.paths import Paths
+from pos_app.levelup import PRODUCTION_URL
 
-PRODUCTION_URL = "https://api.thelevelup.com"
 EMBEDDED = "embedded"
 PROVISIONING_ENV = "LEVELUP_POS_PROVISIONING"
 ENV_PREFIX = "LEVELUP_POS_"

@@ -37,6 +37,7 @@ import httpx
 from pydantic import SecretStr
 
 from pos_app import __version__
+from pos_app.levelup import PRODUCTION_URL
 from pos_app.levelup.errors import (
     ConfigurationError,
     InvalidResponse,
@@ -67,7 +68,6 @@ from pos_app.levelup.redact import redact
 
 log = logging.getLogger("levelup")
 
-PRODUCTION_URL = "https://api.thelevelup.com"
 ORDER_READ_TIMEOUT = 20.0
 """LevelUp's own SDK waited 20 s for an order call."""
 
