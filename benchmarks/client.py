@@ -2,27 +2,30 @@
 against the sandbox in its own process, next to raw httpx doing the same.
 
 Overhead is measured on an in-memory transport that answers at once, so what is left is time
-in our code (building and checking bodies, logging, parsing answers into models). Run:
-``.venv/bin/python benchmarks/client.py [PAIRS]``.
+in our code (building and checking bodies, logging, parsing answers into models); it runs on
+pyperf (worker processes, calibrated loops), next to raw httpx on the same transport. The pairs
+against the sandbox are end to end: median and p99 of PAIRS pairs. Run from the repository
+root: ``.venv/bin/python -m benchmarks.client [PAIRS]`` (pyperf's ``--fast`` for a quick
+look; ``PAIRS`` 0 skips the sandbox).
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from contextlib import closing
+from typing import Any
 
 import httpx
-from common import measure, p50, p99, sandbox_process
 from pydantic import SecretStr
-from sandbox import raw_client, raw_pair
 
+from benchmarks.common import measure, p50, p99, pyperf_runner, sandbox_process
+from benchmarks.sandbox import raw_client, raw_pair
 from pos_app.domain import Check, LineItem
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import completed_order_values, proposed_order_values
 from pos_app.levelup.client import ClientConfig, LevelUpClient
-from pos_app.levelup.payloads import OrderContext, completed_order_request, proposed_order_request
+from pos_app.levelup.orders import OrderContext, completed_order_request, proposed_order_request
 
 CHECK = (
     Check("2611230001")
@@ -69,7 +72,8 @@ def instant(request: httpx.Request) -> httpx.Response:
     )
 
 
-def overhead(rounds: int) -> None:
+def overhead(runner: Any) -> None:
+    """The client's pair and raw httpx's, each a pyperf benchmark; the difference, per call."""
     code = qr.build("BENCH000000000000000").data
     config = ClientConfig(base_url="https://levelup.example", merchant_token=SecretStr("1-a"))
     with (
@@ -88,18 +92,25 @@ def overhead(rounds: int) -> None:
                 }
             }
         )
-        ours_pair = measure(client_pair(ours, code), rounds)
-        raw_pair_ms = measure(
+        timed = runner.bench_func("client pair, in-memory transport", client_pair(ours, code))
+        bare = runner.bench_func(
+            "raw httpx pair, in-memory transport",
             lambda: (
                 raw.post("/v15/proposed_orders", content=body).json(),
                 raw.post("/v15/completed_orders", content=body).json(),
             ),
-            rounds,
         )
-    print(f"client overhead, in-memory transport ({rounds} pairs, two calls each)")
-    print(f"  client pair   p50 {p50(ours_pair):6.3f} ms   p99 {p99(ours_pair):6.3f} ms")
-    print(f"  raw httpx     p50 {p50(raw_pair_ms):6.3f} ms   p99 {p99(raw_pair_ms):6.3f} ms")
-    print(f"  our code      p50 {(p50(ours_pair) - p50(raw_pair_ms)) / 2 * 1000:6.0f} µs per call")
+    if runner.args.worker:
+        return
+    print("client overhead, in-memory transport (pyperf values; two calls a pair)")
+    print(f"  client pair   {_spread(timed)}")
+    print(f"  raw httpx     {_spread(bare)}")
+    print(f"  our code      median {(timed.median() - bare.median()) / 2 * 1e6:6.0f} µs per call")
+
+
+def _spread(bench: Any) -> str:
+    """Median and p99 of a pyperf benchmark's values, in milliseconds."""
+    return f"median {bench.median() * 1000:6.3f} ms   p99 {bench.percentile(99) * 1000:6.3f} ms"
 
 
 def against_sandbox(pairs: int) -> None:
@@ -115,7 +126,16 @@ def against_sandbox(pairs: int) -> None:
     print(f"  difference    p50 {p50(our_samples) - p50(raw_samples):+6.2f} ms per pair")
 
 
+def main() -> None:
+    runner = pyperf_runner("benchmarks.client")
+    runner.argparser.add_argument(
+        "pairs", nargs="?", type=int, default=2000, help="pairs against the sandbox (0: none)"
+    )
+    args = runner.parse_args()
+    overhead(runner)
+    if not args.worker and args.pairs:
+        against_sandbox(args.pairs)
+
+
 if __name__ == "__main__":
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    overhead(rounds)
-    against_sandbox(rounds)
+    main()

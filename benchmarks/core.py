@@ -1,19 +1,21 @@
 """Time the pure work the register does between a scan and sending an order.
 
-Prints median and p99 per step, in microseconds, for a lunch-sized check (12 lines, modifiers,
-a discount, a fee) and a large catering check (150 lines). Run:
-``.venv/bin/python benchmarks/core.py``.
+Each step is a pyperf benchmark (worker processes, calibrated loops, warmups), for a
+lunch-sized check (12 lines, modifiers, a discount, a fee) and a large catering check (150
+lines); pyperf prints mean ± std dev per step, then a table gives the median and p99 of its
+values (each the mean time of a calibrated loop of calls), in microseconds. Run from the
+repository root: ``.venv/bin/python -m benchmarks.core`` (``--fast`` for a quick look;
+``-o FILE`` keeps the figures for ``python -m pyperf compare_to``).
 """
 
 from __future__ import annotations
 
 import json
-import statistics
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
+from benchmarks.common import pyperf_runner
 from pos_app.domain import (
     Check,
     Discount,
@@ -30,7 +32,7 @@ from pos_app.domain import (
 )
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import completed_order_values, proposed_order_values
-from pos_app.levelup.payloads import OrderContext, completed_order_request
+from pos_app.levelup.orders import OrderContext, completed_order_request
 
 CODE_TEXT = "LU0200018SECH4O89A4NBOT70300A0LU"
 CONTEXT = OrderContext(location_id=19, register="3", cashier="Bob")
@@ -53,18 +55,6 @@ def make_check(lines: int) -> Check:
         )
     check = check.add_discount(Discount("Loyalty coupon", 300))
     return check.add_fee(Fee("Delivery", FeeType.DELIVERY, 299, "food"))
-
-
-def measure(step: Callable[[], object], rounds: int) -> tuple[float, float]:
-    for _ in range(min(50, rounds)):
-        step()
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter_ns()
-        step()
-        samples.append((time.perf_counter_ns() - start) / 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.99) - 1]
 
 
 def steps(check: Check) -> dict[str, Callable[[], object]]:
@@ -108,11 +98,17 @@ def steps(check: Check) -> dict[str, Callable[[], object]]:
 
 
 def main() -> None:
-    print(f"{'step':<34}{'lines':>6}{'median µs':>12}{'p99 µs':>10}")
-    for lines, rounds in ((12, 5000), (150, 500)):
+    runner = pyperf_runner("benchmarks.core")
+    results = []
+    for lines in (12, 150):
         for name, step in steps(make_check(lines)).items():
-            median, p99 = measure(step, rounds)
-            print(f"{name:<34}{lines:>6}{median:>12.1f}{p99:>10.1f}")
+            results.append((name, lines, runner.bench_func(f"{name}, {lines} lines", step)))
+    if runner.args.worker:
+        return
+    print(f"\n{'step':<34}{'lines':>6}{'median µs':>12}{'p99 µs':>10}")
+    for name, lines, bench in results:
+        median, p99 = bench.median() * 1e6, bench.percentile(99) * 1e6
+        print(f"{name:<34}{lines:>6}{median:>12.1f}{p99:>10.1f}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pos_app.host.paths import Paths
 from pos_app.host.secrets import MERCHANT_TOKEN, open_secret_store
 from pos_app.host.settings import Settings, set_settings
 from pos_app.levelup.client import ClientConfig, LevelUpClient
-from pos_app.levelup.payloads import Location
+from pos_app.levelup.wire import Location
 
 
 class OnboardingError(Exception):

@@ -26,7 +26,7 @@ from pos_app.levelup.calculator import (
     proposed_order_values,
 )
 from pos_app.levelup.errors import LevelUpError
-from pos_app.levelup.payloads import (
+from pos_app.levelup.orders import (
     OrderContext,
     completed_order_request,
     proposed_order_request,

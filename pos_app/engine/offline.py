@@ -23,7 +23,7 @@ from pos_app.engine.recorder import Recorder
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import AdjustedCheckValues
 from pos_app.levelup.errors import LevelUpError
-from pos_app.levelup.payloads import (
+from pos_app.levelup.orders import (
     OrderContext,
     completed_order_request,
     proposed_order_request,

@@ -22,7 +22,7 @@ from pos_app.engine.reconcile import AmbiguousOrder, RecentOrders, find_order
 from pos_app.engine.recorder import Recorder
 from pos_app.levelup.calculator import completed_order_values
 from pos_app.levelup.errors import ApiError, LevelUpError, OutcomeUnknown
-from pos_app.levelup.payloads import CompletedOrder, MerchantOrder
+from pos_app.levelup.wire import CompletedOrder, MerchantOrder
 
 _S = TenderStatus
 

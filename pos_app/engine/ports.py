@@ -12,7 +12,7 @@ from typing import Protocol
 
 from pos_app.engine.eventlog import JournalEvent
 from pos_app.engine.model import CheckRecord
-from pos_app.levelup.payloads import (
+from pos_app.levelup.wire import (
     CompletedOrder,
     CompletedOrderRequest,
     MerchantOrder,

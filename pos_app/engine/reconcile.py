@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from pos_app.engine.ports import PaymentGateway
-from pos_app.levelup.payloads import MerchantOrder
+from pos_app.levelup.wire import MerchantOrder
 
 CLOCK_SKEW = timedelta(minutes=10)
 """How far the register's clock and LevelUp's may disagree; the search reaches back this far

@@ -21,14 +21,12 @@ attempt), bodies at DEBUG with every credential masked.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
-import platform
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -36,8 +34,14 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import SecretStr
 
-from pos_app import __version__
-from pos_app.levelup import PRODUCTION_URL
+from pos_app.levelup.calls import (
+    Call,
+    ClientConfig,
+    may_have_charged,
+    retry_delay,
+    user_agent,
+)
+from pos_app.levelup.envelope import Request, Response
 from pos_app.levelup.errors import (
     ConfigurationError,
     InvalidResponse,
@@ -47,7 +51,8 @@ from pos_app.levelup.errors import (
     Unreachable,
     error_for_response,
 )
-from pos_app.levelup.payloads import (
+from pos_app.levelup.redact import redact
+from pos_app.levelup.wire import (
     AccessToken,
     AccessTokenRequest,
     CompletedOrder,
@@ -61,72 +66,15 @@ from pos_app.levelup.payloads import (
     ProposedOrder,
     ProposedOrderRequest,
     RefundRequest,
-    Request,
-    Response,
 )
-from pos_app.levelup.redact import redact
 
 log = logging.getLogger("levelup")
-
-ORDER_READ_TIMEOUT = 20.0
-"""LevelUp's own SDK waited 20 s for an order call."""
 
 _R = TypeVar("_R", bound=Response)
 _T = TypeVar("_T")
 
 # Failures before a single byte of the request left: always safe to try again.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-@dataclass(frozen=True)
-class ClientConfig:
-    """Where LevelUp is and how patient to be with it.
-
-    ``merchant_token`` may be ``None`` only to ask for one (:meth:`LevelUpClient.access_token`).
-    """
-
-    base_url: str = PRODUCTION_URL
-    merchant_token: SecretStr | None = None
-    api_version: str = "v15"
-    connect_timeout: float = 5.0
-    read_timeout: float = 10.0
-    order_read_timeout: float = ORDER_READ_TIMEOUT
-    retries: int = 3
-    backoff: float = 0.25
-    backoff_cap: float = 2.0
-    ca_bundle: str | None = None
-    """A CA file for a LevelUp-compatible host with a private certificate authority."""
-
-    @property
-    def is_loopback(self) -> bool:
-        host = urlsplit(self.base_url).hostname or ""
-        if host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return False
-
-
-def user_agent() -> str:
-    """``Company-Product/Version [OS]``, the form LevelUp's SDK sent."""
-    return (
-        f"LevelUp-POS/{__version__} [{platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}]"
-    )
-
-
-@dataclass(frozen=True)
-class _Call:
-    method: str
-    path: str
-    moves_money: bool = False
-    order_call: bool = False
-    order_uuid: str | None = None
-
-    @property
-    def what(self) -> str:
-        return f"{self.method} {self.path}"
 
 
 class LevelUpClient:
@@ -240,7 +188,7 @@ class LevelUpClient:
         (``GET /v14/locations/:id/orders``, the only listing LevelUp has)."""
         url: str | None = f"/v14/locations/{location_id}/orders"
         while url is not None:
-            call = _Call("GET", urlsplit(url).path)
+            call = Call("GET", urlsplit(url).path)
             response, _ = self._exchange(call, url, None, auth=True)
             if response.status_code == 204:
                 return
@@ -248,7 +196,7 @@ class LevelUpClient:
             link = response.links.get("next", {}).get("url")
             url = None if link is None else self._same_origin(call, response, link)
 
-    def _same_origin(self, call: _Call, response: httpx.Response, link: str) -> str:
+    def _same_origin(self, call: Call, response: httpx.Response, link: str) -> str:
         """A paging link, refused unless it stays on LevelUp's scheme, host and port (the
         merchant token goes with it)."""
         base = self._http.base_url
@@ -264,11 +212,11 @@ class LevelUpClient:
 
     # ----- the exchange ---------------------------------------------------------------------
 
-    def _v15(self, method: str, path: str, *, order: bool = False, money: bool = False) -> _Call:
-        return _Call(method, f"/{self.config.api_version}/{path}", money, order)
+    def _v15(self, method: str, path: str, *, order: bool = False, money: bool = False) -> Call:
+        return Call(method, f"/{self.config.api_version}/{path}", money, order)
 
     def _send(
-        self, call: _Call, model: type[_R], body: Request | None = None, *, auth: bool = True
+        self, call: Call, model: type[_R], body: Request | None = None, *, auth: bool = True
     ) -> _R:
         response, sent_at = self._exchange(call, call.path, body, auth=auth)
         try:
@@ -278,12 +226,12 @@ class LevelUpClient:
                 raise self._unanswered(call, error.detail, 1, body, sent_at) from None
             raise
 
-    def _send_list(self, call: _Call, model: type[_R]) -> list[_R]:
+    def _send_list(self, call: Call, model: type[_R]) -> list[_R]:
         response, _ = self._exchange(call, call.path, None, auth=True)
         return _parse(call, response, model.list_from_body)
 
     def _exchange(
-        self, call: _Call, url: str, body: Request | None, *, auth: bool
+        self, call: Call, url: str, body: Request | None, *, auth: bool
     ) -> tuple[httpx.Response, datetime]:
         """The answer to ``call`` and when its (last) request was sent."""
         headers = {"Authorization": self._authorization()} if auth else {}
@@ -324,13 +272,7 @@ class LevelUpClient:
                         request_id=_request_id(response),
                         what=call.what,
                     )
-                    if (
-                        call.moves_money
-                        and response.status_code >= 500
-                        and response.status_code != 503
-                    ):
-                        # 503 is maintenance (nothing was done); any other 5xx may have
-                        # failed after the charge.
+                    if may_have_charged(call, response.status_code):
                         raise self._unanswered(call, error.detail, attempt, body, sent_at)
                     raise error
                 return response, sent_at
@@ -338,7 +280,7 @@ class LevelUpClient:
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def _unanswered(
-        self, call: _Call, cause: str, attempt: int, body: Request | None, sent_at: datetime
+        self, call: Call, cause: str, attempt: int, body: Request | None, sent_at: datetime
     ) -> LevelUpError:
         if call.moves_money:
             return OutcomeUnknown(
@@ -352,14 +294,13 @@ class LevelUpClient:
             raise ConfigurationError("The register has no LevelUp merchant token yet.")
         return f'token merchant="{token.get_secret_value()}"'
 
-    def _backoff(self, call: _Call, attempt: int) -> None:
-        delay = min(self.config.backoff_cap, self.config.backoff * 2 ** (attempt - 1))
-        delay *= self._jitter()
+    def _backoff(self, call: Call, attempt: int) -> None:
+        delay = retry_delay(self.config, attempt, self._jitter())
         log.info("%s: retrying in %.2f s", call.what, delay)
         self._sleep(delay)
 
     def _log_answer(
-        self, call: _Call, response: httpx.Response, attempt: int, started: float
+        self, call: Call, response: httpx.Response, attempt: int, started: float
     ) -> None:
         log.info(
             "%s %s %d in %.1f ms (attempt %d)",
@@ -374,7 +315,7 @@ class LevelUpClient:
 
     def _log_failure(
         self,
-        call: _Call,
+        call: Call,
         cause: str,
         attempt: int,
         attempts: int,
@@ -408,7 +349,7 @@ def _request_id(response: httpx.Response) -> str | None:
     return request_id
 
 
-def _json(call: _Call, response: httpx.Response) -> Any:
+def _json(call: Call, response: httpx.Response) -> Any:
     try:
         return response.json()
     except ValueError as exc:
@@ -417,7 +358,7 @@ def _json(call: _Call, response: httpx.Response) -> Any:
         ) from None
 
 
-def _parse(call: _Call, response: httpx.Response, read: Callable[[Any], _T]) -> _T:
+def _parse(call: Call, response: httpx.Response, read: Callable[[Any], _T]) -> _T:
     """``read`` (a model's ``from_body`` or ``list_from_body``) applied to the JSON answer."""
     document = _json(call, response)
     try:
@@ -429,9 +370,6 @@ def _parse(call: _Call, response: httpx.Response, read: Callable[[Any], _T]) -> 
 
 
 __all__ = [
-    "ORDER_READ_TIMEOUT",
-    "PRODUCTION_URL",
     "ClientConfig",
     "LevelUpClient",
-    "user_agent",
 ]

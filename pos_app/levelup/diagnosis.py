@@ -20,7 +20,7 @@ from pos_app.levelup.errors import (
     NoAnswer,
     Unreachable,
 )
-from pos_app.levelup.payloads import Location
+from pos_app.levelup.wire import Location
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pos_app.levelup.payloads import ErrorObject, parse_errors
 from pos_app.levelup.redact import redact
+from pos_app.levelup.wire import ErrorObject, parse_errors
 
 _BODY_EXCERPT = 200
 

@@ -7,7 +7,8 @@ serves it in the foreground.
 
 from pos_app.sandbox.faults import FaultBook, FaultRule
 from pos_app.sandbox.http import create_app
-from pos_app.sandbox.ledger import Ledger, Rejection
+from pos_app.sandbox.ledger import Ledger
+from pos_app.sandbox.rejections import Rejection
 from pos_app.sandbox.server import RunningSandbox, serve, start_embedded
 
 __all__ = [

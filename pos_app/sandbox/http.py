@@ -19,22 +19,23 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pos_app.levelup import payloads
-from pos_app.levelup.payloads import (
+from pos_app.levelup import envelope
+from pos_app.levelup.envelope import InvalidPayload
+from pos_app.levelup.wire import (
     AccessTokenRequest,
     CompletedOrderRequest,
     DetachedRefundRequest,
     ErrorObject,
     GiftCardCreditRequest,
-    InvalidPayload,
     ProposedOrderRequest,
     RefundRequest,
     errors_body,
 )
 from pos_app.sandbox.admin import admin_routes
 from pos_app.sandbox.faults import FaultBook, FaultMiddleware
-from pos_app.sandbox.ledger import Ledger, Rejection, error
+from pos_app.sandbox.ledger import Ledger
 from pos_app.sandbox.records import MerchantRecord
+from pos_app.sandbox.rejections import Rejection, error
 from pos_app.sandbox.services import Services, merchant_token
 
 WWW_AUTHENTICATE = 'OAuth2 realm="levelup", error="invalid_token"'
@@ -47,7 +48,7 @@ Handler = Callable[[Request, Services, MerchantRecord | None, Any], Awaitable[An
 def _endpoint(
     obj: str,
     *,
-    body: type[payloads.Request] | None = None,
+    body: type[envelope.Request] | None = None,
     auth: bool = True,
     silent_401: bool = False,
 ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
@@ -67,7 +68,7 @@ def _endpoint(
                 return _rejection_response(rejection)
             if isinstance(result, Response):
                 return result
-            if isinstance(result, payloads.Response):
+            if isinstance(result, envelope.Response):
                 return JSONResponse(result.to_body())
             return JSONResponse([entry.to_body() for entry in result])
 
@@ -120,7 +121,7 @@ def _authenticate(request: Request, services: Services, obj: str, silent: bool) 
     return merchant
 
 
-async def _parse(request: Request, model: type[payloads.Request], obj: str) -> payloads.Request:
+async def _parse(request: Request, model: type[envelope.Request], obj: str) -> envelope.Request:
     raw = await request.body()
     if raw.strip():
         try:
@@ -131,10 +132,10 @@ async def _parse(request: Request, model: type[payloads.Request], obj: str) -> p
             ) from None
     else:
         document = {}
-    envelope = model.envelope
+    key = model.envelope
     if not isinstance(document, dict):
-        raise Rejection(422, error(obj, "base", f"Expected a JSON object with {envelope!r}."))
-    inner = document.get(envelope)
+        raise Rejection(422, error(obj, "base", f"Expected a JSON object with {key!r}."))
+    inner = document.get(key)
     try:
         return model.parse(inner if inner is not None else {})
     except InvalidPayload as exc:

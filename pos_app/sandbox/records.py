@@ -10,7 +10,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
-from pos_app.domain import MAX_CENTS
+from pos_app.domain.money import MAX_CENTS
 from pos_app.levelup import qr
 
 

@@ -16,7 +16,8 @@ from pydantic import SecretStr
 from pos_app.domain import Check, LineItem
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import completed_order_values, proposed_order_values
-from pos_app.levelup.client import ClientConfig, LevelUpClient, user_agent
+from pos_app.levelup.calls import user_agent
+from pos_app.levelup.client import ClientConfig, LevelUpClient
 from pos_app.levelup.errors import (
     AuthenticationError,
     ClientOutdated,
@@ -32,13 +33,8 @@ from pos_app.levelup.errors import (
     ServerError,
     Unreachable,
 )
-from pos_app.levelup.payloads import (
-    CompletedOrderRequest,
-    DetachedRefundRequest,
-    OrderContext,
-    completed_order_request,
-    proposed_order_request,
-)
+from pos_app.levelup.orders import OrderContext, completed_order_request, proposed_order_request
+from pos_app.levelup.wire import CompletedOrderRequest, DetachedRefundRequest
 from pos_app.sandbox import RunningSandbox
 
 LOCATION = 19

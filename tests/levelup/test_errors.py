@@ -21,7 +21,7 @@ from pos_app.levelup.errors import (
     Unreachable,
     error_for_response,
 )
-from pos_app.levelup.payloads import ErrorObject
+from pos_app.levelup.wire import ErrorObject
 
 
 def errors(*entries: tuple[str, str, str]) -> bytes:

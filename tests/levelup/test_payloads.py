@@ -23,7 +23,14 @@ from pos_app.domain import (
 )
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import completed_order_values, proposed_order_values
-from pos_app.levelup.payloads import (
+from pos_app.levelup.envelope import InvalidPayload
+from pos_app.levelup.orders import (
+    OrderContext,
+    completed_order_request,
+    items_from_check,
+    proposed_order_request,
+)
+from pos_app.levelup.wire import (
     AccessToken,
     AccessTokenRequest,
     CompletedOrder,
@@ -33,19 +40,14 @@ from pos_app.levelup.payloads import (
     ErrorObject,
     GiftCardCredit,
     GiftCardCreditRequest,
-    InvalidPayload,
     Location,
     MerchantOrder,
-    OrderContext,
     ProposedOrder,
     ProposedOrderRequest,
     RefundRequest,
     check_receipt_html,
-    completed_order_request,
     errors_body,
-    items_from_check,
     parse_errors,
-    proposed_order_request,
 )
 
 EXAMPLE = json.loads(

@@ -1,4 +1,4 @@
-"""Typed v15 request and response bodies, and the check → order body mapping.
+"""The v15 wire format: typed request and response bodies, as LevelUp sends and takes them.
 
 Every body travels in a one-key envelope named after its object (``{"completed_order": {...}}``,
 ``{"order": {...}}``); :meth:`Request.to_body` and :meth:`Response.from_body` add and remove
@@ -8,141 +8,52 @@ parsing, as LevelUp's own server did.
 
 Credentials (``payment_token_data``, passwords, tokens, ``manager_confirmation``) are
 :class:`~pydantic.SecretStr`: masked in ``repr`` and ``str``, sent in clear only by ``to_body``.
+
+The field types and the envelope every body builds on are :mod:`pos_app.levelup.envelope`.
+This module knows bodies only, never the register's checks: building order bodies from a
+:class:`~pos_app.domain.Check` is :mod:`pos_app.levelup.orders`.
 """
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Annotated, Any, ClassVar, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AliasChoices,
     AwareDatetime,
-    BaseModel,
-    ConfigDict,
     Field,
-    PlainSerializer,
-    SecretStr,
     Strict,
     StringConstraints,
-    ValidationError,
     field_validator,
     model_validator,
 )
-from pydantic_core import ErrorDetails
 
-from pos_app.domain import MAX_CENTS, MAX_IDENTIFIER_LENGTH, Check, FeeType, LineItem
-from pos_app.levelup.calculator import AdjustedCheckValues
-from pos_app.levelup.qr import PaymentCode
-
-Amount = Annotated[int, Strict(), Field(ge=0, le=MAX_CENTS)]
-"""Cents, as LevelUp carries them: a JSON integer, never a string, float or boolean."""
-
-Id = Annotated[int, Strict(), Field(ge=1)]
-Flag = Annotated[bool, Strict()]
-Secret = Annotated[
-    SecretStr,
-    Field(min_length=1),
-    PlainSerializer(lambda s: s.get_secret_value(), return_type=str, when_used="json"),
-]
-ShortText = Annotated[str, StringConstraints(max_length=255)]
-LongText = Annotated[str, StringConstraints(max_length=1000)]
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=MAX_IDENTIFIER_LENGTH)]
+from pos_app.domain.items import FeeType
+from pos_app.domain.money import MAX_CENTS
+from pos_app.levelup.envelope import (
+    Amount,
+    Body,
+    Flag,
+    Id,
+    Identifier,
+    LongText,
+    Request,
+    Response,
+    Secret,
+    ShortText,
+    unwrap,
+)
 
 RECEIPT_HTML_MAX = 1000
 RECEIPT_HTML_TAGS = frozenset({"a", "br", "p", "strong"})
 
 
-class InvalidPayload(ValueError):
-    """A body that does not fit its model. ``errors`` is pydantic's list without the input
-    values, since a body may hold a payment code or a password."""
-
-    def __init__(self, model: str, errors: list[ErrorDetails]) -> None:
-        self.errors = errors
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc']) or 'body'}: {e['msg']}" for e in errors
-        )
-        super().__init__(f"{model}: {problems}")
-
-
-class _Model(BaseModel):
-    """Base of all bodies. ``register`` is spelt ``register_name`` in Python: pydantic models
-    already have a ``register`` (from ``abc``)."""
-
-    model_config = ConfigDict(
-        extra="ignore", frozen=True, hide_input_in_errors=True, populate_by_name=True
-    )
-
-    nullable: ClassVar[frozenset[str]] = frozenset()
-    """Top-level fields sent even when ``None`` (LevelUp requires the key)."""
-
-    @classmethod
-    def parse(cls, data: object) -> Self:
-        """Validate ``data``; raises :class:`InvalidPayload`, which never holds the input."""
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            errors = exc.errors(include_input=False, include_url=False, include_context=False)
-            raise InvalidPayload(cls.__name__, errors) from None
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """The fields as JSON values, ``None`` left out except for :attr:`nullable` ones."""
-        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
-        for name in self.nullable:
-            data.setdefault(name, None)
-        return data
-
-
-class Request(_Model):
-    """A request body; ``envelope`` is the key LevelUp wraps it in."""
-
-    envelope: ClassVar[str]
-
-    def to_body(self) -> dict[str, Any]:
-        """The JSON-ready body, envelope included, credentials in clear: for the wire only."""
-        return {self.envelope: self.to_json_dict()}
-
-    @classmethod
-    def from_body(cls, body: object) -> Self:
-        """Parse ``{envelope: {...}}``; raises ``ValueError`` on any other shape."""
-        return cls.parse(_unwrap(body, cls.envelope))
-
-
-class Response(_Model):
-    """A response body; ``envelope`` is the key LevelUp wraps it in."""
-
-    envelope: ClassVar[str]
-
-    @classmethod
-    def from_body(cls, body: object) -> Self:
-        """Parse ``{envelope: {...}}``; raises ``ValueError`` on any other shape."""
-        return cls.parse(_unwrap(body, cls.envelope))
-
-    @classmethod
-    def list_from_body(cls, body: object) -> list[Self]:
-        """Parse a list of envelopes, ``[{envelope: {...}}, ...]``."""
-        if not isinstance(body, list):
-            raise ValueError(f"Expected a list of {cls.envelope!r} objects.")
-        return [cls.from_body(entry) for entry in body]
-
-    def to_body(self) -> dict[str, Any]:
-        """The JSON-ready body, envelope included (the sandbox answers with it)."""
-        return {self.envelope: self.to_json_dict()}
-
-
-def _unwrap(body: object, envelope: str) -> object:
-    if not isinstance(body, Mapping) or envelope not in body:
-        raise ValueError(f"Expected a JSON object with the key {envelope!r}.")
-    return body[envelope]
-
-
 # ----- errors ---------------------------------------------------------------------------------
 
 
-class ErrorObject(_Model):
+class ErrorObject(Body):
     """One entry of LevelUp's error list: ``{"error": {object, property, message, ...}}``."""
 
     object: str = ""
@@ -164,7 +75,7 @@ def parse_errors(body: object) -> list[ErrorObject]:
     """The error list of an error response; ``ValueError`` if the body is not one."""
     if not isinstance(body, list):
         raise ValueError("Expected a list of errors.")
-    return [ErrorObject.parse(_unwrap(entry, "error")) for entry in body]
+    return [ErrorObject.parse(unwrap(entry, "error")) for entry in body]
 
 
 def errors_body(*errors: ErrorObject) -> list[dict[str, Any]]:
@@ -215,7 +126,7 @@ class Location(Response):
 # ----- orders ---------------------------------------------------------------------------------
 
 
-class Item(_Model):
+class Item(Body):
     """An order item, or a child of one (a modifier). Children need no quantity."""
 
     name: Annotated[str, StringConstraints(min_length=1)]
@@ -229,14 +140,14 @@ class Item(_Model):
     children: list[ItemEnvelope] | None = None
 
 
-class ItemEnvelope(_Model):
+class ItemEnvelope(Body):
     item: Item
 
 
 Item.model_rebuild()
 
 
-class Fee(_Model):
+class Fee(Body):
     """A fee on an order, collected by the merchant."""
 
     type: FeeType
@@ -246,7 +157,7 @@ class Fee(_Model):
     tax_amount: Amount | None = None
 
 
-class FeeEnvelope(_Model):
+class FeeEnvelope(Body):
     fee: Fee
 
 
@@ -451,125 +362,3 @@ def check_receipt_html(html: str) -> str:
             + "."
         )
     return html
-
-
-# ----- from a check ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OrderContext:
-    """What an order carries besides the check: where, who, and the merchant's choices."""
-
-    location_id: int
-    register: str | None = None
-    cashier: str | None = None
-    receipt_message_html: str | None = None
-    partial_authorization_allowed: bool = True
-    discount_only: bool = False
-
-
-def items_from_check(check: Check) -> list[ItemEnvelope]:
-    """The check's lines as LevelUp items, modifiers as children (SKU data is required for
-    certification). Charged prices are after every non-LevelUp discount, the check's coupons
-    included."""
-    return [
-        ItemEnvelope(item=_item_from_line(line, shares))
-        for line, shares in zip(check.items, check.totals.check_discount_shares, strict=True)
-    ]
-
-
-def _item_from_line(line: LineItem, check_discount_shares: tuple[int, ...]) -> Item:
-    own_share, *modifier_shares = check_discount_shares
-    children = [
-        ItemEnvelope(
-            item=Item(
-                name=modifier.name,
-                description=modifier.description,
-                charged_price_amount=line.modifier_charge(modifier) - share,
-                quantity=count if (count := modifier.quantity * line.quantity) > 1 else None,
-            )
-        )
-        for modifier, share in zip(line.modifiers, modifier_shares, strict=True)
-    ]
-    return Item(
-        name=line.name,
-        description=line.description or line.name,
-        charged_price_amount=line.charged_price - own_share,
-        quantity=line.quantity,
-        sku=line.sku,
-        upc=line.upc,
-        category=line.category,
-        standard_price_amount=line.standard_price,
-        children=children or None,
-    )
-
-
-def fees_from_check(check: Check) -> list[FeeEnvelope]:
-    """The check's fees with the tax each one carries."""
-    return [
-        FeeEnvelope(
-            fee=Fee(name=fee.name, type=fee.type, charged_price_amount=fee.amount, tax_amount=tax)
-        )
-        for fee, tax in zip(check.fees, check.totals.fee_taxes, strict=False)
-    ]
-
-
-def _order_fields(
-    check: Check,
-    code: PaymentCode,
-    values: AdjustedCheckValues,
-    context: OrderContext,
-    tip_amount: int,
-) -> dict[str, Any]:
-    return {
-        "location_id": context.location_id,
-        "payment_token_data": SecretStr(code.data),
-        "spend_amount": values.spend_amount,
-        "tax_amount": values.tax_amount,
-        "exemption_amount": values.exemption_amount,
-        "identifier_from_merchant": check.identifier,
-        "cashier": context.cashier,
-        "register": context.register,
-        "receipt_message_html": context.receipt_message_html,
-        "partial_authorization_allowed": context.partial_authorization_allowed,
-        "discount_only": context.discount_only,
-        "tip_amount": tip_amount,
-        "items": items_from_check(check),
-        "fees": fees_from_check(check) or None,
-    }
-
-
-def proposed_order_request(
-    check: Check,
-    code: PaymentCode,
-    values: AdjustedCheckValues,
-    context: OrderContext,
-    *,
-    tip_amount: int = 0,
-) -> ProposedOrderRequest:
-    """The proposed order for paying ``values`` of ``check`` with ``code``."""
-    return ProposedOrderRequest.parse(_order_fields(check, code, values, context, tip_amount))
-
-
-def completed_order_request(
-    check: Check,
-    code: PaymentCode,
-    values: AdjustedCheckValues,
-    context: OrderContext,
-    *,
-    proposed_order_uuid: str,
-    applied_discount_amount: int | None,
-    tip_amount: int = 0,
-) -> CompletedOrderRequest:
-    """The completed order following proposed order ``proposed_order_uuid``.
-
-    ``check`` is read after the proposed discount was applied; ``applied_discount_amount`` is
-    ``None`` when the register does not take LevelUp discounts.
-    """
-    return CompletedOrderRequest.parse(
-        {
-            **_order_fields(check, code, values, context, tip_amount),
-            "proposed_order_uuid": proposed_order_uuid,
-            "applied_discount_amount": applied_discount_amount,
-        }
-    )

@@ -1,0 +1,84 @@
+"""What the client knows before it sends anything: where LevelUp is and how patient to be
+(:class:`ClientConfig`), what each request is (:class:`Call`), and when to try again. Pure: no
+I/O, no httpx."""
+
+from __future__ import annotations
+
+import ipaddress
+import platform
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr
+
+from pos_app import __version__
+from pos_app.levelup import PRODUCTION_URL
+
+ORDER_READ_TIMEOUT = 20.0
+"""LevelUp's own SDK waited 20 s for an order call."""
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """Where LevelUp is and how patient to be with it.
+
+    ``merchant_token`` may be ``None`` only to ask for one (:meth:`LevelUpClient.access_token`).
+    """
+
+    base_url: str = PRODUCTION_URL
+    merchant_token: SecretStr | None = None
+    api_version: str = "v15"
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    order_read_timeout: float = ORDER_READ_TIMEOUT
+    retries: int = 3
+    backoff: float = 0.25
+    backoff_cap: float = 2.0
+    ca_bundle: str | None = None
+    """A CA file for a LevelUp-compatible host with a private certificate authority."""
+
+    @property
+    def is_loopback(self) -> bool:
+        host = urlsplit(self.base_url).hostname or ""
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+
+def user_agent() -> str:
+    """``Company-Product/Version [OS]``, the form LevelUp's SDK sent."""
+    return (
+        f"LevelUp-POS/{__version__} [{platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}]"
+    )
+
+
+@dataclass(frozen=True)
+class Call:
+    """One kind of request: what it is, and whether a lost answer may have moved money."""
+
+    method: str
+    path: str
+    moves_money: bool = False
+    order_call: bool = False
+    order_uuid: str | None = None
+
+    @property
+    def what(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def retry_delay(config: ClientConfig, attempt: int, jitter: float) -> float:
+    """Seconds to wait before attempt ``attempt + 1``: exponential, capped, times ``jitter``."""
+    delay: float = min(config.backoff_cap, config.backoff * 2.0 ** (attempt - 1))
+    return delay * jitter
+
+
+def may_have_charged(call: Call, status: int) -> bool:
+    """Whether an error ``status`` to ``call`` leaves its outcome unknown: 503 is maintenance
+    (nothing was done), any other 5xx to a call that moves money may have failed after the
+    charge."""
+    return call.moves_money and status >= 500 and status != 503

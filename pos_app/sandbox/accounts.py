@@ -1,0 +1,122 @@
+"""The sandbox's accounts: merchants with their logins and locations, customers with their codes.
+
+Functions over the :class:`~pos_app.sandbox.records.SandboxState`; the caller holds the
+ledger's lock.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from pydantic import SecretStr
+
+from pos_app.levelup import qr
+from pos_app.levelup.wire import AccessToken, AccessTokenRequest
+from pos_app.sandbox.records import (
+    CustomerRecord,
+    LocationRecord,
+    MerchantRecord,
+    NewCustomer,
+    SandboxState,
+)
+from pos_app.sandbox.rejections import Rejection, error, not_authorized
+
+MAX_TIP_PERCENT = 100
+"""LevelUp's ``qr_codes`` endpoint limits ``tip_percent`` to 100."""
+
+BAD_CODE = "We couldn't recognize that as a valid LevelUp Code. Perhaps scan again?"
+
+
+def merchant_for_token(state: SandboxState, token: str) -> MerchantRecord | None:
+    return next((m for m in state.merchants if m.access_token == token), None)
+
+
+def login(state: SandboxState, request: AccessTokenRequest) -> AccessToken:
+    api_key = request.api_key.get_secret_value()
+    known = [m for m in state.merchants if m.api_key == api_key]
+    if not known:
+        raise Rejection(422, error("access_token", "api_key", "Api key is invalid."))
+    password = request.password.get_secret_value()
+    for merchant in known:
+        if merchant.username.lower() == request.username.lower() and secrets.compare_digest(
+            merchant.password, password
+        ):
+            return AccessToken(
+                token=SecretStr(merchant.access_token),
+                app_id=merchant.app_id,
+                merchant_id=merchant.id,
+                user_id=merchant.user_id,
+            )
+    raise Rejection(
+        422,
+        error("access_token", "base", "The email address or password you provided is incorrect."),
+    )
+
+
+def find_location(
+    state: SandboxState, location_id: int
+) -> tuple[MerchantRecord, LocationRecord] | None:
+    """The location ``location_id`` and the merchant it belongs to."""
+    for merchant in state.merchants:
+        for location in merchant.locations:
+            if location.id == location_id:
+                return merchant, location
+    return None
+
+
+def require_own_location(
+    state: SandboxState, merchant: MerchantRecord, location_id: int, obj: str
+) -> None:
+    """Refuse an order at a location that does not exist (422) or is not ``merchant``'s (401)."""
+    found = find_location(state, location_id)
+    if found is None:
+        raise Rejection(422, error(obj, "location_id", "Location can't be blank", "not_found"))
+    if found[0].id != merchant.id:
+        raise not_authorized(obj)
+
+
+def customer_for_code(state: SandboxState, text: str, obj: str) -> CustomerRecord:
+    """The customer whose payment code ``text`` is; 422 for a bad or unknown code."""
+    try:
+        code = qr.parse(text)
+    except qr.InvalidPaymentCode:
+        raise Rejection(422, error(obj, "base", BAD_CODE)) from None
+    if isinstance(code.tip, qr.PercentTip) and code.tip.percent > MAX_TIP_PERCENT:
+        raise Rejection(
+            422, error(obj, "payment_token_data", "Payment preferences are invalid.", "invalid")
+        )
+    token = code.data[4:24]
+    for customer in state.customers:
+        if customer.token == token:
+            return customer
+    raise Rejection(422, error(obj, "payment_token_data", "Payment token is invalid.", "invalid"))
+
+
+def customer(state: SandboxState, customer_id: int) -> CustomerRecord:
+    return next(c for c in state.customers if c.id == customer_id)
+
+
+def require_confirmation(merchant: MerchantRecord, given: str | None, obj: str) -> None:
+    """Refuse a refund without the merchant's manager confirmation, when it has one."""
+    expected = merchant.manager_confirmation
+    if expected is not None and not secrets.compare_digest(expected, given or ""):
+        raise Rejection(
+            422, error(obj, "manager_confirmation", "Manager confirmation was incorrect.")
+        )
+
+
+def add_customer(state: SandboxState, profile: NewCustomer) -> CustomerRecord:
+    """A new customer with a fresh payment code."""
+    customer = CustomerRecord(
+        id=max((c.id for c in state.customers), default=0) + 1,
+        token=_new_token(),
+        **profile.model_dump(),
+    )
+    state.customers.append(customer)
+    return customer
+
+
+def _new_token() -> str:
+    alphabet = string.digits + string.ascii_uppercase
+    return "".join(secrets.choice(alphabet) for _ in range(qr.TOKEN_LENGTH))
