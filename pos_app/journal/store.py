@@ -67,12 +67,16 @@ def head_revision() -> str:
 
 
 class SqliteJournal:
-    """The terminal's journal in one SQLite file. Thread-safe."""
+    """The terminal's journal in one SQLite file. Thread-safe.
 
-    def __init__(self, path: Path, data_key: bytes, terminal_id: str) -> None:
+    ``data_key`` encrypts the payment codes; ``None`` opens the journal for everything else
+    (reading checks, staff, audit events): a payment code can then be neither stored nor read.
+    """
+
+    def __init__(self, path: Path, data_key: bytes | None, terminal_id: str) -> None:
         self.path = path
         self.terminal_id = terminal_id
-        self._fernet = Fernet(data_key)
+        self._fernet = None if data_key is None else Fernet(data_key)
         self._lock = threading.Lock()
         self._engine = _open(path)
 
@@ -99,6 +103,8 @@ class SqliteJournal:
         new_events: Sequence[JournalEvent],
         codes: Mapping[str, str] | None = None,
     ) -> None:
+        if codes:
+            self._codes()  # refused before anything is written
         now = datetime.now(UTC)
         totals = record.check.totals
         snapshot = dump_record(record)
@@ -152,7 +158,7 @@ class SqliteJournal:
                 connection.execute(
                     insert(payment_codes).values(
                         tender_id=tender_id,
-                        ciphertext=self._fernet.encrypt(code.encode()),
+                        ciphertext=self._codes().encrypt(code.encode()),
                         stored_at=now,
                     )
                 )
@@ -212,6 +218,7 @@ class SqliteJournal:
             return [_load(self.path, snapshot) for snapshot in rows]
 
     def code(self, tender_id: str) -> str | None:
+        fernet = self._codes()
         with self._engine.connect() as connection:
             ciphertext = connection.execute(
                 select(payment_codes.c.ciphertext).where(payment_codes.c.tender_id == tender_id)
@@ -219,7 +226,7 @@ class SqliteJournal:
         if ciphertext is None:
             return None
         try:
-            return self._fernet.decrypt(ciphertext).decode()
+            return fernet.decrypt(ciphertext).decode()
         except InvalidToken:
             raise JournalUnusable(
                 f"The payment codes in {self.path} were stored with another data key: the "
@@ -272,6 +279,14 @@ class SqliteJournal:
     def event_count(self) -> int:
         with self._engine.connect() as connection:
             return connection.execute(select(func.count()).select_from(events)).scalar_one()
+
+    def _codes(self) -> Fernet:
+        if self._fernet is None:
+            raise RuntimeError(
+                f"{self.path} was opened without its data key: payment codes can be neither "
+                "stored nor read (open it with the key from the secret store)."
+            )
+        return self._fernet
 
 
 _READABLE = [c for c in events.columns if c.name != "changes"]

@@ -304,7 +304,7 @@ def test_journal_pending_holds_back_an_installer_until_the_queue_is_sent(
     assert cli.main(data) == 0
     assert "No unfinished or queued payments" in capsys.readouterr().out
     pay(offline, "Ada", 3000)
-    assert cli.main(data) == cli.PENDING
+    assert cli.main(data) == cli.ExitCode.PENDING
     said = capsys.readouterr().err
     assert "1 payment is not finished (1 queued)" in said
     assert "levelup-pos recover" in said

@@ -181,3 +181,50 @@ def test_a_check_that_cannot_be_read_stops_with_a_clear_message(tmp_path):
     with pytest.raises(JournalUnusable, match="cannot be read"):
         journal.unsettled()
     journal.close()
+
+
+@pytest.mark.journal_unverified  # events written by hand, without their changes
+def test_without_a_data_key_everything_but_the_payment_codes_is_there(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    with_key = SqliteJournal(path, Fernet.generate_key(), "3")
+    record = record_with(TenderStatus.REQUESTED)
+    with_key.save(record, [JournalEvent(EventKind.TENDER_REQUESTED, AT, "t1")], {"t1": CODE})
+    with_key.close()
+    journal = SqliteJournal(path, None, "reader")
+    try:
+        assert journal.load("c1") == record
+        assert journal.unsettled() == [record]
+        assert [e["kind"] for e in journal.events_of("c1")] == ["tender_requested"]
+        with pytest.raises(RuntimeError, match="without its data key: payment codes can be"):
+            journal.code("t1")
+        other = CheckRecord("c2", Check("2611230002"), CheckState.OPEN, AT)
+        with pytest.raises(RuntimeError, match="without its data key"):
+            journal.save(other, [JournalEvent(EventKind.CHECK_OPENED, AT)], {"t9": CODE})
+        assert journal.load("c2") is None  # refused before anything was written
+        journal.save(other, [JournalEvent(EventKind.CHECK_OPENED, AT)])  # no code: saved
+        assert journal.load("c2") == other
+    finally:
+        journal.close()
+
+
+@pytest.mark.journal_unverified  # a tender saved by hand, without its events
+def test_a_data_directorys_journal_opens_the_secret_store_only_for_codes(tmp_path, monkeypatch):
+    from pos_app.app.journals import open_journal
+    from pos_app.host.paths import resolve_paths
+    from pos_app.host.secrets import open_secret_store
+
+    config = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    paths = resolve_paths(tmp_path / "register", {}).create()
+    reader = open_journal(paths, terminal_id="reader", codes=False)
+    reader.close()
+    assert paths.journal_file.exists()
+    assert not config.exists() and not (paths.data_dir / "secrets.json").exists()
+    store = open_secret_store(paths.data_dir, tmp_path / "secret.key", prefer_keyring=False)
+    register = open_journal(paths, terminal_id="3", codes=True, secrets=store)
+    try:
+        register.save(record_with(TenderStatus.REQUESTED), [], {"t1": CODE})
+        assert register.code("t1") == CODE
+        assert store.get("journal-key") is not None
+    finally:
+        register.close()
