@@ -1,7 +1,7 @@
 """The cashier window's figures: cold start to ready-for-scan, the longest GUI event-loop
 stall during checkouts against a LevelUp that answers in 3 s, and memory after 500 checks.
 
-Run: ``.venv/bin/python benchmarks/ui.py [--starts 5] [--checks 500]``.
+Run from the repository root: ``.venv/bin/python -m benchmarks.ui [--starts 5] [--checks 500]``.
 
 Runs offscreen. The sandbox runs in its own process (as LevelUp would be elsewhere), so the
 register's GUI thread and memory are measured alone.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,7 +21,6 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import httpx
-from common import sandbox_process
 from PySide6.QtCore import (
     QEventLoop,
     QMessageLogContext,
@@ -33,12 +31,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtTest import QTest
 
+from benchmarks.common import p50, p99, sandbox_process
 from pos_app.app.terminal import open_register, sign_in_to_sandbox
 from pos_app.engine import CheckState
 from pos_app.host.logs import LOG_FILE
 from pos_app.host.paths import Paths
-from pos_app.ui.launch import RegisterSession, application
+from pos_app.ui.launch import application
 from pos_app.ui.payment import LevelUpDialog
+from pos_app.ui.session import RegisterSession
 
 
 def cold_starts(rounds: int) -> None:
@@ -53,7 +53,7 @@ def cold_starts(rounds: int) -> None:
                     subprocess.run(["rm", "-rf", str(data), f"{data}-sandbox"], check=True)
                 samples.append(_start_once(data, env))
         print(
-            f"cold start to ready-for-scan, {label}: median {statistics.median(samples):.2f} s, "
+            f"cold start to ready-for-scan, {label}: median {p50(samples):.2f} s, "
             f"worst {max(samples):.2f} s over {rounds} starts (target under 1.5 s)"
         )
 
@@ -168,7 +168,7 @@ def stalls(url: str, checkouts: int = 3) -> None:
     print(
         f"GUI event loop during {checkouts} checkouts against 3 s LevelUp latency ({took:.1f} s): "
         f"longest stall {gaps[-1]:.1f} ms (target under 50 ms), p99 tick gap "
-        f"{gaps[int(len(gaps) * 0.99)]:.1f} ms, median {statistics.median(gaps):.1f} ms "
+        f"{p99(gaps):.1f} ms, median {p50(gaps):.1f} ms "
         "(2 ms timer)"
     )
 

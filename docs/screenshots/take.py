@@ -23,8 +23,9 @@ from pos_app.app.terminal import open_register
 from pos_app.engine import ApprovalAction
 from pos_app.host.paths import Paths
 from pos_app.ui.dialogs import ManagerDialog
-from pos_app.ui.launch import RegisterSession, application
+from pos_app.ui.launch import application
 from pos_app.ui.payment import LevelUpDialog
+from pos_app.ui.session import RegisterSession
 
 HERE = Path(__file__).parent
 SIZE = (1280, 800)

@@ -15,9 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from pos_app.app.catalog import load_catalog
+from pos_app.app.sandbox_admin import SandboxAdmin
 from pos_app.domain import Check, Fee, FeeType, LineItem, TenderKind, TenderStatus
 from pos_app.domain.catalog import Catalog
 from pos_app.engine import CheckRecord, CheckState, Engine
@@ -57,15 +56,11 @@ def run_demo(
     """Ring up and pay ``checks`` checks; report how they ended."""
     rng = random.Random(seed)  # noqa: S311 - a repeatable script, not a secret
     catalog = load_catalog()
-    with httpx.Client(base_url=sandbox_url.rstrip("/"), timeout=10) as admin:
+    with SandboxAdmin(sandbox_url) as admin:
         records = []
         for number in range(checks):
             profile, fields = rng.choice(PROFILES)
-            response = admin.post(
-                "/sandbox/customers", json={"name": f"Demo {profile} {number}", **fields}
-            )
-            response.raise_for_status()
-            code = response.json()["customer"]["payment_token_data"]
+            code = admin.add_customer(f"Demo {profile} {number}", **fields)["payment_token_data"]
             record = _ring_up(engine, catalog, rng)
             record = _pay(engine, record, code, rng)
             progress(

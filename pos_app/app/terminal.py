@@ -14,6 +14,7 @@ included.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import replace
@@ -21,24 +22,50 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
-import httpx
 from pydantic import SecretStr
 
+from pos_app.app.catalog import CatalogError
+from pos_app.app.journals import open_journal
+from pos_app.app.sandbox_admin import SandboxAdmin, SandboxAdminError
 from pos_app.domain import TaxClass, TaxTable
-from pos_app.engine import Engine, EngineSettings, OfflinePolicy, RecoveryReport
+from pos_app.engine import (
+    Engine,
+    EngineSettings,
+    ManagerApproval,
+    OfflinePolicy,
+    RecoveryReport,
+)
 from pos_app.engine.staff import Role
-from pos_app.host.instance import WriterLock
+from pos_app.host.instance import DataDirectoryBusy, WriterLock
 from pos_app.host.logs import register_secret
 from pos_app.host.paths import Paths
-from pos_app.host.secrets import MERCHANT_TOKEN, SecretStore, new_data_key, open_secret_store
-from pos_app.host.settings import EMBEDDED, Settings, load_settings, set_settings
-from pos_app.journal import SqliteJournal
+from pos_app.host.secrets import MERCHANT_TOKEN, SecretStore, open_secret_store
+from pos_app.host.settings import (
+    EMBEDDED,
+    Settings,
+    SettingsError,
+    load_settings,
+    set_settings,
+)
+from pos_app.journal import JournalUnusable
 from pos_app.journal.staff import SqliteStaff
 from pos_app.levelup.client import ClientConfig, LevelUpClient
 
 
 class TerminalError(Exception):
     """The terminal cannot start as configured; the message says why and what to do."""
+
+
+STARTUP_ERRORS = (
+    TerminalError,
+    JournalUnusable,
+    SettingsError,
+    CatalogError,
+    DataDirectoryBusy,
+    OSError,
+)
+"""What stops a register from starting with a message meant for whoever starts it (anything
+else is a bug, and is logged in full)."""
 
 
 def engine_settings(settings: Settings) -> EngineSettings:
@@ -101,8 +128,8 @@ class Terminal:
             register_secret(token)  # masked in every log line and crash report
             self.client = LevelUpClient(ClientConfig(base_url=url, merchant_token=SecretStr(token)))
             self._stack.callback(self.client.close)
-            self.journal = SqliteJournal(
-                self.paths.journal_file, new_data_key(self.secrets), config.register_.id
+            self.journal = open_journal(
+                self.paths, terminal_id=config.register_.id, codes=True, secrets=self.secrets
             )
             self._stack.callback(self.journal.close)
             settings = engine_settings(config)
@@ -120,6 +147,22 @@ class Terminal:
     @property
     def sandbox_state(self) -> Path:
         return sandbox_state_file(self.paths)
+
+    def change_settings(
+        self,
+        approval: ManagerApproval,
+        changes: Mapping[str, str],
+        environ: Mapping[str, str] = os.environ,
+    ) -> Settings:
+        """Change this register's settings (``section.key`` strings) with an admin's approval:
+        the change is audited in the journal, then ``settings.toml`` is written in one
+        validated write, and the settings in force (``environ`` and the provisioning file
+        included) become :attr:`config`. Run it on the engine lane (the journal's thread).
+        What the engine was started with (register id, location, offline policy) stays until
+        the register restarts."""
+        self.engine.confirm_settings_change(approval, ", ".join(sorted(changes)))
+        self.config = set_settings(self.paths, environ, changes)
+        return self.config
 
     def close(self) -> None:
         self._stack.close()
@@ -166,8 +209,9 @@ def sign_in_to_sandbox(
         seed = Ledger.open(sandbox_state_file(paths)).seed_view()
     else:
         try:
-            seed = httpx.get(f"{sandbox_url.rstrip('/')}/sandbox/seed", timeout=10).json()
-        except (httpx.HTTPError, ValueError) as exc:
+            with SandboxAdmin(sandbox_url) as admin:
+                seed = admin.seed()
+        except SandboxAdminError as exc:
             raise TerminalError(f"No LevelUp sandbox answers at {sandbox_url} ({exc}).") from None
     merchant = seed["merchants"][0]
     open_secret_store(paths.data_dir, key_path).set(MERCHANT_TOKEN, merchant["access_token"])
@@ -195,9 +239,7 @@ def retire_demo_staff(paths: Paths) -> list[str]:
     returns their ids. Real staff with the same ids but other names are left alone."""
     if not paths.journal_file.exists():
         return []
-    from cryptography.fernet import Fernet
-
-    journal = SqliteJournal(paths.journal_file, Fernet.generate_key(), "setup")
+    journal = open_journal(paths, terminal_id="setup", codes=False)
     try:
         staff = SqliteStaff(journal)
         demo = {(staff_id, name) for staff_id, name, _, _ in DEMO_STAFF}

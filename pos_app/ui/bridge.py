@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
-
 from drivers.scanner import ErrorEvent, Event, ScanEvent, StateEvent
 from pos_app.engine import CheckUpdated, Engine, EngineEvent, PaymentProblem, RemainderDue
+from pos_app.ui.qt import QObject, Signal
 
 
 class EngineBridge(QObject):

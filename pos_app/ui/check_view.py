@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
+from pos_app.domain import CheckState, Discount, TenderStatus, format_cents
+from pos_app.engine import CheckRecord
+from pos_app.ui.qt import (
     QAbstractItemView,
     QGridLayout,
     QHeaderView,
     QLabel,
+    Qt,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
-
-from pos_app.domain import CheckState, Discount, TenderStatus, format_cents
-from pos_app.engine import CheckRecord
 from pos_app.ui.widgets import label, restyle
 from pos_app.ui.wording import due_line, heading, tender_details, tender_title
 

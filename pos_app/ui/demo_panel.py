@@ -6,20 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QScrollArea, QSizePolicy, QVBoxLayout, QWidget
-
+from pos_app.app.sandbox_admin import SandboxAdmin
 from pos_app.domain import format_cents
 from pos_app.ui.lane import Lane
+from pos_app.ui.qt import QScrollArea, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
 from pos_app.ui.widgets import button, label
 
 
 def demo_customers(sandbox_url: str) -> list[dict[str, Any]]:
     """The sandbox's customers with their payment codes (loopback admin API)."""
-    response = httpx.get(f"{sandbox_url.rstrip('/')}/sandbox/customers", timeout=10)
-    response.raise_for_status()
-    return list(response.json())
+    with SandboxAdmin(sandbox_url) as admin:
+        return admin.customers()
 
 
 def describe(customer: dict[str, Any]) -> str:

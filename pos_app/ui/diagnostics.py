@@ -1,89 +1,38 @@
 """The maintainer's view: recent problems with their full detail, the journal's figures,
-scanner events, versions, a connection check, and a support bundle (redacted) to copy."""
+scanner events, versions, a connection check, and a support bundle (redacted) to copy. What
+they say is made without Qt (:mod:`pos_app.app.support`); this dialog shows it."""
 
 from __future__ import annotations
 
-import json
-import platform
-import sqlite3
-import sys
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import PySide6
-from PySide6.QtCore import Qt, qVersion
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
+from pos_app.app.support import check_connection, journal_figures, support_bundle, versions
+from pos_app.ui.qt import (
     QDialog,
+    QGuiApplication,
     QHBoxLayout,
     QListWidget,
     QPlainTextEdit,
+    Qt,
     QTabWidget,
     QWidget,
+    binding_versions,
 )
-
-from pos_app import __version__
-from pos_app.host.logs import LOG_FILE, scrub
-from pos_app.levelup.diagnosis import check_connection
+from pos_app.ui.session import RegisterSession
 from pos_app.ui.widgets import button, dialog_layout, label
 
-if TYPE_CHECKING:
-    from pos_app.ui.launch import RegisterSession
 
-LOG_LINES_IN_BUNDLE = 200
-
-
-def versions() -> dict[str, str]:
-    return {
-        "levelup-pos": __version__,
-        "python": sys.version.split()[0],
-        "pyside6": PySide6.__version__,
-        "qt": qVersion(),
-        "sqlite": sqlite3.sqlite_version,
-        "platform": platform.platform(),
-    }
-
-
-def journal_figures(session: RegisterSession) -> dict[str, Any]:
-    """Counted on the engine lane (the journal's thread)."""
-    terminal = session.terminal
-    engine = terminal.engine
-    path = terminal.paths.journal_file
-    return {
-        "file": str(path),
-        "size_bytes": path.stat().st_size if path.exists() else 0,
-        "events": terminal.journal.event_count(),
-        "unsettled_checks": len(terminal.journal.unsettled()),
-        "unfinished_payments": {
-            status.value: count for status, count in sorted(engine.unfinished().items())
-        },
-    }
-
-
-def support_bundle(session: RegisterSession, figures: dict[str, Any]) -> str:
-    """What a support desk asks for, as JSON, with every credential and code masked."""
-    terminal = session.terminal
-    log_file = terminal.paths.log_dir / LOG_FILE
-    try:
-        tail = log_file.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        tail = []
-    bundle = {
-        "made_at": datetime.now(UTC).isoformat(),
-        "versions": versions(),
-        "register": terminal.config.register_.id,
-        "settings": terminal.config.model_dump(mode="json", by_alias=True),
-        "levelup_url": terminal.levelup_url,
-        "health": session.till.watch.health.__dict__,
-        "journal": figures,
-        "recent_problems": [
-            {"at": p.at.isoformat(), "message": p.message, "detail": p.detail}
-            for p in session.till.recent_problems
-        ],
-        "scanner_events": list(session.scanner_log),
-        "log_tail": tail[-LOG_LINES_IN_BUNDLE:],
-    }
-    return scrub(json.dumps(bundle, indent=1, default=str))
+def bundle_of(session: RegisterSession, figures: dict[str, Any]) -> str:
+    """The session's support bundle (it reads the log: keep it off the GUI thread)."""
+    till = session.till
+    return support_bundle(
+        session.terminal,
+        figures,
+        health=vars(till.watch.health),
+        problems=list(till.recent_problems),
+        scanner_events=list(session.scanner_log),
+        binding=binding_versions(),
+    )
 
 
 class DiagnosticsDialog(QDialog):
@@ -121,7 +70,9 @@ class DiagnosticsDialog(QDialog):
         self.connection = QPlainTextEdit("Press “Check connection” to test LevelUp step by step.")
         self.connection.setReadOnly(True)
         tabs.addTab(self.connection, "Connection")
-        about = QPlainTextEdit("\n".join(f"{k}: {v}" for k, v in versions().items()))
+        about = QPlainTextEdit(
+            "\n".join(f"{k}: {v}" for k, v in versions(binding_versions()).items())
+        )
         about.setReadOnly(True)
         tabs.addTab(about, "Versions")
         self.tabs = tabs
@@ -139,7 +90,8 @@ class DiagnosticsDialog(QDialog):
         row.addWidget(self.copied, 1)
         row.addWidget(close)
         layout.addLayout(row)
-        session.till.lane.run(lambda: journal_figures(session), self._counted, owner=self)
+        terminal = session.terminal
+        session.till.lane.run(lambda: journal_figures(terminal), self._counted, owner=self)
 
     def _show_problem(self, row: int) -> None:
         problems = list(self._session.till.recent_problems)
@@ -158,7 +110,7 @@ class DiagnosticsDialog(QDialog):
         self.connection.setPlainText("Checking…")
         self.tabs.setCurrentWidget(self.connection)
         self._session.helpers.run(
-            lambda: check_connection(terminal.client, terminal.config.levelup.location_id),
+            lambda: check_connection(terminal),
             lambda steps: self.connection.setPlainText(
                 "\n".join(("✔ " if step.ok else "✘ ") + step.text for step in steps)
             ),
@@ -170,7 +122,7 @@ class DiagnosticsDialog(QDialog):
         """Made off the GUI thread (it reads the log), then put on the clipboard."""
         session, figures = self._session, self.figures
         self.copied.setText("Collecting…")
-        session.helpers.run(lambda: support_bundle(session, figures), self._copied, owner=self)
+        session.helpers.run(lambda: bundle_of(session, figures), self._copied, owner=self)
 
     def _copied(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
+from pos_app.domain import TenderKind, format_cents
+from pos_app.engine import ApprovalAction, ManagerApproval
+from pos_app.ui.problems import problem_of
+from pos_app.ui.qt import (
     QButtonGroup,
     QComboBox,
     QDialog,
@@ -16,12 +18,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QRadioButton,
+    Qt,
     QWidget,
+    Signal,
 )
-
-from pos_app.domain import TenderKind, format_cents
-from pos_app.engine import ApprovalAction, ManagerApproval
-from pos_app.ui.problems import problem_of
 from pos_app.ui.till import Till
 from pos_app.ui.widgets import Keypad, MoneyEdit, button, cancel_and_ok, dialog_layout, label
 from pos_app.ui.wording import kind_name

@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, QTimer, Signal
-
 from pos_app.domain import TenderStatus
 from pos_app.engine import Engine
 from pos_app.levelup.errors import LevelUpError
 from pos_app.ui.lane import Lane
 from pos_app.ui.problems import Health
+from pos_app.ui.qt import QObject, QTimer, Signal
 
 STATUS_EVERY_MS = 30_000
 SETTLE_EVERY_MS = 5_000

@@ -6,27 +6,24 @@ whose outcome is unknown: what a manager must look at."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
+from pos_app.domain import format_cents
+from pos_app.engine import CheckRecord, CheckState
+from pos_app.ui.operations import ManagerActions
+from pos_app.ui.qt import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    Qt,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
-
-from pos_app.domain import format_cents
-from pos_app.engine import CheckRecord, CheckState
+from pos_app.ui.till import Till
 from pos_app.ui.widgets import button, dialog_layout, label
 from pos_app.ui.wording import STATE_WORDS, tender_text
-
-if TYPE_CHECKING:
-    from pos_app.ui.register import RegisterWindow
 
 COLUMNS = ["Time", "Check", "State", "Total", "Payments"]
 
@@ -59,13 +56,17 @@ def matches(record: CheckRecord, text: str) -> bool:
 
 
 class HistoryDialog(QDialog):
-    def __init__(self, window: RegisterWindow, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, till: Till, operations: ManagerActions, parent: QWidget | None = None
+    ) -> None:
+        """``operations``: the register window's manager actions, which refund, void and
+        resolve from here as from the window."""
         super().__init__(parent)
         self.setWindowTitle("Order history")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.resize(900, 600)
-        self._window = window
-        self._till = window.till
+        self._till = till
+        self._operations = operations
         self.records: list[CheckRecord] = []
         layout = dialog_layout(self, resizable=True)
         top = QHBoxLayout()
@@ -170,9 +171,9 @@ class HistoryDialog(QDialog):
     def _refund(self) -> None:
         record = self.selected()
         if record is not None:
-            self._window.operations.void_or_refund(record)
+            self._operations.void_or_refund(record)
 
     def _resolve(self) -> None:
         record = self.selected()
         if record is not None:
-            self._window.operations.resolve(record)
+            self._operations.resolve(record)

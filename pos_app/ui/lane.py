@@ -8,8 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Signal
-from shiboken6 import isValid
+from pos_app.ui.qt import QObject, Signal, isValid
 
 T = TypeVar("T")
 

@@ -4,6 +4,9 @@ A small "Starting…" window shows at once; the terminal (secret store, journal,
 anything a previous run left unfinished, perhaps an embedded sandbox) opens on a worker
 thread, then the register window replaces it. A data directory that was never set up becomes
 a demo register: the embedded sandbox, the demo catalog, demo customers and demo staff.
+
+The register's session (:mod:`pos_app.ui.session`) gets its maintenance menu here, so this is
+the one module that opens the diagnostics and settings dialogs.
 """
 
 from __future__ import annotations
@@ -12,47 +15,20 @@ import logging
 import signal
 import sys
 import time
-from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
-
-from drivers.scanner import Scanner, ScannerError
-from drivers.url import ScannerUrlError, open_scanner
-from pos_app.app.catalog import CatalogError, load_catalog
-from pos_app.app.scans import CodeKind, classify
-from pos_app.app.terminal import DEMO_STAFF, Terminal, TerminalError, open_register
+from pos_app.app import STARTUP_ERRORS, Terminal, open_register
 from pos_app.domain.catalog import Catalog
-from pos_app.host.instance import DataDirectoryBusy
 from pos_app.host.paths import Paths
 from pos_app.host.resources import resources_dir
-from pos_app.host.settings import SettingsError
-from pos_app.journal import JournalUnusable
-from pos_app.ui.bridge import ScannerBridge
-from pos_app.ui.demo_panel import DemoCustomers
-from pos_app.ui.lane import Lane, gone
-from pos_app.ui.register import RegisterWindow
-from pos_app.ui.settings_screen import scanner_test
-from pos_app.ui.till import Till
-from pos_app.ui.wedge import WedgeFilter
+from pos_app.ui.diagnostics import DiagnosticsDialog
+from pos_app.ui.lane import Lane
+from pos_app.ui.qt import QApplication, QGuiApplication, QObject, Qt, QTimer, QWidget
+from pos_app.ui.session import RegisterSession
+from pos_app.ui.settings_screen import SettingsDialog
 from pos_app.ui.widgets import ProblemBox, label
 
 log = logging.getLogger(__name__)
-
-AFTER_START_MS = 300
-"""What can wait (asking LevelUp, the demo customers) starts this long after the window."""
-
-STARTUP_ERRORS = (
-    TerminalError,
-    JournalUnusable,
-    SettingsError,
-    CatalogError,
-    DataDirectoryBusy,
-    OSError,
-)
 
 
 def style_sheet() -> str:
@@ -80,164 +56,21 @@ def application(argv: Sequence[str] = ()) -> QApplication:
     return app
 
 
-class RegisterSession(QObject):
-    """A terminal's cashier window with everything that feeds it: the till on the engine
-    lane, the keyboard-wedge filter, a scanner driver, the demo panel. :meth:`close` stops
-    them in order. A QObject, so scanner signals from reader threads reach its slots on
-    the GUI thread."""
+def register_session(terminal: Terminal, catalog: Catalog | None = None) -> RegisterSession:
+    """The register's window for ``terminal``, with its maintenance menu: diagnostics and
+    settings (the only place that opens those dialogs)."""
+    session = RegisterSession(terminal, catalog)
+    session.window.add_menu_action("Diagnostics", "Ctrl+D", lambda: open_diagnostics(session))
+    session.window.add_menu_action("Settings", "Ctrl+,", lambda: open_settings(session))
+    return session
 
-    def __init__(self, terminal: Terminal, catalog: Catalog | None = None) -> None:
-        super().__init__()
-        self.terminal = terminal
-        config = terminal.config
-        location_id = config.levelup.location_id
-        self.till = Till(terminal.engine, lambda: terminal.client.location(location_id or 0))
-        self.helpers = Lane("register-helpers")
-        demo = config.levelup.demo
-        tabs: list[tuple[str, QWidget]] = []
-        self.customers: DemoCustomers | None = None
-        if demo:
-            self.customers = DemoCustomers(terminal.levelup_url, self.helpers)
-            tabs.append(("Demo customers", self.customers))
-        staff = ", ".join(
-            f"{role.value} {staff_id} (PIN {pin})" for staff_id, _, role, pin in DEMO_STAFF
-        )
-        self.window = RegisterWindow(
-            self.till,
-            catalog or load_catalog(),
-            register_id=config.register_.id,
-            demo_banner=(
-                "DEMO MODE — payments go to the built-in LevelUp sandbox, no real money moves. "
-                f"Staff: {staff}. Tap a demo customer to scan their code."
-                if demo
-                else ""
-            ),
-            side_tabs=tabs,
-            sign_in_hint=f"Demo staff: {staff}" if demo else "",
-        )
-        if self.customers is not None:
-            self.customers.scanned.connect(lambda text: self._log_scan("demo panel", text))
-            self.customers.scanned.connect(self.window.on_scan)
-        self.wedge = WedgeFilter(parent=self.window)
-        self.wedge.scanned.connect(self.window.on_scan)
-        app = QApplication.instance()
-        assert app is not None
-        app.installEventFilter(self.wedge)
-        self.scanner: Scanner | None = None
-        self.scanner_log: deque[str] = deque(maxlen=200)
-        """What the scanners did, newest last, for the diagnostics view (codes masked)."""
-        self.wedge.scanned.connect(lambda text: self._log_scan("keyboard", text))
-        self.scanner_events = ScannerBridge()
-        self.scanner_events.scanned.connect(self._scanned)
-        self.scanner_events.state_changed.connect(self._scanner_state)
-        self.scanner_events.error.connect(self._scanner_error)
-        self.open_scanner(config.scanner.url)
-        self.window.add_menu_action("Diagnostics", "Ctrl+D", self.open_diagnostics)
-        self.window.add_menu_action("Settings", "Ctrl+,", self.open_settings)
 
-    def open_scanner(self, url: str) -> None:
-        """Use the scanner at ``url`` (none: only the keyboard wedge and the demo panel)."""
-        self.close_scanner()
-        if not url or url.startswith("keyboard:"):  # the window's own wedge filter reads it
-            self.window.status.show_scanner("keyboard wedge")
-            return
-        try:
-            scanner = open_scanner(url, self.scanner_events)
-            scanner.start()
-        except (ScannerUrlError, ScannerError) as exc:
-            self.window.status.show_scanner(f"not connected ({exc})", "bad")
-            return
-        self.scanner = scanner
-        self.window.status.show_scanner(f"{scanner.state.value} ({url.split('?')[0]})", "ok")
+def open_diagnostics(session: RegisterSession) -> None:
+    session.window.open_dialog(DiagnosticsDialog(session, session.window))
 
-    def test_scanner(
-        self,
-        url: str,
-        done: Callable[[str], None],
-        *,
-        seconds: float,
-        owner: QObject | None = None,
-    ) -> None:
-        """Read one code from ``url`` (off the GUI thread), then put the register's own
-        scanner back, whatever became of the dialog that asked."""
-        self.close_scanner()  # the same device cannot be open twice
 
-        def finished(result: str) -> None:
-            self.open_scanner(self.terminal.config.scanner.url)
-            if owner is None or not gone(owner):
-                done(result)
-
-        self.helpers.run(
-            lambda: scanner_test(url, seconds),
-            finished,
-            lambda error: finished(f"✘ The test itself failed: {error}"),
-        )
-
-    def close_scanner(self) -> None:
-        if self.scanner is not None:
-            scanner, self.scanner = self.scanner, None
-            scanner.close()
-
-    def _log_scan(self, source: str, text: str) -> None:
-        """Product barcodes as read; anything else (a payment code, a badge, a PIN typed
-        fast) only by its kind and length."""
-        classified = classify(text)
-        if classified.kind is CodeKind.PRODUCT:
-            self._log(f"{source} scan: {classified.symbology} {classified.label}")
-        else:
-            self._log(f"{source} scan: {classified.kind.value} code, {len(text)} characters")
-
-    def _log(self, line: str) -> None:
-        self.scanner_log.append(f"{datetime.now().astimezone():%H:%M:%S} {line}")
-
-    def _scanner_error(self, message: str) -> None:
-        self._log(f"error: {message}")
-        self.window.status.show_scanner(message, "bad")
-
-    def _scanned(self, text: str) -> None:
-        self._log_scan("scanner", text)
-        if self.scanner is not None:
-            self.scanner.data_events_enabled = True  # the window queues what it cannot take
-        self.window.on_scan(text)
-
-    def _scanner_state(self, state: str) -> None:
-        self._log(f"state: {state}")
-        self.window.status.show_scanner(state, "bad" if state == "error" else "ok")
-
-    def open_diagnostics(self) -> None:
-        from pos_app.ui.diagnostics import DiagnosticsDialog
-
-        self.window.open_dialog(DiagnosticsDialog(self, self.window))
-
-    def open_settings(self) -> None:
-        from pos_app.ui.settings_screen import SettingsDialog
-
-        self.window.open_dialog(SettingsDialog(self, self.window))
-
-    def start(self) -> None:
-        """Show the window and sign in (the demo cashier in demo mode); then ask LevelUp
-        whether it answers, once the register is ready for scans."""
-        self.window.show()
-        if self.terminal.config.levelup.demo:
-            staff_id, _, _, pin = DEMO_STAFF[0]
-            self.till.sign_in(staff_id, pin, lambda error: self.window.sign_in())
-        else:
-            self.window.sign_in()
-        self.till.restore()
-        QTimer.singleShot(AFTER_START_MS, self.till.watch.check)
-        if self.customers is not None:
-            QTimer.singleShot(AFTER_START_MS, self.customers.load)
-
-    def close(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self.wedge)
-        self.close_scanner()
-        self.till.close()
-        self.helpers.close()
-        self.window.close_without_asking = True
-        self.window.close()
-        self.window.deleteLater()
+def open_settings(session: RegisterSession) -> None:
+    session.window.open_dialog(SettingsDialog(session, session.window))
 
 
 class Launcher(QObject):
@@ -264,7 +97,7 @@ class Launcher(QObject):
     def _ready(self, terminal: Terminal) -> None:
         for line in terminal.recovery.resolved:
             log.info("Recovered at start: %s", line)
-        self.session = session = RegisterSession(terminal)
+        self.session = session = register_session(terminal)
         session.till.cashier_changed.connect(self._signed_in)
         session.start()
         self.splash.close()

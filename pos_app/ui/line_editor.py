@@ -7,20 +7,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING
-
-from PySide6.QtWidgets import QGridLayout, QMenu, QPushButton, QWidget
+from typing import Protocol
 
 from pos_app.domain import Check, Discount, Fee, FeeType, Modifier, format_cents
+from pos_app.domain.catalog import Catalog
 from pos_app.ui.dialogs import AdjustDialog
+from pos_app.ui.operations import Screen
+from pos_app.ui.qt import QGridLayout, QMenu, QPushButton, QWidget
 from pos_app.ui.widgets import button
 
-if TYPE_CHECKING:
-    from pos_app.ui.register import RegisterWindow
+
+class Lines(Screen, Protocol):
+    """What the line buttons need of the register window: what the manager's actions need
+    (:class:`Screen`), and its catalog, for the modifiers offered."""
+
+    @property
+    def catalog(self) -> Catalog: ...
 
 
 class LineEditor(QWidget):
-    def __init__(self, window: RegisterWindow) -> None:
+    def __init__(self, window: Lines) -> None:
         super().__init__()
         self._window = window
         self.less = button("− 1", tip="One less", shortcut="Ctrl+-")

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import textwrap
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QLineEdit, QVBoxLayout, QWidget
-
 from pos_app.domain import LineItem, format_cents
 from pos_app.domain.catalog import Catalog
+from pos_app.ui.qt import QButtonGroup, QLineEdit, QVBoxLayout, QWidget, Signal
 from pos_app.ui.widgets import TileArea, button, label
 
 

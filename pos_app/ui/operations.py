@@ -6,19 +6,33 @@ back; the till says when it went through."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pos_app.engine import ApprovalAction, CheckRecord, ManagerApproval
+from pos_app.ui.check_view import CheckView
 from pos_app.ui.dialogs import COMP_REASONS, ManagerDialog, ReasonDialog
+from pos_app.ui.qt import QDialog, QWidget
+from pos_app.ui.till import Till
 from pos_app.ui.wording import tender_text, void_check_prompt, void_prompt
 
-if TYPE_CHECKING:
-    from pos_app.ui.register import RegisterWindow
+
+class Screen(Protocol):
+    """What the manager's actions need of the screen they are taken at (the register
+    window): its till, the check on show, a line to tell, and the way it opens dialogs."""
+
+    @property
+    def till(self) -> Till: ...
+    @property
+    def check_view(self) -> CheckView: ...
+    def say(self, text: str, *, bad: bool = False) -> None: ...
+    def open_dialog(self, dialog: QDialog) -> None: ...
 
 
 class ManagerActions:
-    def __init__(self, window: RegisterWindow) -> None:
+    def __init__(self, window: Screen, parent: QWidget) -> None:
+        """``parent``: the widget the manager's dialogs open over (the window itself)."""
         self._window = window
+        self._parent = parent
         self._till = window.till
 
     def approve_then(
@@ -34,7 +48,7 @@ class ManagerActions:
         """Ask for a manager's PIN, then ``then(approval)``; ``check_id`` is the check it is
         for (None: no check, a settings change)."""
         dialog = ManagerDialog(
-            self._till, action, target, what, check_id, reasons=reasons, parent=self._window
+            self._till, action, target, what, check_id, reasons=reasons, parent=self._parent
         )
         dialog.approved.connect(then)
         self._window.open_dialog(dialog)
@@ -111,7 +125,7 @@ class ManagerActions:
                 reasons=COMP_REASONS,
             )
         else:
-            dialog = ReasonDialog("Comp", what, COMP_REASONS, self._window)
+            dialog = ReasonDialog("Comp", what, COMP_REASONS, self._parent)
             dialog.chosen.connect(lambda reason: self._till.comp(reason, None))
             self._window.open_dialog(dialog)
 

@@ -8,20 +8,20 @@ tender (:attr:`LevelUpDialog.collect`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
+from pos_app.domain import TenderKind, TenderStatus, format_cents
+from pos_app.engine import CheckRecord, PaymentProblem, RemainderDue
+from pos_app.ui.problems import problem_of
+from pos_app.ui.qt import (
     QDialog,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
+    Qt,
     QWidget,
+    Signal,
 )
-
-from pos_app.domain import TenderKind, TenderStatus, format_cents
-from pos_app.engine import CheckRecord, PaymentProblem, RemainderDue
-from pos_app.ui.problems import problem_of
 from pos_app.ui.till import Till
 from pos_app.ui.widgets import button, dialog_layout, label, restyle
 

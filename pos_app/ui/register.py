@@ -11,30 +11,32 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QDialog,
-    QGridLayout,
-    QHBoxLayout,
-    QMainWindow,
-    QMenu,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
-
 from pos_app.app.scans import CodeKind, classify
 from pos_app.domain import LineItem, TenderKind, format_cents
 from pos_app.domain.catalog import Catalog
 from pos_app.engine import CheckRecord, CheckState
 from pos_app.ui.check_view import CheckView
 from pos_app.ui.dialogs import CardDialog, CashDialog, ConfirmDialog, SignInDialog
+from pos_app.ui.history import HistoryDialog
 from pos_app.ui.line_editor import LineEditor
 from pos_app.ui.menu_panel import MenuPanel
 from pos_app.ui.operations import ManagerActions
 from pos_app.ui.payment import LevelUpDialog
 from pos_app.ui.problems import Problem
+from pos_app.ui.qt import (
+    QCloseEvent,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QKeySequence,
+    QMainWindow,
+    QMenu,
+    QShortcut,
+    QTabWidget,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
 from pos_app.ui.status import RegisterStatus
 from pos_app.ui.till import Till
 from pos_app.ui.widgets import ProblemBox, button, label, restyle
@@ -84,7 +86,7 @@ class RegisterWindow(QMainWindow):
         columns.addWidget(self._tender_panel(), 3)
         outer.addLayout(columns, 1)
         self.setCentralWidget(central)
-        self.operations = ManagerActions(self)
+        self.operations = ManagerActions(self, self)
         self.status = RegisterStatus(register_id)
         self.setStatusBar(self.status)
         self._shortcuts()
@@ -266,9 +268,7 @@ class RegisterWindow(QMainWindow):
     # ----- manager functions --------------------------------------------------------------
 
     def open_history(self) -> None:
-        from pos_app.ui.history import HistoryDialog
-
-        self.open_dialog(HistoryDialog(self, self))
+        self.open_dialog(HistoryDialog(self.till, self.operations, self))
 
     # ----- scans --------------------------------------------------------------------------
 

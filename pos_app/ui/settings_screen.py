@@ -1,16 +1,18 @@
 """Settings a store changes at the register: register id, location, scanner (with discovery
-and a live test), offline policy. Saving needs an admin's PIN; the change is audited, then
-written to ``settings.toml`` in one validated write. The scanner changes at once; the rest
-when the register restarts (a payment in progress is never cut off)."""
+and a live test), offline policy. Saving needs an admin's PIN; the terminal audits the change,
+then writes ``settings.toml`` in one validated write (:meth:`Terminal.change_settings`). The
+scanner changes at once; the rest when the register restarts (a payment in progress is never
+cut off)."""
 
 from __future__ import annotations
 
-import os
-import threading
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (
+from drivers.discovery import Found
+from pos_app.app import Location
+from pos_app.app.scanners import TEST_SECONDS, found_scanners
+from pos_app.engine import SETTINGS_TARGET, ApprovalAction, ManagerApproval
+from pos_app.host.settings import Settings
+from pos_app.ui.lane import gone
+from pos_app.ui.qt import (
     QCheckBox,
     QComboBox,
     QDialog,
@@ -18,53 +20,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QSpinBox,
+    Qt,
+    QTimer,
     QWidget,
 )
-
-from drivers.discovery import Found, hid_devices, serial_ports
-from drivers.scanner import Event, ScanEvent, ScannerError
-from drivers.url import ScannerUrlError, open_scanner
-from pos_app.app.scans import classify
-from pos_app.engine import SETTINGS_TARGET, ApprovalAction, ManagerApproval
-from pos_app.host.settings import Settings, set_settings
-from pos_app.levelup.client import Location
-from pos_app.ui.lane import gone
+from pos_app.ui.session import RegisterSession
 from pos_app.ui.widgets import MoneyEdit, button, cancel_and_ok, dialog_layout, label
-
-if TYPE_CHECKING:
-    from pos_app.ui.launch import RegisterSession
-
-TEST_SECONDS = 10
-
-
-def found_scanners() -> list[Found]:
-    """Serial ports and HID devices, likely scanners first."""
-    found = [*serial_ports(), *hid_devices()]
-    return sorted(found, key=lambda f: not f.likely_scanner)
-
-
-def scanner_test(url: str, seconds: float = TEST_SECONDS) -> str:
-    """Open ``url`` and wait for one scan: what was read, masked (or why nothing was)."""
-    got: list[str] = []
-    arrived = threading.Event()
-
-    def heard(event: Event) -> None:
-        if isinstance(event, ScanEvent):
-            got.append(event.label)
-            arrived.set()
-
-    try:
-        scanner = open_scanner(url, heard)
-        scanner.start()
-    except (ScannerUrlError, ScannerError) as exc:
-        return f"✘ {exc}"
-    try:
-        if not arrived.wait(seconds):
-            return f"The scanner opened, but nothing was scanned within {seconds:.0f} s."
-    finally:
-        scanner.close()
-    classified = classify(got[0])
-    return f"✔ Read {classified.kind.value} code {classified.shown()}"
 
 
 class SettingsDialog(QDialog):
@@ -199,17 +160,10 @@ class SettingsDialog(QDialog):
         )
 
     def _write(self, approval: ManagerApproval, changes: dict[str, str]) -> None:
-        terminal = self._session.terminal
-        changed = ", ".join(sorted(changes))
-
-        def write() -> Settings:
-            terminal.engine.confirm_settings_change(approval, changed)
-            return set_settings(terminal.paths, os.environ, changes)
-
         session = self._session
+        terminal = session.terminal
 
         def written(settings: Settings) -> None:  # whether or not this dialog is still open
-            session.terminal.config = settings
             session.open_scanner(settings.scanner.url)
             session.window.say(
                 "Settings saved. The scanner changed now; register id, location and offline "
@@ -218,7 +172,9 @@ class SettingsDialog(QDialog):
             if not gone(self):
                 QTimer.singleShot(0, self.accept)
 
-        session.till.lane.run(write, written, self._refused)
+        session.till.lane.run(
+            lambda: terminal.change_settings(approval, changes), written, self._refused
+        )
 
     def _refused(self, error: Exception) -> None:
         if not gone(self):

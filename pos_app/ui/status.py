@@ -3,10 +3,9 @@ that owe money again (red when there are any), register and cashier."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QStatusBar, QWidget
-
 from pos_app.engine.staff import StaffMember
 from pos_app.ui.problems import Health
+from pos_app.ui.qt import QStatusBar, QWidget
 from pos_app.ui.widgets import label, restyle
 
 

@@ -14,8 +14,6 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Signal
-
 from pos_app.domain import Check, LineItem, TenderKind
 from pos_app.engine import (
     ApprovalAction,
@@ -31,6 +29,7 @@ from pos_app.ui.bridge import EngineBridge
 from pos_app.ui.health import HealthWatch
 from pos_app.ui.lane import Lane, gone
 from pos_app.ui.problems import Problem, problem_of
+from pos_app.ui.qt import QObject, Signal
 from pos_app.ui.wording import (
     after_check_void,
     after_void,

@@ -12,12 +12,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QWindow
-from PySide6.QtWidgets import QApplication
-from shiboken6 import isValid
-
 from drivers.wedge import ENTER, TAB, BurstDetector, Scanned, Typed
+from pos_app.ui.qt import (
+    QApplication,
+    QEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QObject,
+    Qt,
+    QTimer,
+    QWindow,
+    Signal,
+    isValid,
+)
 
 _TERMINATORS = {Qt.Key.Key_Return: ENTER, Qt.Key.Key_Enter: ENTER, Qt.Key.Key_Tab: TAB}
 _SHIFT = Qt.KeyboardModifier.ShiftModifier

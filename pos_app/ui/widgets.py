@@ -6,24 +6,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import (
+from pos_app.domain import DomainError, format_cents, parse_cents
+from pos_app.ui.qt import (
     QBoxLayout,
     QDialog,
     QGridLayout,
+    QGuiApplication,
     QHBoxLayout,
+    QKeySequence,
     QLabel,
     QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QResizeEvent,
     QScrollArea,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
-
-from pos_app.domain import DomainError, format_cents, parse_cents
 
 
 def button(

@@ -7,17 +7,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QWidget
 
+from pos_app.app.sandbox_admin import SandboxAdmin
 from pos_app.app.terminal import open_register, sign_in_to_sandbox
 from pos_app.engine import CheckRecord
 from pos_app.host.paths import Paths
 from pos_app.host.settings import set_settings
-from pos_app.ui.launch import RegisterSession
+from pos_app.ui.launch import register_session
+from pos_app.ui.session import RegisterSession
 
 WAIT_MS = 15_000
 D = TypeVar("D", bound=QDialog)
@@ -31,7 +32,7 @@ class Cashier:
         self.window = session.window
         self.till = session.till
         self.qtbot = qtbot
-        self.admin = httpx.Client(base_url=session.terminal.levelup_url, timeout=10)
+        self.admin = SandboxAdmin(session.terminal.levelup_url)
 
     def wait(self, condition, timeout: int = WAIT_MS) -> None:
         self.qtbot.waitUntil(condition, timeout=timeout)
@@ -110,10 +111,10 @@ class Cashier:
         return record
 
     def fault(self, **rule) -> None:
-        assert self.admin.post("/sandbox/faults", json=rule).status_code == 201
+        self.admin.add_fault(**rule)
 
     def orders(self) -> list[dict]:
-        return self.admin.get("/sandbox/orders").json()
+        return self.admin.orders()
 
 
 @contextmanager
@@ -125,7 +126,7 @@ def register_window(qtbot, tmp_path: Path, **settings: str) -> Iterator[Cashier]
         sign_in_to_sandbox(Paths(data), None, {}, key_path=key)
         set_settings(Paths(data), {}, {k.replace("__", "."): v for k, v in settings.items()})
     terminal = open_register(Paths(data), {}, key_path=key)
-    session = RegisterSession(terminal)
+    session = register_session(terminal)
     session.start()
     session.window.resize(1024, 768)
     session.window.activateWindow()

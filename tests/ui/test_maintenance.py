@@ -6,13 +6,14 @@ import tomllib
 
 from PySide6.QtGui import QGuiApplication
 
+from pos_app.app.scanners import scanner_test
 from pos_app.engine import CheckState
 from pos_app.host.paths import Paths
 from pos_app.host.secrets import MERCHANT_TOKEN
 from pos_app.ui.diagnostics import DiagnosticsDialog
 from pos_app.ui.dialogs import ManagerDialog, SignInDialog
-from pos_app.ui.launch import Launcher
-from pos_app.ui.settings_screen import SettingsDialog, scanner_test
+from pos_app.ui.launch import Launcher, open_diagnostics, open_settings
+from pos_app.ui.settings_screen import SettingsDialog
 
 BURGER_UPC = "012345678905"
 
@@ -68,7 +69,7 @@ def test_a_cashier_signs_in_after_a_wrong_pin(cashier):
 
 
 def test_settings_need_an_admin_and_a_fake_scanner_then_scans(cashier):
-    cashier.session.open_settings()
+    open_settings(cashier.session)
     settings = cashier.dialog(SettingsDialog)
     url = f"fake://?codes={BURGER_UPC}&interval=0.3"
     settings.scanner_url.setEditText(url)
@@ -107,7 +108,7 @@ def test_diagnostics_show_problems_and_copy_a_redacted_bundle(cashier):
     cashier.wait(lambda: bool(cashier.till.recent_problems))
     cashier.wait(lambda: cashier.record.check.tenders != ())
     cashier.window.dialogs[-1].accept()
-    cashier.session.open_diagnostics()
+    open_diagnostics(cashier.session)
     diagnostics = cashier.dialog(DiagnosticsDialog)
     cashier.wait(lambda: bool(diagnostics.figures))
     assert diagnostics.figures["events"] > 0

@@ -9,9 +9,10 @@ from PySide6.QtWidgets import QPushButton
 from pos_app.domain import TenderStatus
 from pos_app.engine import ApprovalAction, CheckState, EventKind
 from pos_app.host.settings import set_settings
-from pos_app.ui.diagnostics import support_bundle
+from pos_app.ui.diagnostics import bundle_of
 from pos_app.ui.dialogs import ManagerDialog
 from pos_app.ui.history import HistoryDialog
+from pos_app.ui.launch import open_settings
 from pos_app.ui.payment import LevelUpDialog
 from pos_app.ui.settings_screen import SettingsDialog
 
@@ -54,7 +55,7 @@ def test_a_fast_typed_number_is_never_logged_or_bundled(cashier):
     cashier.settle()
     assert not any("98765432" in line for line in cashier.session.scanner_log)
     assert "unknown code, 8 characters" in cashier.session.scanner_log[-1]
-    assert "98765432" not in support_bundle(cashier.session, {})
+    assert "98765432" not in bundle_of(cashier.session, {})
     assert "98765432" not in cashier.window.message.text()
 
 
@@ -63,7 +64,7 @@ def test_the_scanner_is_back_after_a_test_even_when_settings_closed(cashier):
     terminal.config = set_settings(terminal.paths, {}, {"scanner.url": "fake://?codes="})
     cashier.session.open_scanner(terminal.config.scanner.url)
     assert cashier.session.scanner is not None
-    cashier.session.open_settings()
+    open_settings(cashier.session)
     settings = cashier.dialog(SettingsDialog)
     settings.scanner_url.setEditText("fake://?codes=&interval=0.05")
     settings.test_seconds = 0.5

@@ -165,7 +165,7 @@ def test_an_unknown_payment_is_settled_by_itself_or_by_a_manager(cashier):
     cashier.enter_pin(manager, "9", "9999")
     cashier.wait(lambda: "LevelUp could not be asked" in cashier.window.message.text())
     cashier.click(cashier.button(history, "Close"))
-    cashier.admin.delete("/sandbox/faults")
+    cashier.admin.clear_faults()
     cashier.till.watch.settle()  # what its timer does every few seconds
     cashier.wait(lambda: cashier.record.check.tenders[0].status is TenderStatus.APPROVED)
     cashier.wait(lambda: "LevelUp answered about check" in cashier.window.message.text())

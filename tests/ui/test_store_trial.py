@@ -53,7 +53,7 @@ def test_1_7_a_declined_offline_payment_is_said_on_screen_counted_and_listed(qtb
         assert payment.due.text() == "Paid (offline)"  # store trial A7: not "Due $2.99"
         cashier.click(cashier.button(payment, "Done"))
         assert cashier.record.state is CheckState.CLOSED
-        cashier.admin.delete("/sandbox/faults")
+        cashier.admin.clear_faults()
         cashier.till.watch.check()  # what its timer does: LevelUp is back, the queue goes
         cashier.wait(lambda: cashier.record.state is CheckState.BALANCE_DUE)
         assert "LevelUp declined an offline payment" in cashier.window.message.text()
