@@ -1,19 +1,21 @@
-"""What the benchmark scripts share: a sandbox in its own process, and percentiles."""
+"""What the benchmarks share: a sandbox in its own process, one way to time a step (``measure``,
+in milliseconds), its median and p99, and the pyperf runner of the micro-benchmarks."""
 
 from __future__ import annotations
 
-import math
 import signal
 import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pyperf  # type: ignore[import-untyped]
 
 
 @contextmanager
@@ -70,11 +72,20 @@ def interleaved(
     return {name: sorted(values) for name, values in samples.items()}
 
 
-def p50(samples: list[float]) -> float:
+def p50(samples: Sequence[float]) -> float:
     return statistics.median(samples)
 
 
-def p99(samples: list[float]) -> float:
-    """The nearest-rank 99th percentile of sorted ``samples`` (the largest of fewer than
-    100)."""
-    return samples[max(0, math.ceil(len(samples) * 0.99) - 1)]
+def p99(samples: Sequence[float]) -> float:
+    """The 99th percentile of ``samples`` (``statistics.quantiles``, inclusive: never outside
+    what was measured; the one sample of a single one)."""
+    if len(samples) < 2:
+        return max(samples)
+    return statistics.quantiles(samples, n=100, method="inclusive")[98]
+
+
+def pyperf_runner(module: str) -> Any:
+    """A ``pyperf.Runner`` whose worker processes run ``python -m MODULE``, as the benchmark
+    itself was started (from the repository root). pyperf's own options apply: ``--fast``,
+    ``--rigorous``, ``-o FILE``, ``--help``."""
+    return pyperf.Runner(program_args=("-m", module))

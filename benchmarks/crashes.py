@@ -6,12 +6,12 @@ the sandbox, the demo killed while they bite, the faults cleared, one ``recover
 
 Prints how many tenders were left unknown, orders lost (charged, not journaled) and doubled
 (journaled twice), and ``journal verify`` mismatches; every round that left any is printed
-whole, with what reproduces it. Run: ``.venv/bin/python benchmarks/crashes.py [ROUNDS]``.
+whole, with what reproduces it. Run from the repository root (the scenario is imported from
+``tests``): ``.venv/bin/python -m benchmarks.crashes [ROUNDS]``.
 """
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
 import time
@@ -19,9 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
-from common import sandbox_process
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' crash scenario
+from benchmarks.common import p50, p99, sandbox_process
 from tests.faults.test_kill import CrashOutcome, JournalUnreadable, crash_round
 
 
@@ -93,7 +92,7 @@ def main(rounds: int) -> None:
     if outcomes:
         recover = sorted(o.recover_seconds for o in outcomes)
         print(
-            f"  recover run            median {statistics.median(recover):.1f} s, "
+            f"  recover run            median {p50(recover):.1f} s, p99 {p99(recover):.1f} s, "
             f"max {recover[-1]:.1f} s (settle window 2 s)"
         )
 

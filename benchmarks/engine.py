@@ -2,8 +2,8 @@
 (bare httpx, ``benchmarks/sandbox.py``) against the same sandbox, a journal commit, recovery of
 a big journal, and forwarding the offline queue. The sandbox runs in its own process.
 
-Run: ``.venv/bin/python benchmarks/engine.py [CHECKOUTS] [--profile]`` (``--profile``: only
-the checkout, under cProfile).
+Run from the repository root: ``.venv/bin/python -m benchmarks.engine [CHECKOUTS] [--profile]``
+(``--profile``: only the checkout, under cProfile).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from common import interleaved, measure, p50, p99, sandbox_process
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
-from sandbox import raw_client, raw_pair
 from sqlalchemy import insert
 
+from benchmarks.common import interleaved, measure, p50, p99, sandbox_process
+from benchmarks.sandbox import raw_client, raw_pair
 from pos_app.domain import Check, LevelUpDetail, LineItem, Tender, TenderKind, TenderStatus
 from pos_app.engine import (
     CheckRecord,

@@ -9,7 +9,8 @@ built on tmpfs when there is one (the same commits, cheaper fsyncs) and kept und
 directory, keyed by size, schema revision and recipe, for the next run (``--rebuild`` builds
 it again). Then ``verify()`` is timed on the open journal, and the command end to end.
 
-Run: ``.venv/bin/python benchmarks/journal.py [EVENTS] [--rebuild] [--profile]``.
+Run from the repository root:
+``.venv/bin/python -m benchmarks.journal [EVENTS] [--rebuild] [--profile]``.
 """
 
 from __future__ import annotations
@@ -29,10 +30,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from common import p50, p99, sandbox_process
 from cryptography.fernet import Fernet
-from engine import register
 
+from benchmarks.common import p50, p99, sandbox_process
+from benchmarks.engine import register
 from pos_app.app.catalog import load_catalog
 from pos_app.app.demo import run_demo
 from pos_app.domain import Check, Discount, LineItem, TaxClass, TaxTable, TenderKind

@@ -3,7 +3,7 @@
 A keep-alive httpx client (raw: not the project's client) pays a card customer's order over
 and over; prints pairs/s, requests/s, and p50/p99 latency per pair. This is the raw HTTP
 figure the project's client is compared with (``benchmarks/client.py``). Run:
-``.venv/bin/python benchmarks/sandbox.py [PAIRS]``.
+``.venv/bin/python -m benchmarks.sandbox [PAIRS]`` (from the repository root).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections.abc import Callable
 from contextlib import closing
 
 import httpx
-from common import measure, p50, p99, sandbox_process
+
+from benchmarks.common import measure, p50, p99, sandbox_process
 
 ORDER = {
     "location_id": 19,

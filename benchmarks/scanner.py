@@ -1,7 +1,7 @@
 """A serial scanner on a real pseudo-terminal: how long from the last byte of a code to the
 data event, and what an idle open scanner costs in CPU.
 
-Run: ``.venv/bin/python benchmarks/scanner.py [CODES]``.
+Run from the repository root: ``.venv/bin/python -m benchmarks.scanner [CODES]``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import threading
 import time
 import tty
 
-from common import p50, p99
-
+from benchmarks.common import p50, p99
 from drivers.scanner import Event, ScanEvent
 from drivers.serial_scanner import SerialScanner
 

@@ -1,17 +1,22 @@
 """What scanners are plugged in: serial ports and HID devices, likely scanners marked.
 
 A HID device on the POS barcode scanner usage page (0x8C) is a scanner; so, probably, is any
-device of a vendor that makes scanners. Serial ports are listed with their USB ids.
+device of a vendor that makes scanners. Serial ports are listed with their USB ids. HID devices
+are enumerated on the one hidapi thread (:mod:`drivers.hid_thread`), as every hidapi call is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from serial.tools import list_ports
 
 from drivers.hid_scanner import POS_USAGE_PAGE
+from drivers.hid_thread import run_in_hid_thread
+
+EnumerateHid = Callable[[], Iterable[Mapping[str, Any]]]
 
 SCANNER_VENDORS = {
     0x0C2E: "Honeywell (Metrologic)",
@@ -65,16 +70,11 @@ def serial_ports() -> list[Found]:
     return found
 
 
-def hid_devices(enumerate_hid: Any = None) -> list[Found]:
-    """HID devices (``enumerate_hid`` stands in for ``hid.enumerate`` in tests)."""
-    if enumerate_hid is None:
-        try:
-            import hid
-        except ImportError:
-            return []
-        enumerate_hid = hid.enumerate
+def hid_devices(enumerate_hid: EnumerateHid | None = None) -> list[Found]:
+    """HID devices, enumerated on the hidapi thread (``enumerate_hid`` stands in for
+    ``hid.enumerate`` in tests; it is called on that thread too)."""
     found = []
-    for device in enumerate_hid():
+    for device in run_in_hid_thread(_enumerate, enumerate_hid):
         vendor_id, product_id = device.get("vendor_id"), device.get("product_id")
         pos = device.get("usage_page") == POS_USAGE_PAGE
         vendor = SCANNER_VENDORS.get(vendor_id or -1)
@@ -96,3 +96,14 @@ def hid_devices(enumerate_hid: Any = None) -> list[Found]:
             )
         )
     return found
+
+
+def _enumerate(enumerate_hid: EnumerateHid | None) -> list[Mapping[str, Any]]:
+    """On the hidapi thread: every HID device, or none when hidapi is not installed."""
+    if enumerate_hid is None:
+        try:
+            import hid
+        except ImportError:
+            return []
+        enumerate_hid = hid.enumerate
+    return list(enumerate_hid())

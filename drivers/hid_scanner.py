@@ -10,8 +10,10 @@ Two kinds of report, parsed apart from any I/O:
   turns key presses into characters with its own layout table (US by default), so the host's
   keyboard layout cannot garble codes, and Enter ends a code.
 
-hidapi is not thread-safe: every call (open, read, close) happens on the scanner's one reader
-thread. :class:`HidTransport` is the seam tests feed recorded reports through.
+hidapi is not thread-safe: :class:`HidapiTransport` makes every call (enumerate, open, read,
+close) on the one hidapi thread of :mod:`drivers.hid_thread`, shared by every scanner and by
+discovery, whichever thread asks. :class:`HidTransport` is the seam tests feed recorded reports
+through.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from drivers.framing import described, is_code_bytes
+from drivers.hid_thread import run_in_hid_thread
 from drivers.scanner import Listener, ReadingScanner, ScanEvent, ScannerOpenError
 
 POS_USAGE_PAGE = 0x8C
@@ -133,8 +136,8 @@ class KeyboardDecoder:
 
 
 class HidTransport(Protocol):
-    """What the scanner needs from hidapi. ``present`` only enumerates; ``open``, ``read`` and
-    ``close`` are called from the reader thread only."""
+    """What the scanner needs from hidapi. ``present`` only enumerates (from the thread that
+    opens the scanner); ``open``, ``read`` and ``close`` are called from the reader thread."""
 
     def present(self) -> bool: ...
 
@@ -145,34 +148,60 @@ class HidTransport(Protocol):
     def close(self) -> None: ...
 
 
+class _HidDevice(Protocol):
+    """What is used of a ``hid.device``."""
+
+    def open(self, vendor_id: int, product_id: int, serial_number: str | None = None) -> Any: ...
+
+    def read(self, max_length: int, timeout_ms: int = 0) -> Any: ...
+
+    def close(self) -> Any: ...
+
+
 class HidapiTransport:
-    """The real device, through the ``hid`` module (hidapi)."""
+    """The real device, through the ``hid`` module (hidapi). Each method hands its hidapi
+    calls to the one hidapi thread and waits for them there."""
 
     def __init__(self, vendor_id: int, product_id: int, serial: str | None = None) -> None:
         self.vendor_id, self.product_id, self.serial = vendor_id, product_id, serial
-        self._device: object | None = None
+        self._device: _HidDevice | None = None
+        """Touched on the hidapi thread only."""
 
     def present(self) -> bool:
+        return run_in_hid_thread(self._present)
+
+    def open(self) -> None:
+        run_in_hid_thread(self._open)
+
+    def read(self, size: int, timeout_ms: int) -> bytes:
+        return run_in_hid_thread(self._read, size, timeout_ms)
+
+    def close(self) -> None:
+        run_in_hid_thread(self._close)
+
+    # ----- on the hidapi thread ---------------------------------------------------------------
+
+    def _present(self) -> bool:
         import hid
 
         return bool(hid.enumerate(self.vendor_id, self.product_id))
 
-    def open(self) -> None:
+    def _open(self) -> None:
         import hid
 
-        device = hid.device()
+        device: _HidDevice = hid.device()
         device.open(self.vendor_id, self.product_id, self.serial)
         self._device = device
 
-    def read(self, size: int, timeout_ms: int) -> bytes:
+    def _read(self, size: int, timeout_ms: int) -> bytes:
         if self._device is None:
             raise OSError("the device is not open")
-        return bytes(self._device.read(size, timeout_ms))  # type: ignore[attr-defined]
+        return bytes(self._device.read(size, timeout_ms))
 
-    def close(self) -> None:
+    def _close(self) -> None:
         device, self._device = self._device, None
         if device is not None:
-            device.close()  # type: ignore[attr-defined]
+            device.close()
 
 
 class HidScanner(ReadingScanner):

@@ -7,8 +7,9 @@
 - every command and subcommand has help text;
 - every relative link (and its ``#anchor``) points at something that exists.
 
-The markdown is read with a small parser of its own: fenced code blocks, inline code spans
-(which may run over lines within a paragraph), ATX headings and links.
+The markdown is read with markdown-it-py (CommonMark and tables; heading anchors as GitHub
+makes them, by mdit-py-plugins): fenced code blocks line by line, inline code spans, links,
+link reference definitions and table rows, each with the line it is on.
 """
 
 from __future__ import annotations
@@ -17,10 +18,15 @@ import argparse
 import re
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 import pytest
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
 from pydantic import BaseModel
 
 from pos_app.cli import _parser
@@ -62,87 +68,67 @@ class Code:
 @dataclass
 class Markdown:
     path: Path
-    code: list[Code]
-    lines: list[tuple[int, str]]
-    """Lines outside fenced blocks, as written."""
-    prose: list[tuple[int, str]]
-    """The same lines with code spans blanked out (links are looked for here)."""
-    headings: list[str]
-    """Heading texts, code spans as their text."""
+    code: list[Code] = field(default_factory=list)
+    links: list[tuple[int, str]] = field(default_factory=list)
+    """The target of every link, image and link reference definition, with its line."""
+    first_cells: list[Code] = field(default_factory=list)
+    """The first cell of each table row, when it is one code span."""
+    anchors: set[str] = field(default_factory=set)
+    """The ``#anchors`` GitHub makes of the headings (``-1``, ``-2`` ... for repeats)."""
 
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)")
-_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+_MARKDOWN = MarkdownIt("commonmark").enable("table").use(anchors_plugin, max_level=6)
 
 
 def read_markdown(path: Path) -> Markdown:
-    code: list[Code] = []
-    lines: list[tuple[int, str]] = []
-    prose: list[tuple[int, str]] = []
-    headings: list[str] = []
-    paragraph: list[tuple[int, str]] = []
-    fence: str | None = None
-    language = ""
-
-    def end_paragraph() -> None:
-        if paragraph:
-            spans, blanked = _code_spans(paragraph)
-            code.extend(Code(path, number, text) for number, text in spans)
-            prose.extend(blanked)
-            lines.extend(paragraph)
-            paragraph.clear()
-
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        opening = _FENCE.match(line)
-        if fence is not None:
-            text = line.strip()
-            if opening and set(text) == {fence[0]} and len(text) >= len(fence):
-                fence = None  # the closing fence
-            else:
-                code.append(Code(path, number, text, language))
-        elif opening:
-            end_paragraph()
-            fence, language = opening.group(1), opening.group(2).lower()
-        elif (heading := _HEADING.match(line)) or not line.strip():
-            end_paragraph()
-            if heading:
-                headings.append(heading.group(1).replace("`", ""))
-                paragraph.append((number, line))  # a paragraph of its own
-                end_paragraph()
-        else:
-            paragraph.append((number, line))
-    end_paragraph()
-    return Markdown(path, code, lines, prose, headings)
+    document = Markdown(path)
+    env: dict[str, Any] = {}
+    tokens = _MARKDOWN.parse(path.read_text(encoding="utf-8"), env)
+    for index, token in enumerate(tokens):
+        if token.type == "fence" and token.map:
+            language = (token.info.split() or [""])[0].lower()
+            for number, line in enumerate(token.content.splitlines(), start=token.map[0] + 2):
+                document.code.append(Code(path, number, line.strip(), language))
+        elif token.type == "heading_open":
+            document.anchors.add(str(token.attrGet("id")))
+        elif token.type == "inline":
+            spans = []
+            for number, child in _placed(token):
+                if child.type == "code_inline":
+                    spans.append(Code(path, number, child.content))
+                elif child.type in ("link_open", "image"):
+                    target = child.attrGet("href" if child.type == "link_open" else "src")
+                    document.links.append((number, unquote(str(target))))
+            document.code.extend(spans)
+            cell = tokens[index - 1].type in ("th_open", "td_open")
+            if cell and tokens[index - 2].type == "tr_open" and len(token.children or []) == 1:
+                document.first_cells.extend(spans)
+    for reference in env.get("references", {}).values():
+        document.links.append((reference["map"][0] + 1, unquote(reference["href"])))
+    return document
 
 
-def _code_spans(
-    lines: list[tuple[int, str]],
-) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The code spans of a paragraph (as CommonMark finds them: a run of backticks closed by a
-    run of the same length), and its lines with the spans blanked out."""
-    text = "\n".join(line for _, line in lines)
-    first = lines[0][0]
-    spans: list[tuple[int, str]] = []
-    blanked = list(text)
-    position = 0
-    while (start := text.find("`", position)) != -1:
-        run = len(text[start:]) - len(text[start:].lstrip("`"))
-        ticks = "`" * run
-        closing = re.compile(rf"(?<!`){ticks}(?!`)")
-        end = closing.search(text, start + run)
-        if end is None:
-            position = start + run
-            continue
-        content = text[start + run : end.start()].replace("\n", " ")
-        if content.startswith(" ") and content.endswith(" ") and content.strip():
-            content = content[1:-1]
-        spans.append((first + text.count("\n", 0, start), content))
-        for index in range(start, end.end()):
-            if blanked[index] != "\n":
-                blanked[index] = " "
-        position = end.end()
-    numbered = zip((n for n, _ in lines), "".join(blanked).split("\n"), strict=True)
-    return spans, list(numbered)
+def _placed(inline: Token) -> Iterator[tuple[int, Token]]:
+    """The children of an inline token, each with the line it starts on. markdown-it gives
+    lines to blocks only: count the line breaks, and find each code span in the source (its
+    content has its line breaks turned into spaces)."""
+    assert inline.map is not None
+    first = inline.map[0] + 1
+    number, position = first, 0
+    for child in inline.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            number += 1
+        elif child.type == "code_inline":
+            spaced = r"[ \n]".join(re.escape(word) for word in child.content.split(" "))
+            ticks = re.escape(child.markup)
+            source = re.compile(rf"(?<!`){ticks}[ \n]?{spaced}[ \n]?{ticks}(?!`)")
+            if found := source.search(inline.content, position):
+                number = first + inline.content.count("\n", 0, found.start())
+                yield number, child
+                number += found.group().count("\n")
+                position = found.end()
+                continue
+        yield number, child
 
 
 _DOCUMENTS = {path: read_markdown(path) for path in markdown_files()}
@@ -281,11 +267,11 @@ def test_command_check_finds_what_is_wrong(text: str, problem: str | None) -> No
 def settings() -> set[str]:
     """Every ``section.key``; sections by their TOML name (``register`` for ``register_``)."""
     names: set[str] = set()
-    for name, field in Settings.model_fields.items():
-        model = field.annotation
+    for name, section in Settings.model_fields.items():
+        model = section.annotation
         assert isinstance(model, type)
         assert issubclass(model, BaseModel)
-        names.update(f"{field.alias or name}.{key}" for key in model.model_fields)
+        names.update(f"{section.alias or name}.{key}" for key in model.model_fields)
     return names
 
 
@@ -295,14 +281,10 @@ _SETTING = re.compile(r"^([a-z_]+)\.([a-z_][a-z0-9_]*)$")
 def table_settings(document: Markdown) -> dict[str, int]:
     """The `section.key` in the first column of the document's tables, with their lines."""
     found: dict[str, int] = {}
-    for number, line in document.lines:
-        cells = line.strip().split("|")
-        if len(cells) > 2 and cells[0] == "":
-            first = cells[1].strip()
-            name = first[1:-1] if first.startswith("`") and first.endswith("`") else ""
-            match = _SETTING.match(name)
-            if match and match.group(2) not in FILE_SUFFIXES:
-                found.setdefault(name, number)
+    for cell in document.first_cells:
+        match = _SETTING.match(cell.text)
+        if match and match.group(2) not in FILE_SUFFIXES:
+            found.setdefault(cell.text, cell.line)
     return found
 
 
@@ -407,23 +389,7 @@ def test_the_command_itself_is_described() -> None:
 
 # ----- (d) links ----------------------------------------------------------------------------
 
-_LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
-def slugs(document: Markdown) -> set[str]:
-    """The anchors GitHub makes of the headings: lower case, punctuation dropped, spaces to
-    hyphens, ``-1``, ``-2`` ... for repeats."""
-    seen: dict[str, int] = {}
-    anchors = set()
-    for heading in document.headings:
-        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", heading)
-        slug = re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
-        count = seen.get(slug, 0)
-        seen[slug] = count + 1
-        anchors.add(slug if count == 0 else f"{slug}-{count}")
-    return anchors
 
 
 def _document(path: Path) -> Markdown:
@@ -431,12 +397,7 @@ def _document(path: Path) -> Markdown:
 
 
 def links(document: Markdown) -> Iterator[tuple[int, str]]:
-    for number, line in document.prose:
-        for match in _LINK.finditer(line):
-            yield number, match.group(1)
-        definition = _DEFINITION.match(line)
-        if definition:
-            yield number, definition.group(1)
+    yield from document.links
 
 
 @pytest.mark.parametrize("document", documents(), ids=lambda d: shown(d.path))
@@ -449,7 +410,7 @@ def test_every_relative_link_points_at_something(document: Markdown) -> None:
         path = (document.path.parent / where).resolve() if where else document.path
         if not path.exists():
             problems.append(f"{shown(document.path)}:{number}: {target}: no such file")
-        elif anchor and path.suffix == ".md" and anchor not in slugs(_document(path)):
+        elif anchor and path.suffix == ".md" and anchor not in _document(path).anchors:
             problems.append(f"{shown(document.path)}:{number}: {target}: no such heading")
     assert not problems, "\n".join(problems)
 
@@ -459,3 +420,46 @@ def test_the_index_links_every_guide() -> None:
     linked = {target.partition("#")[0] for _, target in links(index)}
     guides = {path.name for path in DOCS.glob("*.md")} - {"README.md"}
     assert guides <= linked, f"docs/README.md does not link: {', '.join(sorted(guides - linked))}"
+
+
+def test_the_reader_finds_code_links_anchors_and_table_cells(tmp_path: Path) -> None:
+    """What the checks above read, each at its line (a code span may run over lines)."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# Setup `levelup-pos`\n"  # 1
+        "\n"
+        "Run `levelup-pos\n"  # 3
+        "journal pending` then [the guide](guide.md#setup-levelup-pos) and\n"  # 4
+        "`levelup-pos paths` ![logo](logo%20big.png)\n"  # 5
+        "\n"
+        "| Key | Meaning [see](#setup-levelup-pos) |\n"  # 7
+        "|---|---|\n"
+        "| `scanner.url` | `a \\| b` |\n"  # 9
+        "\n"
+        "```sh\n"  # 11
+        "levelup-pos demo\n"  # 12
+        "```\n"
+        "\n"
+        "## Setup `levelup-pos`\n"  # 15
+        "\n"
+        "[guide]: other.md#x\n",  # 17
+        encoding="utf-8",
+    )
+    document = read_markdown(page)
+    assert [(c.line, c.text, c.language) for c in document.code] == [
+        (1, "levelup-pos", None),
+        (3, "levelup-pos journal pending", None),
+        (5, "levelup-pos paths", None),
+        (9, "scanner.url", None),
+        (9, "a | b", None),
+        (12, "levelup-pos demo", "sh"),
+        (15, "levelup-pos", None),
+    ]
+    assert sorted(links(document)) == [
+        (4, "guide.md#setup-levelup-pos"),
+        (5, "logo big.png"),
+        (7, "#setup-levelup-pos"),
+        (17, "other.md#x"),
+    ]
+    assert document.anchors == {"setup-levelup-pos", "setup-levelup-pos-1"}
+    assert table_settings(document) == {"scanner.url": 9}

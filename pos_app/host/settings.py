@@ -5,19 +5,22 @@ place (``provisioning.toml`` in the data directory, or ``$LEVELUP_POS_PROVISIONI
 register's own ``settings.toml`` (what ``levelup-pos config set`` and ``setup`` write); and
 environment overrides ``LEVELUP_POS_<SECTION>_<KEY>`` (``LEVELUP_POS_LEVELUP_LOCATION_ID=19``)
 for rollout scripts. Every layer is validated on load; an error names the file, the key and
-its line. No secret is ever kept here: the merchant token lives in the secret store.
+its line. ``settings.toml`` is read with tomllib and written with tomlkit, which keeps its
+comments, layout and other keys as they were. No secret is ever kept here: the merchant token
+lives in the secret store.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
-import tomli_w
+import tomlkit
+import tomlkit.exceptions
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pos_app.host.files import write_atomically
@@ -95,7 +98,7 @@ class Settings(_Section):
     offline: OfflineSettings = Field(default_factory=OfflineSettings)
 
     def as_toml(self) -> str:
-        return tomli_w.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True))
+        return tomlkit.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True))
 
 
 SECTIONS = {field.alias or name: field for name, field in Settings.model_fields.items()}
@@ -130,7 +133,8 @@ def set_setting(paths: Paths, environ: Mapping[str, str], key: str, value: str) 
 
 def set_settings(paths: Paths, environ: Mapping[str, str], values: Mapping[str, str]) -> Settings:
     """Set several ``section.key`` at once: all validated together, then written in one go,
-    so a register is never left with half of a change."""
+    so a register is never left with half of a change. The rest of the file (comments, other
+    keys, their order) stays as it was."""
     keys = {key: key.partition(".") for key in values}
     for key, (section, _, name) in keys.items():
         if not name or section not in SECTIONS:
@@ -138,27 +142,30 @@ def set_settings(paths: Paths, environ: Mapping[str, str], values: Mapping[str, 
                 f"{key!r} is not a setting: use SECTION.KEY, with SECTION one of "
                 f"{', '.join(SECTIONS)}."
             )
-    own = _read(paths.settings_file) if paths.settings_file.exists() else {}
+    exists = paths.settings_file.exists()
+    own = _read(paths.settings_file) if exists else {}
+    document = _document(paths.settings_file) if exists else tomlkit.document()
     for key, (section, _, name) in keys.items():
         table = own.setdefault(section, {})
-        if not isinstance(table, dict):
+        written = document.setdefault(section, tomlkit.table())
+        if not isinstance(table, dict) or not isinstance(written, MutableMapping):
             raise SettingsError(
                 f"{paths.settings_file}: {section} should be a [{section}] table; fix or remove "
                 "that line first."
             )
-        table[name] = _value(values[key])
+        table[name] = written[name] = _value(values[key])
     _validated(own, source=paths.settings_file, text="")
-    _write(paths, own)
+    _write(paths, document)
     return load_settings(paths, environ)
 
 
 def import_settings(paths: Paths, environ: Mapping[str, str], file: Path) -> Settings:
-    """Make ``file`` this register's ``settings.toml``, if it is valid."""
+    """Make ``file`` this register's ``settings.toml``, if it is valid (with its comments)."""
     if not file.exists():
         raise SettingsError(f"There is no file {file}.")
     layer = _read(file)
     _validated(layer, source=file, text=file.read_text(encoding="utf-8"))
-    _write(paths, layer)
+    _write(paths, _document(file))
     return load_settings(paths, environ)
 
 
@@ -175,9 +182,19 @@ def _read(file: Path) -> dict[str, Any]:
         raise SettingsError(f"{file} cannot be read: {exc.strerror}.") from None
 
 
-def _write(paths: Paths, data: dict[str, Any]) -> None:
+def _document(file: Path) -> tomlkit.TOMLDocument:
+    """``file`` (already read with :func:`_read`) as a document to change and write back."""
+    try:
+        return tomlkit.parse(file.read_text(encoding="utf-8"))
+    except tomlkit.exceptions.TOMLKitError as exc:
+        raise SettingsError(f"{file}: {exc}") from None
+    except OSError as exc:
+        raise SettingsError(f"{file} cannot be read: {exc.strerror}.") from None
+
+
+def _write(paths: Paths, document: tomlkit.TOMLDocument) -> None:
     paths.create()
-    write_atomically(paths.settings_file, tomli_w.dumps(data).encode("utf-8"))
+    write_atomically(paths.settings_file, tomlkit.dumps(document).encode("utf-8"))
 
 
 def _validated(

@@ -104,6 +104,39 @@ def test_several_settings_are_set_together_or_not_at_all(paths):
     assert (settings.levelup.location_id, settings.levelup.merchant_id) == (20, 7)
 
 
+COMMENTED = """\
+# This register's own settings (written by hand at install).
+[levelup]
+location_id = 19  # the store on Main Street
+# the demo merchant, until the real one is signed in
+merchant_id = 7
+
+[register]
+id = "front-1"
+"""
+
+
+def test_set_keeps_the_comments_and_the_other_keys(paths):
+    paths.settings_file.write_text(COMMENTED)
+    set_setting(paths, {}, "scanner.url", "serial:///dev/ttyACM0")
+    settings = set_setting(paths, {}, "levelup.location_id", "20")
+    assert paths.settings_file.read_text() == (
+        COMMENTED.replace("location_id = 19", "location_id = 20")
+        + '\n[scanner]\nurl = "serial:///dev/ttyACM0"\n'
+    )
+    assert (settings.levelup.location_id, settings.levelup.merchant_id) == (20, 7)
+    assert settings.register_.id == "front-1"
+
+
+def test_import_keeps_the_comments_of_the_file(paths, tmp_path):
+    rollout = tmp_path / "rollout.toml"
+    rollout.write_text(COMMENTED)
+    paths.settings_file.write_text('[scanner]\nurl = "fake://"\n')
+    settings = import_settings(paths, {}, rollout)
+    assert paths.settings_file.read_text() == COMMENTED
+    assert settings.scanner.url == ""  # the file replaces settings.toml, it is not merged
+
+
 def test_a_numeric_register_id_is_its_text(paths):
     assert set_setting(paths, {}, "register.id", "3").register_.id == "3"
     paths.settings_file.write_text("[register]\nid = 12\n")
