@@ -7,7 +7,6 @@ wants a merchant token, which this client does not send.
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -65,10 +64,5 @@ class SandboxAdmin:
     def __enter__(self) -> SandboxAdmin:
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *_: object) -> None:
         self.close()

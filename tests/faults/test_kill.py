@@ -39,31 +39,27 @@ KILL_DEADLINE = 8.0
 """The demo is killed this long after it started at the latest, whatever it has done."""
 
 
+def start_demo(
+    sandbox_url: str, data: Path, env: dict[str, str], seed: int, errors: Any
+) -> subprocess.Popen[bytes]:
+    """A headless demo of 200 checks against the sandbox, its progress lines on a pipe."""
+    command = [SCRIPT, "demo", "--headless", "--checks", "200", "--seed", str(seed)]
+    return subprocess.Popen(
+        [*command, "--sandbox-url", sandbox_url, "--data-dir", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
+
+
 @pytest.mark.parametrize("run_number", range(RUNS))
 def test_a_register_killed_mid_payment_loses_and_doubles_nothing(server, tmp_path, run_number):
     server.reset()
     rng = random.Random(run_number)
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
     data = tmp_path / "register"
-    demo = subprocess.Popen(
-        [
-            SCRIPT,
-            "demo",
-            "--headless",
-            "--checks",
-            "200",
-            "--seed",
-            str(run_number),
-            "--sandbox-url",
-            server.url,
-            "--data-dir",
-            str(data),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        env=env,
-    )
+    demo = start_demo(server.url, data, env, run_number, subprocess.DEVNULL)
     assert demo.stdout is not None
     demo.stdout.readline()  # the first check is paid: payments are under way
     time.sleep(rng.uniform(0.0, 0.6))
@@ -273,25 +269,7 @@ def _run_and_kill(
     total: int,
     errors: BinaryIO,
 ) -> None:
-    demo = subprocess.Popen(
-        [
-            SCRIPT,
-            "demo",
-            "--headless",
-            "--checks",
-            "200",
-            "--seed",
-            str(outcome.run_number),
-            "--sandbox-url",
-            sandbox_url,
-            "--data-dir",
-            str(data),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=errors,
-        stdin=subprocess.DEVNULL,
-        env=env,
-    )
+    demo = start_demo(sandbox_url, data, env, outcome.run_number, errors)
     assert demo.stdout is not None
     started = time.monotonic()
     deadline = started + KILL_DEADLINE
