@@ -127,7 +127,7 @@ def checkout(session: RegisterSession, customer: str) -> None:
     customers = session.customers
     assert customers is not None
     wait_for(lambda: customer in customers.codes)
-    QTest.mouseClick(window.levelup, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(window.tenders.levelup, Qt.MouseButton.LeftButton)
     customers.scanned.emit(customers.codes[customer])
     wait_for(lambda: window.payment is not None and window.payment.state == "answered")
     dialog = window.payment

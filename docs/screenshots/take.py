@@ -95,7 +95,7 @@ def main() -> None:
         shot(window, "register.png")
 
         # Partial authorization: a $5.00 gift card and no card on file.
-        window.pay_with_levelup()
+        window.tenders.pay_with_levelup()
         payment = window.payment
         assert isinstance(payment, LevelUpDialog)
         customers.scanned.emit(customers.codes["Cora Giftcard"])
@@ -135,7 +135,7 @@ def main() -> None:
         session.till.new_check()
         add("Chicken sandwich")
         add("Iced tea")
-        window.pay_with_levelup()
+        window.tenders.pay_with_levelup()
         payment = window.payment
         assert isinstance(payment, LevelUpDialog)
         customers.scanned.emit(customers.codes["Ada Card"])

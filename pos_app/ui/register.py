@@ -12,11 +12,11 @@ from collections import deque
 from collections.abc import Callable
 
 from pos_app.app.scans import CodeKind, classify
-from pos_app.domain import LineItem, TenderKind, format_cents
+from pos_app.domain import LineItem, format_cents
 from pos_app.domain.catalog import Catalog
 from pos_app.engine import CheckRecord, CheckState
 from pos_app.ui.check_view import CheckView
-from pos_app.ui.dialogs import CardDialog, CashDialog, ConfirmDialog, SignInDialog
+from pos_app.ui.dialogs import ConfirmDialog, SignInDialog
 from pos_app.ui.history import HistoryDialog
 from pos_app.ui.line_editor import LineEditor
 from pos_app.ui.menu_panel import MenuPanel
@@ -26,11 +26,9 @@ from pos_app.ui.problems import Problem
 from pos_app.ui.qt import (
     QCloseEvent,
     QDialog,
-    QGridLayout,
     QHBoxLayout,
     QKeySequence,
     QMainWindow,
-    QMenu,
     QShortcut,
     QTabWidget,
     QTimer,
@@ -38,6 +36,7 @@ from pos_app.ui.qt import (
     QWidget,
 )
 from pos_app.ui.status import RegisterStatus
+from pos_app.ui.tender_panel import TenderPanel
 from pos_app.ui.till import Till
 from pos_app.ui.widgets import ProblemBox, button, label, restyle
 from pos_app.ui.wording import STATE_WORDS
@@ -83,10 +82,11 @@ class RegisterWindow(QMainWindow):
         columns.setSpacing(10)
         columns.addWidget(self._catalog_panel(side_tabs or []), 4)
         columns.addWidget(self._check_panel(), 5)
-        columns.addWidget(self._tender_panel(), 3)
+        self.operations = ManagerActions(self, self)
+        self.tenders = TenderPanel(self, self.operations)
+        columns.addWidget(self.tenders, 3)
         outer.addLayout(columns, 1)
         self.setCentralWidget(central)
-        self.operations = ManagerActions(self, self)
         self.status = RegisterStatus(register_id)
         self.setStatusBar(self.status)
         self._shortcuts()
@@ -132,60 +132,14 @@ class RegisterWindow(QMainWindow):
         layout.addWidget(self.lines)
         return panel
 
-    def _tender_panel(self) -> QWidget:
-        panel = QWidget()
-        layout = QVBoxLayout(panel)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(label("Payment", "heading"))
-        self.levelup = button("LevelUp", "levelup", shortcut="F2", tip="Pay with LevelUp")
-        self.credit = button("Credit", "card", shortcut="F3")
-        self.debit = button("Debit", "card", shortcut="F4")
-        self.cash = button("Cash", "cash", shortcut="F5")
-        self.other = button("Other", "card", shortcut="F6")
-        self.levelup.clicked.connect(self.pay_with_levelup)
-        self.credit.clicked.connect(lambda: self.pay_with(TenderKind.CREDIT))
-        self.debit.clicked.connect(lambda: self.pay_with(TenderKind.DEBIT))
-        self.cash.clicked.connect(lambda: self.pay_with(TenderKind.CASH))
-        self.other.clicked.connect(lambda: self.pay_with(TenderKind.OTHER))
-        # Certification: the LevelUp button sits with the credit and debit buttons.
-        cards = QGridLayout()
-        cards.addWidget(self.levelup, 0, 0, 1, 2)
-        cards.addWidget(self.credit, 1, 0)
-        cards.addWidget(self.debit, 1, 1)
-        cards.addWidget(self.cash, 2, 0)
-        cards.addWidget(self.other, 2, 1)
-        layout.addLayout(cards)
-        layout.addSpacing(12)
-        self.comp = button("Comp $0 check", "primary", tip="Close a check that comes to $0.00")
-        self.comp.clicked.connect(lambda: self.operations.comp_this_check())
-        layout.addWidget(self.comp)
-        self.new_check = button("New check", "primary", shortcut="Ctrl+N")
-        self.new_check.clicked.connect(self.till.new_check)
-        layout.addWidget(self.new_check)
-        layout.addStretch()
-        layout.addWidget(label("Manager", "subtle"))
-        self.void_payment = button("Void payment", "danger", shortcut="F9")
-        self.void_payment.clicked.connect(lambda: self.operations.void_selected_payment())
-        self.void_check = button("Void check", "danger", shortcut="F10")
-        self.void_check.clicked.connect(lambda: self.operations.void_this_check())
-        self.history_button = button("History", shortcut="Ctrl+H")
-        self.history_button.clicked.connect(self.open_history)
-        self.more_button = button("More…")
-        more = QMenu(self.more_button)
-        self.more_actions = more
-        self.more_button.setMenu(more)
-        for widget in (self.void_payment, self.void_check, self.history_button, self.more_button):
-            layout.addWidget(widget)
-        return panel
-
     def _shortcuts(self) -> None:
         QShortcut(QKeySequence("Ctrl+F"), self, self.menu.search.setFocus)
         QShortcut(QKeySequence("Ctrl+L"), self, self.sign_out)
-        self.more_actions.addAction("Sign out (Ctrl+L)", self.sign_out)
+        self.tenders.more_actions.addAction("Sign out (Ctrl+L)", self.sign_out)
 
     def add_menu_action(self, text: str, shortcut: str, slot: Callable[[], None]) -> None:
         """An entry of the "More…" menu, with its own shortcut."""
-        self.more_actions.addAction(f"{text} ({shortcut})", slot)
+        self.tenders.more_actions.addAction(f"{text} ({shortcut})", slot)
         QShortcut(QKeySequence(shortcut), self, slot)
 
     def add_item(self, item: LineItem) -> None:
@@ -196,16 +150,10 @@ class RegisterWindow(QMainWindow):
 
     def _show_check(self, record: CheckRecord | None) -> None:
         self.check_view.show_record(record)
-        totals = record.check.totals if record else None
-        payable = record is not None and record.state.takes_payments and not record.in_flight
-        for tender in (self.levelup, self.credit, self.debit, self.cash, self.other):
-            tender.setEnabled(payable and totals is not None and totals.balance_due > 0)
+        self.tenders.show_record(record)
         editable = record is not None and record.state.editable and not record.check.is_locked
         for widget in self.lines.buttons:
             widget.setEnabled(editable)
-        self.comp.setVisible(record is not None and record.can_comp)
-        self.void_check.setEnabled(record is not None and record.can_void)
-        self.void_payment.setEnabled(bool(record and record.voidable))
         if record is None:
             return
         identifier = record.check.identifier
@@ -230,40 +178,6 @@ class RegisterWindow(QMainWindow):
             )
             return False
         return True
-
-    # ----- payments -----------------------------------------------------------------------
-
-    def _due(self) -> int:
-        record = self.till.record
-        return 0 if record is None else record.check.totals.balance_due
-
-    def pay_with_levelup(self, code: str | None = None) -> None:
-        self.message.setVisible(False)
-        if self._due() <= 0:
-            self.say("Nothing is due: add items first.", bad=True)
-            return
-        dialog = LevelUpDialog(self.till, self)
-        dialog.collect.connect(self.pay_with)
-        self.payment = dialog
-        dialog.finished.connect(lambda _: setattr(self, "payment", None))
-        self.open_dialog(dialog)
-        if code:
-            dialog.scan(code)
-
-    def pay_with(self, kind: TenderKind) -> None:
-        self.message.setVisible(False)
-        due = self._due()
-        if due <= 0:
-            self.say("Nothing is due.", bad=True)
-            return
-        if kind is TenderKind.CASH:
-            cash = CashDialog(due, self)
-            cash.tendered.connect(lambda cents: self.till.pay_cash(cents))
-            self.open_dialog(cash)
-        else:
-            card = CardDialog(kind, due, self)
-            card.paid.connect(lambda k, amount, tip: self.till.pay_other(k, amount, tip))
-            self.open_dialog(card)
 
     # ----- manager functions --------------------------------------------------------------
 
@@ -295,7 +209,7 @@ class RegisterWindow(QMainWindow):
     def _route(self, text: str) -> None:
         classified = classify(text)
         if classified.kind is CodeKind.LEVELUP:
-            self.pay_with_levelup(classified.label)
+            self.tenders.pay_with_levelup(classified.label)
         elif classified.kind is CodeKind.PRODUCT:
             item = self.catalog.by_barcode(classified.label)
             if item is None:

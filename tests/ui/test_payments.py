@@ -12,7 +12,7 @@ def test_a_full_levelup_payment_closes_the_check(cashier):
     cashier.tap_item("Burger")
     cashier.tap_item("Fries")
     assert cashier.record.check.totals.balance_due == 1355  # 8.95 + 3.50 + 8.875 % tax
-    cashier.click(cashier.window.levelup)
+    cashier.click(cashier.window.tenders.levelup)
     payment = cashier.dialog(LevelUpDialog)
     assert payment.waiting_for_scan
     cashier.scan_customer("Ada Card")
@@ -40,7 +40,7 @@ def test_a_scanned_levelup_code_pays_without_pressing_the_button(cashier):
 def test_a_partial_authorization_leads_into_cash_for_the_rest(cashier):
     cashier.tap_item("Burger")
     cashier.tap_item("Fries")
-    cashier.click(cashier.window.levelup)
+    cashier.click(cashier.window.tenders.levelup)
     payment = cashier.dialog(LevelUpDialog)
     cashier.scan_customer("Cora Giftcard")  # a $5.00 gift card and no card
     cashier.wait(lambda: payment.state == "answered")
@@ -50,7 +50,7 @@ def test_a_partial_authorization_leads_into_cash_for_the_rest(cashier):
     )
     assert cashier.record.state is CheckState.TENDERING
     assert cashier.record.check.totals.balance_due == 855
-    assert not cashier.window.new_check.isHidden()
+    assert not cashier.window.tenders.new_check.isHidden()
     cashier.click(cashier.button(payment, "Cash"))
     cash = cashier.dialog(CashDialog)
     assert cash.due == 855
@@ -71,7 +71,7 @@ def test_the_check_cannot_close_with_a_balance_due(cashier):
 
 def test_a_decline_is_told_plainly_then_a_card_pays(cashier):
     cashier.tap_item("Salad")
-    cashier.click(cashier.window.levelup)
+    cashier.click(cashier.window.tenders.levelup)
     payment = cashier.dialog(LevelUpDialog)
     cashier.scan_customer("Finn Declined")
     cashier.wait(lambda: payment.state == "answered")
@@ -94,7 +94,7 @@ def test_a_decline_is_told_plainly_then_a_card_pays(cashier):
 
 def test_the_levelup_discount_and_the_tip_are_shown(cashier):
     cashier.tap_item("Burger")
-    cashier.click(cashier.window.levelup)
+    cashier.click(cashier.window.tenders.levelup)
     payment = cashier.dialog(LevelUpDialog)
     cashier.scan_customer("Ben Discount")  # $5.00 of LevelUp credit
     cashier.wait(lambda: payment.state == "answered")
@@ -107,7 +107,7 @@ def test_the_levelup_discount_and_the_tip_are_shown(cashier):
     cashier.click(cashier.button(payment, "Done"))
 
     cashier.tap_item("Cookie")  # the next check
-    cashier.click(cashier.window.levelup)
+    cashier.click(cashier.window.tenders.levelup)
     payment = cashier.dialog(LevelUpDialog)
     cashier.scan_customer("Gia Tips-fifteen")
     cashier.wait(lambda: payment.state == "answered")
@@ -122,7 +122,7 @@ def test_the_levelup_discount_and_the_tip_are_shown(cashier):
 def test_a_payment_can_be_cancelled_before_levelup_charges(cashier):
     cashier.fault(path="/v15/proposed_orders", latency_ms=600, times=1)
     cashier.tap_item("Burger")
-    cashier.click(cashier.window.levelup)
+    cashier.click(cashier.window.tenders.levelup)
     payment = cashier.dialog(LevelUpDialog)
     cashier.scan_customer("Ada Card")
     cashier.wait(lambda: payment.state == "paying")
@@ -136,7 +136,7 @@ def test_a_payment_can_be_cancelled_before_levelup_charges(cashier):
 def test_a_network_fault_is_shown_to_the_cashier(cashier):
     cashier.tap_item("Burger")
     cashier.fault(path="/v15/proposed_orders", status=500, times=1)
-    cashier.click(cashier.window.levelup)
+    cashier.click(cashier.window.tenders.levelup)
     payment = cashier.dialog(LevelUpDialog)
     cashier.scan_customer("Ada Card")
     cashier.wait(lambda: payment.state == "answered")

@@ -35,7 +35,7 @@ def test_a_refund_from_history_leaves_the_check_being_rung_up_on_screen(cashier)
     cashier.tap_item("Burger")  # the next customer's check
     current = cashier.record
     assert current.check_id != refunded.check_id
-    cashier.click(cashier.window.history_button)
+    cashier.click(cashier.window.tenders.history_button)
     history = cashier.dialog(HistoryDialog)
     cashier.wait(lambda: len(history.records) == 2)
     row = [r.check_id for r in history.records].index(refunded.check_id)
@@ -76,7 +76,7 @@ def test_the_scanner_is_back_after_a_test_even_when_settings_closed(cashier):
 
 def test_a_new_scan_after_a_decline_tries_again(cashier):
     cashier.tap_item("Burger")
-    cashier.click(cashier.window.levelup)
+    cashier.click(cashier.window.tenders.levelup)
     payment = cashier.dialog(LevelUpDialog)
     cashier.scan_customer("Finn Declined")
     cashier.wait(lambda: payment.state == "answered")

@@ -26,7 +26,7 @@ def test_a_product_barcode_scan_adds_its_item(cashier):
 
 def test_a_wedge_scan_never_types_into_the_cash_field(cashier):
     cashier.tap_item("Burger")
-    cashier.click(cashier.window.cash)
+    cashier.click(cashier.window.tenders.cash)
     cash = cashier.dialog(CashDialog)
     cash.amount.setFocus()
     cashier.wait(lambda: QApplication.focusWidget() is cash.amount)
@@ -48,7 +48,7 @@ def test_a_wedge_scan_never_types_into_the_cash_field(cashier):
 
 def test_a_scan_during_a_dialog_is_handled_after_it(cashier):
     cashier.tap_item("Burger")
-    cashier.click(cashier.window.cash)
+    cashier.click(cashier.window.tenders.cash)
     cash = cashier.dialog(CashDialog)
     cashier.scan_customer("Ada Card")
     QTest.qWait(100)
@@ -87,7 +87,7 @@ def test_a_manager_voids_a_levelup_payment_after_a_wrong_pin(cashier):
         if "LevelUp" in tree.topLevelItem(i).text(0)
     ]
     tree.setCurrentItem(row)
-    cashier.click(cashier.window.void_payment)
+    cashier.click(cashier.window.tenders.void_payment)
     manager = cashier.dialog(ManagerDialog)
     cashier.enter_pin(manager, "9", "1234")
     cashier.wait(lambda: manager.error.text() not in ("", "Checking…"))
@@ -114,12 +114,12 @@ def test_a_manager_voids_a_levelup_payment_after_a_wrong_pin(cashier):
 
 def test_a_manager_refunds_a_closed_check_from_history(cashier):
     cashier.tap_item("Salad")
-    cashier.click(cashier.window.cash)
+    cashier.click(cashier.window.tenders.cash)
     cashier.click(cashier.button(cashier.dialog(CashDialog), "Exact"))
     cashier.wait(lambda: cashier.record.state is CheckState.CLOSED)
     identifier = cashier.record.check.identifier
     cashier.till.new_check()
-    cashier.click(cashier.window.history_button)
+    cashier.click(cashier.window.tenders.history_button)
     history = cashier.dialog(HistoryDialog)
     cashier.wait(lambda: bool(history.records))
     history.search.setText(identifier[-4:])
@@ -152,11 +152,11 @@ def test_an_unknown_payment_is_settled_by_itself_or_by_a_manager(cashier):
     assert payment.prompt.text().startswith("$9.74 asked, outcome unknown: checking with LevelUp")
     cashier.wait(lambda: cashier.till.watch.health.unknown == 1)
     assert cashier.window.status.unknown.property("role") == "bad"
-    assert not cashier.window.cash.isEnabled()  # no second tender while it may be paid
+    assert not cashier.window.tenders.cash.isEnabled()  # no second tender while it may be paid
     row = cashier.window.check_view.tree.topLevelItem(1)
     assert row is not None and row.text(2) == "$9.74"  # store trial A4: never $0.00
     cashier.click(cashier.button(payment, "Done"))
-    cashier.click(cashier.window.history_button)
+    cashier.click(cashier.window.tenders.history_button)
     history = cashier.dialog(HistoryDialog)
     cashier.wait(lambda: bool(history.records))
     history.table.selectRow(0)

@@ -33,7 +33,7 @@ def void_selected(cashier, text):
         if tree.topLevelItem(i).text(0).startswith(text)
     ]
     tree.setCurrentItem(row)
-    cashier.click(cashier.window.void_payment)
+    cashier.click(cashier.window.tenders.void_payment)
     return cashier.dialog(ManagerDialog)
 
 
@@ -61,14 +61,14 @@ def test_1_7_a_declined_offline_payment_is_said_on_screen_counted_and_listed(qtb
         cashier.wait(lambda: cashier.window.status.owing.text() == "Owing: 1")
         assert cashier.window.status.owing.property("role") == "bad"
         assert cashier.window.check_view.due.text() == "Due $2.99"
-        assert cashier.window.cash.isEnabled() and not cashier.window.lines.more.isEnabled()
-        cashier.click(cashier.window.history_button)
+        assert cashier.window.tenders.cash.isEnabled() and not cashier.window.lines.more.isEnabled()
+        cashier.click(cashier.window.tenders.history_button)
         history = cashier.dialog(HistoryDialog)
         cashier.click(history.attention)
         cashier.wait(lambda: len(history.records) == 1)
         assert cell(history, 0, 2) == "sold, money owed"
         cashier.click(cashier.button(history, "Close"))
-        cashier.click(cashier.window.cash)
+        cashier.click(cashier.window.tenders.cash)
         cash = cashier.dialog(CashDialog)
         cashier.click(cashier.button(cash, "Exact"))
         cashier.wait(lambda: cashier.record.state is CheckState.CLOSED)
@@ -100,7 +100,7 @@ def test_2_voiding_a_paid_levelup_payment_says_the_real_amount_and_keeps_the_sal
 def test_3_a_voided_check_is_read_only_and_opens_no_hidden_check(cashier):
     cashier.tap_item("Burger")
     voided = cashier.record
-    cashier.click(cashier.window.void_check)
+    cashier.click(cashier.window.tenders.void_check)
     manager = cashier.dialog(ManagerDialog)
     cashier.enter_pin(manager, "9", "9999")
     cashier.wait(lambda: "voided. It is read only" in cashier.window.message.text())
@@ -109,7 +109,7 @@ def test_3_a_voided_check_is_read_only_and_opens_no_hidden_check(cashier):
     assert view.heading.text().endswith("VOIDED, read only")
     assert view.due.text() == "Voided — nothing is owed"
     assert not any(b.isEnabled() for b in cashier.window.lines.buttons)
-    assert not cashier.window.void_check.isEnabled()
+    assert not cashier.window.tenders.void_check.isEnabled()
     cashier.tap_item("Fries")  # a new check, and it is the one on screen
     cashier.wait(lambda: cashier.record.check_id != voided.check_id)
     assert [i.name for i in cashier.record.check.items] == ["Fries"]
@@ -123,7 +123,7 @@ def test_5_a_refund_from_history_says_what_to_give_back_and_stays_findable(cashi
     cash = cashier.dialog(CashDialog)
     cashier.click(cashier.button(cash, "Exact"))
     cashier.wait(lambda: cashier.record.state is CheckState.CLOSED)
-    cashier.click(cashier.window.history_button)
+    cashier.click(cashier.window.tenders.history_button)
     history = cashier.dialog(HistoryDialog)
     cashier.wait(lambda: bool(history.records))
     history.table.selectRow(0)
@@ -154,8 +154,8 @@ def test_6_9_a_discount_cannot_exceed_the_line_and_a_zero_check_closes_as_a_comp
     cashier.click(cashier.button(dialog, "Add"))
     cashier.wait(lambda: cashier.record.check.totals.grand_total == 0)
     assert cashier.window.message.property("role") == "message"  # the stale error is gone
-    assert not cashier.window.cash.isEnabled() and cashier.window.comp.isVisible()
-    cashier.click(cashier.window.comp)
+    assert not cashier.window.tenders.cash.isEnabled() and cashier.window.tenders.comp.isVisible()
+    cashier.click(cashier.window.tenders.comp)
     manager = cashier.dialog(ManagerDialog)
     assert manager.reason.currentText() == ""  # the manager gives the reason
     manager.reason.setCurrentText("Staff meal")
