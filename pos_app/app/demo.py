@@ -1,10 +1,10 @@
 """Scripted checkouts through the real engine, journal and client: ``levelup-pos demo``.
 
-Each check gets random catalog items (with modifiers, sometimes a fee or an exempt gift card),
-then a customer of one of the funding profiles pays with LevelUp and whatever LevelUp does not
-cover is paid with cash or a card, as a cashier would: a gift card that runs out, a loyalty-only
-customer, a decline. Customers are created through the sandbox's admin API, so every run has
-fresh balances.
+Each check gets random catalog items that ask nothing when added (with modifiers, sometimes a fee
+or an exempt gift card), then a customer of one of the funding profiles pays with LevelUp and
+whatever LevelUp does not cover is paid with cash or a card, as a cashier would: a gift card that
+runs out, a loyalty-only customer, a decline. Customers are created through the sandbox's admin
+API, so every run has fresh balances.
 """
 
 from __future__ import annotations
@@ -77,8 +77,9 @@ def run_demo(
 
 def _ring_up(engine: Engine, catalog: Catalog, rng: random.Random) -> CheckRecord:
     record = engine.open_check()
-    food = [item for item in catalog.items if item.exemption is None]
-    gifts = [item for item in catalog.items if item.exemption is not None]
+    plain = [item for item in catalog.items if not catalog.options_of(item).asks]
+    food = [item for item in plain if item.exemption is None]
+    gifts = [item for item in plain if item.exemption is not None]
     lines = [_with_modifiers(rng.choice(food), catalog, rng) for _ in range(rng.randint(1, 4))]
     if gifts and rng.random() < 0.15:
         lines.append(rng.choice(gifts))

@@ -58,12 +58,22 @@ class Totals:
     check_discount_amounts: tuple[Cents, ...] = ()
     """What each check discount takes, in order (a percent or a capped amount, in cents)."""
     returned: Cents = 0
-    """Given back to the customer by voided and refunded payments, tips included."""
+    """Given back to the customer by voided and refunded payments (tips included) and by
+    returned items."""
+    returned_items: Cents = 0
+    """What the units returned after the sale came to, after their discounts, before tax."""
+    returned_tax: Cents = 0
+    """The tax on the returned units: their share of each tax class's tax."""
 
     @property
     def discounts(self) -> Cents:
         """Discounts taken off the subtotal: the check's own plus LevelUp's."""
         return self.check_discount + self.levelup_discount
+
+    @property
+    def taken_back(self) -> Cents:
+        """The part of the sale its returned items took back, tax included."""
+        return self.returned_items + self.returned_tax
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,19 @@ class Check:
         self._require_unlocked()
         line = replace(item, line_id=self.next_line_id)
         return replace(self, items=(*self.items, line), next_line_id=self.next_line_id + 1)
+
+    def add_or_raise(self, item: LineItem) -> Check:
+        """Add ``item``, or raise by its quantity the first line that sells as it (the same
+        item, modifiers and price, no discount): a second tap is one line of two."""
+        same = self.line_like(item)
+        if same is None:
+            return self.add_item(item)
+        raised = replace(same, quantity=same.quantity + item.quantity)
+        return self.replace_item(same.line_id, raised)
+
+    def line_like(self, item: LineItem) -> LineItem | None:
+        """The first line ``item`` would raise (see :meth:`add_or_raise`), if any."""
+        return next((line for line in self.items if line.sells_as(item)), None)
 
     def item(self, line_id: int) -> LineItem:
         for line in self.items:
@@ -207,8 +230,8 @@ class Check:
         """This check, unless ``tender`` made it pay more than its total (cash change is
         outside ``amount``, so cash never does)."""
         totals = self.totals
-        if tender.status.is_paid and totals.paid > totals.grand_total:
-            due = max(0, totals.grand_total - (totals.paid - tender.amount))
+        if tender.status.is_paid and totals.overpaid:
+            due = max(0, tender.amount - totals.overpaid)
             raise TenderError(
                 f"{tender.kind.value.capitalize()} payment of {format_cents(tender.amount)} "
                 f"is more than the {format_cents(due)} due."
@@ -258,12 +281,26 @@ class Check:
         levelup_shares = allocate(levelup_discount, levelup_base)
 
         taxable: dict[str, Cents] = defaultdict(int)
+        # What the units returned after the sale came to: each component's share in
+        # proportion to its line's units returned, and of each tax class's tax.
+        returned_items = 0
+        returned_taxable: dict[str, Cents] = defaultdict(int)
         for line, amount, check_share, levelup_share in zip(
             owners, amounts, check_shares, levelup_shares, strict=False
         ):
+            net = amount - check_share - levelup_share
+            back = net * line.returned // line.quantity
+            returned_items += back
             if line.tax_class is not None:
-                taxable[line.tax_class] += amount - check_share - levelup_share
-        items_tax = sum(self.tax_table.get(code).tax_on(amount) for code, amount in taxable.items())
+                taxable[line.tax_class] += net
+                returned_taxable[line.tax_class] += back
+        class_taxes = {code: self.tax_table.get(code).tax_on(a) for code, a in taxable.items()}
+        items_tax = sum(class_taxes.values())
+        returned_tax = sum(
+            class_taxes[code] * back // taxable[code]
+            for code, back in returned_taxable.items()
+            if back
+        )
         fee_taxes = tuple(
             self.tax_table.get(fee.tax_class).tax_on(fee.amount - share) if fee.tax_class else 0
             for fee, share in zip(self.fees, levelup_shares[len(amounts) :], strict=True)
@@ -282,6 +319,9 @@ class Check:
 
         paying = [t for t in self.tenders if t.status.is_paid]
         paid = sum(t.amount for t in paying)
+        # Returned items take their value off what is owed and off what the payments keep.
+        owed = grand_total - returned_items - returned_tax
+        kept = sum(t.kept for t in paying)
         return Totals(
             item_discounts=sum(line.discount_amount for line in self.items),
             subtotal=subtotal,
@@ -294,12 +334,14 @@ class Check:
             exempt=sum(a for line, a in zip(owners, amounts, strict=True) if line.exemption),
             grand_total=grand_total,
             paid=paid,
-            balance_due=max(0, grand_total - paid),
+            balance_due=max(0, owed - kept),
             change_due=sum(t.change for t in paying),
             tip=sum(t.tip for t in paying),
-            overpaid=max(0, paid - grand_total),
+            overpaid=max(0, kept - owed),
             check_discount_amounts=tuple(taken),
             returned=sum(t.returned for t in self.tenders),
+            returned_items=returned_items,
+            returned_tax=returned_tax,
         )
 
     def applied_levelup_discount(self, tender_id: str) -> Cents:

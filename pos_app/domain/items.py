@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -125,11 +126,20 @@ class LineItem:
     modifiers: tuple[Modifier, ...] = ()
     discounts: tuple[Discount, ...] = ()
     line_id: int = 0
+    returned: int = 0
+    """Units of this line the customer returned after the sale (they stay on the check)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", _require_name(self.name, "An item"))
         require_cents(self.unit_price, f"The price of {self.name}")
         _require_quantity(self.quantity, self.name)
+        returned = self.returned
+        if isinstance(returned, bool) or not isinstance(returned, int):
+            raise InvalidQuantity(f"Returned units must be a whole number, not {returned!r}.")
+        if not 0 <= returned <= self.quantity:
+            raise InvalidQuantity(
+                f"{self.returned!r} of {self.quantity} {self.name} cannot be returned."
+            )
         if self.upc is not None and not self.upc.isdigit():
             raise DomainError(f"The UPC of {self.name} must be digits only, not {self.upc!r}.")
         _bounded(self.standard_price + self.modifiers_price, f"{self.name}")
@@ -176,6 +186,29 @@ class LineItem:
     def total(self) -> Cents:
         """What the line adds to the subtotal: charged price plus modifiers."""
         return self.charged_price + self.modifiers_price
+
+    def sells_as(self, other: LineItem) -> bool:
+        """``other`` is more of this line: the same item at the same price with the same
+        modifiers (in any order), and neither is discounted."""
+        return (
+            not self.discounts
+            and not other.discounts
+            and self._sold_as == other._sold_as
+            and Counter(self.modifiers) == Counter(other.modifiers)
+        )
+
+    @property
+    def _sold_as(self) -> tuple[object, ...]:
+        return (
+            self.name,
+            self.unit_price,
+            self.description,
+            self.sku,
+            self.upc,
+            self.category,
+            self.tax_class,
+            self.exemption,
+        )
 
 
 class FeeType(StrEnum):

@@ -21,6 +21,9 @@ Checks::
     CLOSED ⇄ BALANCE_DUE                       a payment of the closed sale was given back or
                                                declined: it owes again, its items stay as sold
     CLOSED | BALANCE_DUE → REFUNDED            the closed sale voided: its payments given back
+
+Returning items of a closed sale moves no state: the sale stays ``CLOSED``, its lines count
+the units returned and its payments what they gave back (:mod:`pos_app.domain.returns`).
 """
 
 from __future__ import annotations

@@ -143,6 +143,8 @@ class Tender:
     asked: Cents = 0
     """What the attempt asked the customer to pay against the check (LevelUp: the spend sent,
     less the discount it applied): shown while its outcome is not known."""
+    given_back: Cents = 0
+    """What items returned after the sale gave back of this payment (never its tip)."""
 
     def __post_init__(self) -> None:
         if not self.tender_id:
@@ -150,6 +152,9 @@ class Tender:
         require_cents(self.amount, "A tender amount")
         require_cents(self.tip, "A tip")
         require_cents(self.asked, "The amount asked")
+        require_cents(self.given_back, "The amount given back")
+        if self.given_back > self.amount:
+            raise TenderError("A payment cannot give back more than it took.")
         if self.tendered is not None:
             if self.kind is not TenderKind.CASH:
                 raise TenderError("Only cash is tendered with change.")
@@ -176,10 +181,16 @@ class Tender:
 
     @property
     def returned(self) -> Cents:
-        """What voiding or refunding this payment gave back to the customer (tip included)."""
+        """What this payment gave back to the customer: all of it, tip included, once voided
+        or refunded (returns before included); else what returned items gave back."""
         if self.status in (TenderStatus.VOID, TenderStatus.REFUNDED):
             return self.amount + self.tip
-        return 0
+        return self.given_back
+
+    @property
+    def kept(self) -> Cents:
+        """What of this payment still stands against the check."""
+        return self.amount - self.given_back if self.status.is_paid else 0
 
     @property
     def discount_amount(self) -> Cents:
