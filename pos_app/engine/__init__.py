@@ -1,6 +1,7 @@
 """The transaction engine: pure Python, talking to LevelUp and the journal through ports."""
 
 from pos_app.engine.approvals import SETTINGS_TARGET
+from pos_app.engine.discounts import DiscountRequest
 from pos_app.engine.engine import Engine
 from pos_app.engine.errors import ApprovalRequired, CheckNotFound, EngineError, IllegalTransition
 from pos_app.engine.eventlog import AUDITED, Changes, EventKind, JournalEvent
@@ -9,6 +10,8 @@ from pos_app.engine.model import (
     ApprovalAction,
     CheckRecord,
     CheckState,
+    DiscountPolicy,
+    DiscountPreset,
     EngineSettings,
     ManagerApproval,
     OfflinePolicy,
@@ -27,6 +30,9 @@ __all__ = [
     "CheckRecord",
     "CheckState",
     "CheckUpdated",
+    "DiscountPolicy",
+    "DiscountPreset",
+    "DiscountRequest",
     "Engine",
     "EngineError",
     "EngineEvent",

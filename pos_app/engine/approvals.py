@@ -33,6 +33,9 @@ class Approvals:
         self._issued: dict[str, ManagerApproval] = {}
         """Approvals given here and not used yet, whole: a copy changed in any field (another
         target, say) is not one of them."""
+        self._signed_in: dict[str, StaffMember] = {}
+        """Who signed in at this register since it started, by id: what they may do on their
+        own (give a discount) is decided by the role the engine found, never by the caller."""
 
     def sign_in(self, staff_id: str, pin: str) -> StaffMember:
         """A cashier (or manager) signs in at the register; every attempt is audited."""
@@ -48,6 +51,14 @@ class Approvals:
         if not member.may(Permission.SELL):
             raise AccessDenied(f"{member.name} may not sell at this register.")
         self._recorder.audit(event(EventKind.SIGN_IN, staff_id=staff_id, role=member.role.value))
+        self._signed_in[member.staff_id] = member
+        return member
+
+    def signed_in(self, staff_id: str) -> StaffMember:
+        """The member ``staff_id`` as they signed in here; refused for anyone who did not."""
+        member = self._signed_in.get(staff_id)
+        if member is None:
+            raise ApprovalRequired("Sign in at this register first.")
         return member
 
     def approve(

@@ -19,12 +19,13 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from pos_app.domain import Check, CheckState, Tender, TenderKind, TenderStatus, format_cents
 from pos_app.engine.approvals import Approvals
+from pos_app.engine.discounts import DiscountRequest, Discounts, require_no_new_discount
 from pos_app.engine.errors import ApprovalRequired, IllegalTransition
 from pos_app.engine.eventlog import EventKind
 from pos_app.engine.events import EngineEvent
@@ -36,11 +37,14 @@ from pos_app.engine.model import (
     ManagerApproval,
     unfinished,
 )
+from pos_app.engine.names import name_check
 from pos_app.engine.offline import ForwardReport, OfflineQueue
 from pos_app.engine.outcomes import Outcomes
+from pos_app.engine.payers import PayerAnswer, Payers
 from pos_app.engine.ports import Journal, PaymentGateway
 from pos_app.engine.recorder import Recorder
 from pos_app.engine.recovery import Recovery, RecoveryReport
+from pos_app.engine.returns import Returns
 from pos_app.engine.staff import StaffDirectory, StaffMember
 from pos_app.engine.voids import Voids
 from pos_app.levelup import qr
@@ -84,6 +88,9 @@ class Engine:
         self._approvals = Approvals(self._recorder, staff, new_id)
         self._voids = Voids(self._recorder, outcomes, self._approvals)
         self._recovery = Recovery(self._recorder, outcomes, self._approvals, gateway, settings)
+        self._returns = Returns(self._recorder, self._approvals)
+        self._payers = Payers(self._recorder, gateway, settings, self._lock)
+        self._discounts = Discounts(self._recorder, self._approvals, settings.discounts)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` with every :data:`EngineEvent`; returns a function that stops it."""
@@ -134,10 +141,11 @@ class Engine:
         ]
 
     def edit_check(self, check_id: str, change: Callable[[Check], Check]) -> CheckRecord:
-        """Change the items, discounts or fees (the domain refuses once payments are on it)."""
+        """Change items or fees, or take discounts off (give one with :meth:`give_discount`)."""
         with self._lock:
             record = self._recorder.editable(check_id)
             check = change(record.check)
+            require_no_new_discount(record.check, check)
             if check.identifier != record.check.identifier or check.tenders != record.check.tenders:
                 raise IllegalTransition("Only items, discounts and fees can be edited here.")
             totals = check.totals
@@ -193,6 +201,16 @@ class Engine:
             )
             closed, closing = self._recorder.closed(record, comp=True)
             return self._recorder.save(closed, comped, closing)
+
+    def give_discount(self, check_id: str, request: DiscountRequest) -> CheckRecord:
+        """A discount, with its reason, by whoever asks (:mod:`~pos_app.engine.discounts`)."""
+        with self._lock:
+            return self._discounts.give(check_id, request)
+
+    def name_check(self, check_id: str, name: str) -> CheckRecord:
+        """Name an open check (a customer's first name, a table; ``""`` clears it)."""
+        with self._lock:
+            return name_check(self._recorder, check_id, name)
 
     # ----- cash, card, other --------------------------------------------------------------
 
@@ -305,6 +323,13 @@ class Engine:
         with self._lock:
             return self._voids.void_check(check_id, approval, manager_confirmation)
 
+    def return_items(
+        self, check_id: str, units: Mapping[int, int], approval: ManagerApproval | None
+    ) -> CheckRecord:
+        """Return ``units`` (line id → units) of a closed sale (:mod:`~pos_app.engine.returns`)."""
+        with self._lock:
+            return self._returns.return_items(check_id, units, approval)
+
     # ----- people -------------------------------------------------------------------------
 
     def sign_in(self, staff_id: str, pin: str) -> StaffMember:
@@ -351,4 +376,15 @@ class Engine:
         """Settle every tender the journal left unfinished (at every start, and in the
         background while payments are unknown)."""
         with self._lock:
+            self._payers.look_back()
             return self._recovery.recover()
+
+    def ask_payers(self) -> tuple[PayerAnswer, ...]:
+        """Who made the LevelUp payments not named yet (:mod:`~pos_app.engine.payers`): any
+        thread, no journal, the lock not held while LevelUp answers."""
+        return self._payers.ask()
+
+    def record_payers(self, answers: tuple[PayerAnswer, ...]) -> int:
+        """Journal what :meth:`ask_payers` found; returns how many payments were named."""
+        with self._lock:
+            return self._payers.record(answers)

@@ -27,6 +27,10 @@ class EventKind(StrEnum):
     CHECK_CHANGED = "check_changed"
     CHECK_CLOSED = "check_closed"
     CHECK_COMPED = "check_comped"
+    CHECK_NAMED = "check_named"
+    """The cashier named the check (a customer, a table), or changed or cleared its name."""
+    DISCOUNT_GIVEN = "discount_given"
+    """A discount, with its preset, amount, reason, who gave it and who approved it."""
     BALANCE_DUE = "balance_due"
     """A closed sale owes money again: a payment of it was given back or failed."""
     VOID_REQUESTED = "void_requested"
@@ -53,6 +57,11 @@ class EventKind(StrEnum):
     REFUND_SENT = "refund_sent"
     REFUNDED = "refunded"
     REFUND_FAILED = "refund_failed"
+    ITEMS_RETURNED = "items_returned"
+    """Items of a closed sale returned: which units, their value and tax, what each payment
+    gave back, and who approved."""
+    PAYER_NAMED = "payer_named"
+    """LevelUp said who paid a payment (the customer's "First L."), after it was approved."""
     # people
     APPROVAL = "approval"
     APPROVAL_REFUSED = "approval_refused"
@@ -79,8 +88,10 @@ AUDITED = frozenset(
         EventKind.REFUND_SENT,
         EventKind.REFUNDED,
         EventKind.REFUND_FAILED,
+        EventKind.ITEMS_RETURNED,
         EventKind.CHECK_VOIDED,
         EventKind.CHECK_COMPED,
+        EventKind.DISCOUNT_GIVEN,
         EventKind.BALANCE_DUE,
     }
 )
@@ -118,6 +129,8 @@ class Changes:
     next_line_id: int | None = None
     tenders: tuple[TenderChange, ...] = ()
     state: StateChange | None = None
+    name: str | None = None
+    """The check's name, when it changed (``""``: cleared)."""
 
     def __bool__(self) -> bool:
         return bool(
@@ -129,6 +142,7 @@ class Changes:
             or self.next_line_id is not None
             or self.tenders
             or self.state is not None
+            or self.name is not None
         )
 
 

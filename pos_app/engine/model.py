@@ -13,12 +13,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from pos_app.domain import (
     Check,
     CheckState,
+    Discount,
     TaxTable,
     Tender,
     TenderKind,
@@ -26,6 +28,7 @@ from pos_app.domain import (
     check_move,
     require_start,
 )
+from pos_app.domain.returns import why_no_returns
 
 __all__ = ["CheckState"]
 
@@ -53,6 +56,9 @@ class TenderInfo:
     queued_tax: int = 0
     queued_exemption: int = 0
     status_before_refund: TenderStatus | None = None
+    payer: str = ""
+    """Who paid, as LevelUp shows its customers to merchants ("First L."), once known: asked
+    after the payment is approved (:mod:`pos_app.engine.payers`). Never the payment code."""
 
 
 VOIDABLE = frozenset({TenderStatus.APPROVED, TenderStatus.PARTIALLY_APPROVED, TenderStatus.QUEUED})
@@ -70,6 +76,9 @@ class CheckRecord:
     closed_at: datetime | None = None
     void_requested: bool = False
     tender_info: dict[str, TenderInfo] = field(default_factory=dict)
+    name: str = ""
+    """What the cashier calls the check (a customer's first name, a table): on screen, in the
+    recall list and in History. Never an email address (:func:`pos_app.engine.names.check_name`)."""
 
     def tender(self, tender_id: str) -> Tender:
         return self.check.tender(tender_id)
@@ -140,6 +149,15 @@ class CheckRecord:
         """The check as a whole may be voided (or, once sold, refunded)."""
         return not self.state.is_final
 
+    def why_not_returnable(self) -> str:
+        """Why no item of this check can be returned now, in words ("" when some can)."""
+        if self.state is not CheckState.CLOSED or self.void_requested:
+            return (
+                f"Only the items of a closed sale can be returned; check "
+                f"{self.check.identifier} is {self.state.value.replace('_', ' ')}."
+            )
+        return why_no_returns(self.check)
+
     @property
     def can_comp(self) -> bool:
         """The check comes to $0.00 with items on it and nothing paid: it closes as a comp."""
@@ -170,6 +188,8 @@ class ApprovalAction(StrEnum):
     RESOLVE_TENDER = "resolve_tender"
     CHANGE_SETTINGS = "change_settings"
     COMP_CHECK = "comp_check"
+    RETURN_ITEMS = "return_items"
+    GIVE_DISCOUNT = "give_discount"
 
 
 APPROVAL_LIFETIME = timedelta(minutes=10)
@@ -215,6 +235,32 @@ class OfflinePolicy:
 
 
 @dataclass(frozen=True)
+class DiscountPreset:
+    """A discount the merchant offers by name (the catalog's ``[[discounts]]``): an amount or
+    a percent, on one line or on the check."""
+
+    name: str
+    amount: int = 0
+    percent: Decimal | None = None
+    on_line: bool = False
+
+    @property
+    def discount(self) -> Discount:
+        return Discount(self.name, self.amount, self.percent)
+
+
+@dataclass(frozen=True)
+class DiscountPolicy:
+    """Who may give what (:mod:`pos_app.engine.discounts`): anyone who sells gives a preset
+    while the check's discounts together, this one included, stay within ``max_amount`` cents
+    and ``max_percent`` of its items; beyond that, or a discount not on the list, a manager."""
+
+    presets: tuple[DiscountPreset, ...] = ()
+    max_percent: Decimal = Decimal(20)
+    max_amount: int = 1000
+
+
+@dataclass(frozen=True)
 class EngineSettings:
     """Who and where this register is, and the merchant's choices."""
 
@@ -233,3 +279,4 @@ class EngineSettings:
     comp_needs_approval: bool = True
     """A $0 check (every item comped or discounted away) closes only with a manager's
     approval; off, the cashier's reason is enough."""
+    discounts: DiscountPolicy = field(default_factory=DiscountPolicy)

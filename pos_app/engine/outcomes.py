@@ -56,10 +56,15 @@ class Outcomes:
     # ----- payments ---------------------------------------------------------------------
 
     def approved(
-        self, record: CheckRecord, tender_id: str, order: CompletedOrder, how: EventKind
+        self,
+        record: CheckRecord,
+        tender_id: str,
+        order: CompletedOrder,
+        how: EventKind,
+        payer: str = "",
     ) -> CheckRecord:
         """Record what LevelUp approved for a tender that was completing, unknown or
-        being forwarded."""
+        being forwarded; ``payer``: who paid, when the answer said (an order found)."""
         tender = record.tender(tender_id)
         info = record.info(tender_id)
         detail = tender.levelup or LevelUpDetail()
@@ -86,7 +91,9 @@ class Outcomes:
             ),
         )
         record = self._recorder.save(
-            record.with_tender(approved, replace(info, note=""), decided_elsewhere=True),
+            record.with_tender(
+                approved, replace(info, note="", payer=payer or info.payer), decided_elsewhere=True
+            ),
             self._recorder.event(
                 how,
                 tender_id,
@@ -231,7 +238,8 @@ class Outcomes:
                 tip_amount=found.tip_amount or 0,
                 total_amount=found.total_amount or 0,
             )
-            return self.approved(record, tender_id, order, EventKind.RECONCILED)
+            payer = found.user_display_name or ""
+            return self.approved(record, tender_id, order, EventKind.RECONCILED, payer)
         if lookup.absent and record.void_requested and info.queued_at is not None:
             note = "Cancelled before LevelUp charged it: the check was voided."
             outcome = event(EventKind.RECONCILED, tender_id, outcome="absent, cancelled")

@@ -78,6 +78,7 @@ def _difference(
         fees=new.fees if new.fees != old.fees else None,
         next_line_id=new.next_line_id if new.next_line_id != old.next_line_id else None,
         state=state if state != _state(before) else None,
+        name=after.name if after.name != before.name else None,
     )
     return check, tenders
 
@@ -103,6 +104,7 @@ class Fold:
         self._tenders: dict[str, Tender] = {}
         self._infos: dict[str, TenderInfo] = {}
         self._state: StateChange | None = None
+        self._name = ""
 
     def add(self, changes: Changes) -> None:
         if changes.record is not None:
@@ -127,6 +129,8 @@ class Fold:
                 self._infos[change.tender.tender_id] = change.info
         if changes.state is not None:
             self._state = changes.state
+        if changes.name is not None:
+            self._name = changes.name
 
     def _restart(self, record: CheckRecord) -> None:
         self._base = record
@@ -137,6 +141,7 @@ class Fold:
         self._tenders = {t.tender_id: t for t in check.tenders}
         self._infos = dict(record.tender_info)
         self._state = _state(record)
+        self._name = record.name
 
     def result(self) -> CheckRecord | None:
         """The check as its changes so far leave it (None: no change named it yet)."""
@@ -157,6 +162,7 @@ class Fold:
             closed_at=self._state.closed_at,
             void_requested=self._state.void_requested,
             tender_info=dict(self._infos),
+            name=self._name,
         )
 
 

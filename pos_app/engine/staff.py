@@ -38,10 +38,14 @@ class Permission(StrEnum):
     SETTINGS = "settings"
     STAFF = "staff"
     COMP = "comp"
+    DISCOUNT = "discount"
+    """Give a preset discount within the merchant's limits."""
+    ANY_DISCOUNT = "any_discount"
+    """Give (or approve) any discount: one not on the list, or beyond the limits."""
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.CASHIER: frozenset({Permission.SELL}),
+    Role.CASHIER: frozenset({Permission.SELL, Permission.DISCOUNT}),
     Role.MANAGER: frozenset(
         {
             Permission.SELL,
@@ -49,6 +53,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REFUND,
             Permission.RESOLVE,
             Permission.COMP,
+            Permission.DISCOUNT,
+            Permission.ANY_DISCOUNT,
         }
     ),
     Role.ADMIN: frozenset(Permission),
@@ -60,6 +66,8 @@ NEEDED: dict[ApprovalAction, Permission] = {
     ApprovalAction.RESOLVE_TENDER: Permission.RESOLVE,
     ApprovalAction.CHANGE_SETTINGS: Permission.SETTINGS,
     ApprovalAction.COMP_CHECK: Permission.COMP,
+    ApprovalAction.RETURN_ITEMS: Permission.REFUND,
+    ApprovalAction.GIVE_DISCOUNT: Permission.ANY_DISCOUNT,
 }
 """The permission an approval of each action needs."""
 

@@ -36,10 +36,10 @@ from pos_app.domain import (
     TenderStatus,
     can_move,
 )
-from pos_app.engine import ApprovalAction, Engine, EngineError, EventKind
+from pos_app.engine import ApprovalAction, DiscountRequest, Engine, EngineError, EventKind
 from pos_app.journal.verify import verify
 from pos_app.sandbox import RunningSandbox
-from tests.engine.support import Register, tender_histories
+from tests.engine.support import MANAGER_PIN, Register, tender_histories
 from tests.engine.test_failures import POLICY, SETTLED
 
 REFUSED = (DomainError, EngineError)
@@ -84,8 +84,8 @@ def amount_of(due: int, share: str) -> int:
     return {"all": due, "half": max(1, due // 2), "one cent": 1, "nothing": 0}.get(share, due + 1)
 
 
-def discounted(check: Check, line: int | None, off: Decimal | int | None) -> Check:
-    """``check`` with a discount: ``off`` percent (Decimal), cents, or (None) all that is left;
+def discount_for(check: Check, line: int | None, off: Decimal | int | None) -> DiscountRequest:
+    """A discount for ``check``: ``off`` percent (Decimal), cents, or (None) all that is left;
     on the check, or on its line number ``line`` (modulo the lines there are)."""
     if off is None:
         totals = check.totals
@@ -98,10 +98,10 @@ def discounted(check: Check, line: int | None, off: Decimal | int | None) -> Che
     discount = (
         Discount("Promo", percent=off) if isinstance(off, Decimal) else Discount("Promo", off)
     )
-    if line is None:
-        return check.add_discount(discount)
-    line_id = check.items[line % len(check.items)].line_id if check.items else 0
-    return check.update_item(line_id, lambda item: item.with_discount(discount))
+    line_id = None
+    if line is not None:
+        line_id = check.items[line % len(check.items)].line_id if check.items else 0
+    return DiscountRequest(discount, line_id, reason="promo", staff_id="mia")
 
 
 class Lifecycle(RuleBasedStateMachine):
@@ -177,6 +177,7 @@ class Lifecycle(RuleBasedStateMachine):
         self._register = Register(
             server, self.directory, **({"offline": POLICY} if offline else {})
         )
+        self.engine.sign_in("mia", MANAGER_PIN)  # a manager gives the discounts
         self.open_check(prices, taxed)
 
     @precondition(lambda self: len(self.checks) < 4)
@@ -204,12 +205,15 @@ class Lifecycle(RuleBasedStateMachine):
         | st.integers(1, 3000),
     )
     def add_discount(self, pick: int, line: int | None, off: Decimal | int | None) -> None:
-        """A percent or amount discount on the check or a line (the domain refuses an amount
-        over what is left)."""
+        """A percent or amount discount on the check or a line, given by a manager (the domain
+        refuses an amount over what is left)."""
         check_id = self._pick(pick)
-        self._attempt(
-            check_id, lambda: self.engine.edit_check(check_id, lambda c: discounted(c, line, off))
-        )
+
+        def give() -> object:
+            request = discount_for(self.engine.check(check_id).check, line, off)
+            return self.engine.give_discount(check_id, request)
+
+        self._attempt(check_id, give)
 
     @precondition(lambda self: self.checks)
     @rule(pick=st.integers(0, 3), share=st.sampled_from(SHARES))
@@ -307,6 +311,7 @@ class Lifecycle(RuleBasedStateMachine):
     def restart(self) -> None:
         """The process ends and starts again on the same journal."""
         self.register.restart()
+        self.engine.sign_in("mia", MANAGER_PIN)
 
     # ----- what always holds ---------------------------------------------------------------
 

@@ -116,7 +116,12 @@ def void_cash(record, price, quantity):
     return record.with_tender(voided), event(EventKind.VOIDED, voided.tender_id)
 
 
-STEPS = [add_line, edit_line, remove_line, discount, fee, pay_levelup, answer, void_cash]
+def rename(record, price, quantity):
+    name = "" if record.name else f"Table {quantity}"
+    return replace(record, name=name), event(EventKind.CHECK_NAMED)
+
+
+STEPS = [add_line, edit_line, remove_line, discount, fee, pay_levelup, answer, void_cash, rename]
 
 
 @given(
@@ -169,6 +174,7 @@ def test_the_difference_knows_every_field_of_a_check():
         "closed_at",
         "void_requested",
         "tender_info",
+        "name",
     }
     assert {f.name for f in fields(Check)} == {
         "identifier",

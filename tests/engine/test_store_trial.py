@@ -4,6 +4,7 @@ as the engine sees it. The window's side of each is in tests/ui/test_store_trial
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -13,10 +14,12 @@ from pos_app.engine import (
     ApprovalAction,
     ApprovalRequired,
     CheckState,
+    DiscountRequest,
     EventKind,
     PaymentProblem,
     RemainderDue,
 )
+from tests.engine.support import MANAGER_PIN
 from tests.engine.test_failures import POLICY, SETTLED, pay
 
 
@@ -101,9 +104,9 @@ def test_5_a_refunded_check_says_what_was_given_back_and_in_what(register):
 def test_6_a_zero_check_closes_as_a_comp_with_a_reason_and_a_manager(make_register):
     register = make_register()
     record = register.check(900)
-    record = register.engine.edit_check(
-        record.check_id, lambda c: c.add_discount(Discount("Comp", 900))
-    )
+    register.engine.sign_in("mia", MANAGER_PIN)
+    comp = DiscountRequest(Discount("Comp", percent=Decimal(100)), reason="cold", staff_id="mia")
+    record = register.engine.give_discount(record.check_id, comp)
     assert record.check.totals.grand_total == 0
     with pytest.raises(IllegalTransition, match="close it as a comp"):
         register.engine.close_check(record.check_id)
@@ -121,9 +124,8 @@ def test_6_a_zero_check_closes_as_a_comp_with_a_reason_and_a_manager(make_regist
         register.approval(ApprovalAction.COMP_CHECK, other.check_id, staff_id="cal", pin="1357")
     lenient = make_register(comp_needs_approval=False)
     record = lenient.check(500)
-    record = lenient.engine.edit_check(
-        record.check_id, lambda c: c.add_discount(Discount("Comp", 500))
-    )
+    lenient.engine.sign_in("mia", MANAGER_PIN)
+    record = lenient.engine.give_discount(record.check_id, comp)
     assert lenient.engine.comp_check(record.check_id, "birthday").state is CheckState.CLOSED
     with pytest.raises(IllegalTransition, match=r"comes to \$5.00"):
         lenient.engine.comp_check(lenient.check(500).check_id, "birthday")
