@@ -24,11 +24,13 @@ from types import TracebackType
 
 from pydantic import SecretStr
 
-from pos_app.app.catalog import CatalogError
+from pos_app.app.catalog import CatalogError, load_discounts
 from pos_app.app.journals import open_journal
 from pos_app.app.sandbox_admin import SandboxAdmin, SandboxAdminError
 from pos_app.domain import TaxClass, TaxTable
 from pos_app.engine import (
+    DiscountPolicy,
+    DiscountPreset,
     Engine,
     EngineSettings,
     ManagerApproval,
@@ -68,9 +70,10 @@ STARTUP_ERRORS = (
 else is a bug, and is logged in full)."""
 
 
-def engine_settings(settings: Settings) -> EngineSettings:
-    """What the engine needs to know of the register's settings."""
-    levelup, offline = settings.levelup, settings.offline
+def engine_settings(settings: Settings, presets: tuple[DiscountPreset, ...] = ()) -> EngineSettings:
+    """What the engine needs to know of the register's settings (and of its catalog, the
+    discount ``presets``)."""
+    levelup, offline, discounts = settings.levelup, settings.offline, settings.discounts
     if levelup.location_id is None or levelup.merchant_id is None:
         raise TerminalError(
             "This register is not set up for LevelUp yet: run levelup-pos setup (or set "
@@ -90,6 +93,7 @@ def engine_settings(settings: Settings) -> EngineSettings:
             max_count=offline.max_count,
             max_age=timedelta(hours=offline.max_age_hours),
         ),
+        discounts=DiscountPolicy(presets, discounts.max_percent, discounts.max_amount),
     )
 
 
@@ -132,7 +136,7 @@ class Terminal:
                 self.paths, terminal_id=config.register_.id, codes=True, secrets=self.secrets
             )
             self._stack.callback(self.journal.close)
-            settings = engine_settings(config)
+            settings = engine_settings(config, load_discounts())
             if settle_after is not None:
                 settings = replace(settings, settle_after=settle_after)
             self.engine = Engine(

@@ -17,7 +17,7 @@ import tomllib
 from collections.abc import Mapping, MutableMapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import tomlkit
 import tomlkit.exceptions
@@ -87,6 +87,19 @@ class OfflineSettings(_Section):
     max_age_hours: Annotated[int, Field(ge=1, le=24 * 14)] = 24
 
 
+class DisplaySettings(_Section):
+    customer: Literal["auto", "on", "off"] = "auto"
+    """The customer-facing display: ``auto`` on a second screen when there is one, ``on``
+    always (a window of its own when there is one screen), ``off`` never."""
+
+
+class DiscountSettings(_Section):
+    max_percent: Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)] = Decimal(20)
+    max_amount: NonNegative = 1000
+    """In cents. The check's discounts together, up to both limits, are given by a cashier
+    alone (from the presets); beyond either, a manager approves."""
+
+
 class Settings(_Section):
     """``register_`` is the TOML section ``register`` (pydantic models own a ``register``)."""
 
@@ -96,6 +109,8 @@ class Settings(_Section):
     register_: RegisterSettings = Field(default_factory=RegisterSettings, alias="register")
     scanner: ScannerSettings = Field(default_factory=ScannerSettings)
     offline: OfflineSettings = Field(default_factory=OfflineSettings)
+    discounts: DiscountSettings = Field(default_factory=DiscountSettings)
+    display: DisplaySettings = Field(default_factory=DisplaySettings)
 
     def as_toml(self) -> str:
         return tomlkit.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True))

@@ -19,7 +19,7 @@ from pos_app.ui.qt import (
     QWidget,
 )
 from pos_app.ui.widgets import label, restyle
-from pos_app.ui.wording import due_line, heading, tender_details, tender_title
+from pos_app.ui.wording import due_line, heading, quantity_text, tender_details, tender_title
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class CheckView(QWidget):
         self.due = label("Due $0.00", "due")
         self.due.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.due)
+        self._shown: CheckRecord | None = None
         self.show_record(None)
 
     def selected(self) -> Line | None:
@@ -88,6 +89,7 @@ class CheckView(QWidget):
         previous = self.selected()
         self.tree.clear()
         if record is None:
+            self._shown = None
             self.heading.setText("New check — scan or tap an item")
             self._set_totals({})
             self.due.setText("Due $0.00")
@@ -96,7 +98,7 @@ class CheckView(QWidget):
         check = record.check
         self.heading.setText(heading(record))
         for item in check.items:
-            row = self._row([item.name, str(item.quantity), format_cents(item.standard_price)])
+            row = self._row([item.name, quantity_text(item), format_cents(item.standard_price)])
             row.setData(0, Qt.ItemDataRole.UserRole, Line("item", item.line_id))
             for modifier in item.modifiers:
                 price = modifier.unit_price * modifier.quantity * item.quantity
@@ -119,7 +121,8 @@ class CheckView(QWidget):
         for tender in check.tenders:
             line = Line("tender", tender.tender_id)
             rows = [self._row([tender_title(tender), "", format_cents(tender.shown_amount)])]
-            rows += [self._row([f"    {part}", "", ""]) for part in tender_details(tender)]
+            payer = record.info(tender.tender_id).payer
+            rows += [self._row([f"    {part}", "", ""]) for part in tender_details(tender, payer)]
             color = _TENDER_COLORS.get(tender.status)
             for row in rows:
                 row.setData(0, Qt.ItemDataRole.UserRole, line)
@@ -142,7 +145,9 @@ class CheckView(QWidget):
         self.due.setText(due_line(record))
         settled = record.state in (CheckState.CLOSED, CheckState.VOIDED, CheckState.REFUNDED)
         restyle(self.due, "due-paid" if settled else "due")
-        self._reselect(previous)
+        grown = grown_line(self._shown, record)
+        self._shown = record
+        self._reselect(previous if grown is None else Line("item", grown))
 
     def _row(self, texts: list[str]) -> QTreeWidgetItem:
         row = QTreeWidgetItem(self.tree, texts)
@@ -159,13 +164,28 @@ class CheckView(QWidget):
             value.setText(format_cents(cents))
 
     def _reselect(self, line: Line | None) -> None:
+        """Select ``line`` (its first row) and scroll all its rows into view."""
         if line is None:
             return
-        for index in range(self.tree.topLevelItemCount()):
-            row = self.tree.topLevelItem(index)
-            if row is not None and row.data(0, Qt.ItemDataRole.UserRole) == line:
-                self.tree.setCurrentItem(row)
-                return
+        rows = [
+            row
+            for row in (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+            if row is not None and row.data(0, Qt.ItemDataRole.UserRole) == line
+        ]
+        if rows:
+            self.tree.setCurrentItem(rows[0])
+            self.tree.scrollToItem(rows[-1])
+            self.tree.scrollToItem(rows[0])
+
+
+def grown_line(before: CheckRecord | None, after: CheckRecord) -> int | None:
+    """The line a change to the check added or raised the quantity of (the last one, for a
+    check newly on screen), to select: the cashier sees what the tap or scan did."""
+    was: dict[int, int] = {}
+    if before is not None and before.check_id == after.check_id:
+        was = {line.line_id: line.quantity for line in before.check.items}
+    grown = [line.line_id for line in after.check.items if line.quantity > was.get(line.line_id, 0)]
+    return grown[-1] if grown else None
 
 
 def _discount_text(discount: Discount, taken: int) -> str:

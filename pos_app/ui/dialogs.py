@@ -8,27 +8,36 @@ from decimal import Decimal, InvalidOperation
 
 from pos_app.domain import TenderKind, format_cents
 from pos_app.engine import ApprovalAction, ManagerApproval
+from pos_app.ui.cash_rules import far_above, quick_amounts
 from pos_app.ui.problems import problem_of
 from pos_app.ui.qt import (
-    QButtonGroup,
     QComboBox,
     QDialog,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QLineEdit,
-    QRadioButton,
     Qt,
     QWidget,
     Signal,
 )
+from pos_app.ui.split import SplitRow
 from pos_app.ui.till import Till
-from pos_app.ui.widgets import Keypad, MoneyEdit, button, cancel_and_ok, dialog_layout, label
+from pos_app.ui.widgets import (
+    Keypad,
+    MoneyEdit,
+    button,
+    cancel_and_ok,
+    dialog_layout,
+    label,
+    radio_row,
+    restyle,
+)
 from pos_app.ui.wording import kind_name
 
 
 class CashDialog(QDialog):
-    """Cash against what is due: quick amounts, a keypad, the change as it is typed."""
+    """Cash against what is due: quick amounts, a keypad, the change as it is typed. An
+    amount typed far above what is due (:func:`far_above`) is taken only once confirmed."""
 
     tendered = Signal(int)
 
@@ -37,6 +46,8 @@ class CashDialog(QDialog):
         self.setWindowTitle("Cash")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.due = due
+        self.confirming = False
+        """The amount typed is far above what is due and the cashier was asked about it."""
         layout = dialog_layout(self)
         layout.addWidget(label(f"Due {format_cents(due)}", "due"))
         self.amount = MoneyEdit()
@@ -47,18 +58,19 @@ class CashDialog(QDialog):
         for index, cents in enumerate(quick_amounts(due)):
             choice = button("Exact" if cents == due else format_cents(cents))
             choice.clicked.connect(lambda _=False, c=cents: self._take(c))
-            quick.addWidget(choice, 0, index)
+            quick.addWidget(choice, index // 3, index % 3)
         layout.addLayout(quick)
         layout.addWidget(Keypad(self.amount))
         self.change = label("", "heading")
         layout.addWidget(self.change)
-        _, self.ok = cancel_and_ok(
-            self, layout, "Take cash", "cash", lambda: self._take(self.amount.cents())
-        )
+        _, self.ok = cancel_and_ok(self, layout, "Take cash", "cash", self._take_typed)
         self._update()
         self.amount.setFocus()
 
     def _update(self) -> None:
+        self.confirming = False
+        self.ok.setText("Take cash")
+        restyle(self.change, "heading")
         cents = self.amount.cents()
         if cents is None:
             self.change.setText("Type the amount, or pick one above.")
@@ -68,42 +80,66 @@ class CashDialog(QDialog):
             self.change.setText(f"Change {format_cents(cents - self.due)}")
         self.ok.setEnabled(bool(cents))
 
+    def _take_typed(self) -> None:
+        cents = self.amount.cents()
+        if cents and far_above(cents, self.due) and not self.confirming:
+            self.confirming = True
+            change = format_cents(cents - self.due)
+            self.change.setText(
+                f"Take {format_cents(cents)} for {format_cents(self.due)} due? Change {change}."
+            )
+            restyle(self.change, "confirm")
+            self.ok.setText(f"Yes, take {format_cents(cents)}")
+            return
+        self._take(cents)
+
     def _take(self, cents: int | None) -> None:
         if cents:
             self.tendered.emit(cents)
             self.accept()
 
 
-def quick_amounts(due: int) -> list[int]:
-    """What customers hand over: the exact amount, the next dollar, and the next notes."""
-    amounts = [due, -(-due // 100) * 100]
-    amounts += [note for note in (500, 1000, 2000, 5000, 10000) if note > due][:3]
-    return sorted(set(amounts))
+CARD_KINDS = (TenderKind.CREDIT, TenderKind.DEBIT, TenderKind.OTHER)
 
 
 class CardDialog(QDialog):
-    """A credit, debit or other payment taken on the card terminal (amount and tip)."""
+    """A credit, debit or other payment taken on the card terminal: its kind (the button
+    pressed, changed here with a tap), the amount (what is due; typing replaces it, for a
+    split) and the tip, with a keypad for whichever of the two was tapped last."""
 
     paid = Signal(object, int, int)  # TenderKind, amount, tip
 
     def __init__(self, kind: TenderKind, due: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        name = kind_name(kind)
-        self.setWindowTitle(name)
+        self.setWindowTitle(kind_name(kind))
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.kind, self.due = kind, due
+        self.due = due
         layout = dialog_layout(self)
-        layout.addWidget(label(f"{name}: {format_cents(due)} due", "heading"))
+        layout.addWidget(label(f"Due {format_cents(due)}", "due"))
+        names = [kind_name(k) for k in CARD_KINDS]
+        kinds, self.kinds = radio_row(self, names, CARD_KINDS.index(kind))
+        for choice in self.kinds:
+            choice.toggled.connect(lambda: self.setWindowTitle(kind_name(self.kind)))
+        layout.addLayout(kinds)
         form = QFormLayout()
         self.amount = MoneyEdit()
-        self.amount.set_cents(due)
+        self.amount.suggest(due)
         self.tip = MoneyEdit()
         form.addRow("Amount", self.amount)
         form.addRow("Tip", self.tip)
         layout.addLayout(form)
+        self.splitter = SplitRow(self.amount, lambda: due)  # one share of a bill split evenly
+        layout.addWidget(self.splitter)
+        layout.addWidget(Keypad(self.amount, also=[self.tip]))
         self.error = label("", "error")
         layout.addWidget(self.error)
         cancel_and_ok(self, layout, "Approved on the terminal", "primary", self._pay)
+        self.amount.setFocus()
+
+    @property
+    def kind(self) -> TenderKind:
+        """The kind of payment chosen."""
+        return next(k for k, r in zip(CARD_KINDS, self.kinds, strict=True) if r.isChecked())
 
     def _pay(self) -> None:
         amount = self.amount.cents()
@@ -276,14 +312,7 @@ class AdjustDialog(QDialog):
         form.addRow("Name", self.name)
         form.addRow("Value", self.value)
         layout.addLayout(form)
-        kinds = QHBoxLayout()
-        self.as_amount = QRadioButton("Amount ($)")
-        self.as_percent = QRadioButton("Percent (%)")
-        self.as_amount.setChecked(True)
-        group = QButtonGroup(self)
-        for choice in (self.as_amount, self.as_percent):
-            group.addButton(choice)
-            kinds.addWidget(choice)
+        kinds, (self.as_amount, self.as_percent) = radio_row(self, ["Amount ($)", "Percent (%)"])
         self.as_percent.setVisible(allow_percent)
         self.as_amount.setVisible(allow_percent)
         layout.addLayout(kinds)

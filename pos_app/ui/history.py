@@ -1,5 +1,6 @@
 """Order history: today's checks, searchable by identifier, amount or time, and the manager
-functions on them: refund a closed check, void an open one, resolve an unknown payment.
+functions on them: refund a closed check or return some of its items, void an open one,
+resolve an unknown payment.
 *Needs attention* lists, whatever their day, the sales that owe money again and the payments
 whose outcome is unknown: what a manager must look at."""
 
@@ -21,9 +22,10 @@ from pos_app.ui.qt import (
     QTableWidgetItem,
     QWidget,
 )
+from pos_app.ui.returns import ReturnDialog, open_return
 from pos_app.ui.till import Till
 from pos_app.ui.widgets import button, dialog_layout, label
-from pos_app.ui.wording import STATE_WORDS, tender_text
+from pos_app.ui.wording import STATE_WORDS, check_label, payments_text
 
 COLUMNS = ["Time", "Check", "State", "Total", "Payments"]
 
@@ -35,11 +37,13 @@ def total_text(record: CheckRecord) -> str:
         return f"{format_cents(totals.returned)} refunded"
     if record.state is CheckState.BALANCE_DUE:
         return f"{format_cents(totals.grand_total)}, {format_cents(totals.balance_due)} owed"
+    if totals.taken_back:
+        return f"{format_cents(totals.grand_total)}, {format_cents(totals.taken_back)} returned"
     return format_cents(totals.grand_total)
 
 
 def matches(record: CheckRecord, text: str) -> bool:
-    """Whether a search (identifier, amount like ``12.34``, or time like ``12:3``) finds it."""
+    """Whether a search (identifier, name, amount like ``12.34``, time like ``12:3``) finds it."""
     wanted = text.strip().lstrip("$")
     if not wanted:
         return True
@@ -50,6 +54,7 @@ def matches(record: CheckRecord, text: str) -> bool:
     }
     return (
         wanted in record.check.identifier
+        or wanted.casefold() in record.name.casefold()
         or local.strftime("%H:%M").startswith(wanted)
         or any(amount.replace(",", "").startswith(wanted) for amount in amounts)
     )
@@ -68,6 +73,7 @@ class HistoryDialog(QDialog):
         self._till = till
         self._operations = operations
         self.records: list[CheckRecord] = []
+        self.return_dialog: ReturnDialog | None = None
         layout = dialog_layout(self, resizable=True)
         top = QHBoxLayout()
         top.addWidget(label("Checks", "heading"), 1)
@@ -80,7 +86,7 @@ class HistoryDialog(QDialog):
         top.addWidget(self.attention)
         layout.addLayout(top)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search by check number, amount (12.34) or time (12:30)")
+        self.search.setPlaceholderText("Search by check number or name, amount (12.34) or time")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._fill)
         layout.addWidget(self.search)
@@ -102,11 +108,13 @@ class HistoryDialog(QDialog):
         self.show_button.clicked.connect(self._show)
         self.refund = button("Refund / void check", "danger")
         self.refund.clicked.connect(self._refund)
+        self.returns = button("Return items", "danger")
+        self.returns.clicked.connect(self._return)
         self.resolve = button("Resolve unknown payment", "danger")
         self.resolve.clicked.connect(self._resolve)
         close = button("Close", shortcut="Esc")
         close.clicked.connect(self.accept)
-        for widget in (self.show_button, self.refund, self.resolve):
+        for widget in (self.show_button, self.refund, self.returns, self.resolve):
             row.addWidget(widget)
         row.addStretch()
         row.addWidget(close)
@@ -130,10 +138,10 @@ class HistoryDialog(QDialog):
         shown = [r for r in self.records if matches(r, self.search.text())]
         self.table.setRowCount(len(shown))
         for row, record in enumerate(shown):
-            tenders = "; ".join(tender_text(t) for t in record.check.tenders) or "—"
+            tenders = payments_text(record) or "—"
             values = [
                 record.opened_at.astimezone().strftime("%H:%M"),
-                record.check.identifier,
+                check_label(record),
                 STATE_WORDS[record.state],
                 total_text(record),
                 tenders,
@@ -160,6 +168,7 @@ class HistoryDialog(QDialog):
         record = self.selected()
         self.show_button.setEnabled(record is not None)
         self.refund.setEnabled(record is not None and record.can_void)
+        self.returns.setEnabled(record is not None and record.state is CheckState.CLOSED)
         self.resolve.setEnabled(record is not None and bool(record.resolvable))
 
     def _show(self) -> None:
@@ -172,6 +181,11 @@ class HistoryDialog(QDialog):
         record = self.selected()
         if record is not None:
             self._operations.void_or_refund(record)
+
+    def _return(self) -> None:
+        record = self.selected()
+        if record is not None:
+            self.return_dialog = open_return(record, self._till, self._operations, self)
 
     def _resolve(self) -> None:
         record = self.selected()

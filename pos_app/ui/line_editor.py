@@ -1,6 +1,7 @@
 """The buttons under the check that change its lines: quantity, modifiers, discounts, fees,
 removal. Each acts on the check on screen only; the engine refuses (and says why) a check that
-is paid, voided or sold."""
+is paid, voided or sold. Discounts go through their own dialog and the engine's rules on who
+may give what (:mod:`pos_app.ui.discount_dialog`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from dataclasses import replace
 from functools import partial
 from typing import Protocol
 
-from pos_app.domain import Check, Discount, Fee, FeeType, Modifier, format_cents
+from pos_app.domain import Check, Fee, FeeType, Modifier, format_cents
 from pos_app.domain.catalog import Catalog
 from pos_app.ui.dialogs import AdjustDialog
+from pos_app.ui.discount_dialog import Discounting
 from pos_app.ui.operations import Screen
 from pos_app.ui.qt import QGridLayout, QMenu, QPushButton, QWidget
 from pos_app.ui.widgets import button
@@ -29,6 +31,7 @@ class LineEditor(QWidget):
     def __init__(self, window: Lines) -> None:
         super().__init__()
         self._window = window
+        self._discounts = Discounting(window, self)
         self.less = button("− 1", tip="One less", shortcut="Ctrl+-")
         self.more = button("+ 1", tip="One more", shortcut="Ctrl+=")
         self.modifier = button("Modifier", tip="Add a modifier to the line", shortcut="Ctrl+M")
@@ -103,28 +106,11 @@ class LineEditor(QWidget):
 
     def _line_discount(self) -> None:
         line_id = self._selected_item()
-        if line_id is None:
-            return
-        dialog = AdjustDialog("Line discount", "Discount", allow_percent=True, parent=self)
-        dialog.chosen.connect(
-            lambda name, cents, percent: self._edit(
-                lambda check: check.update_item(
-                    line_id, lambda i: i.with_discount(Discount(name, cents, percent))
-                ),
-                f"Discount {name} given.",
-            )
-        )
-        self._window.open_dialog(dialog)
+        if line_id is not None:
+            self._discounts.offer(line_id)
 
     def _check_discount(self) -> None:
-        dialog = AdjustDialog("Check discount", "Discount", allow_percent=True, parent=self)
-        dialog.chosen.connect(
-            lambda name, cents, percent: self._edit(
-                lambda check: check.add_discount(Discount(name, cents, percent)),
-                f"Discount {name} given.",
-            )
-        )
-        self._window.open_dialog(dialog)
+        self._discounts.offer(None)
 
     def _fee(self) -> None:
         dialog = AdjustDialog("Fee", "Service fee", allow_percent=False, parent=self)

@@ -1,5 +1,6 @@
-"""The menu: item search, category pills and item tiles. A tapped tile, or Enter in the search
-when one item matches, is :attr:`MenuPanel.chosen`."""
+"""The menu: item search (Escape clears it), the price check toggle, category pills, item
+tiles and the quantity keypad. A tapped tile, or Enter in the search when one item matches, is
+:attr:`MenuPanel.chosen`."""
 
 from __future__ import annotations
 
@@ -7,13 +8,37 @@ import textwrap
 
 from pos_app.domain import LineItem, format_cents
 from pos_app.domain.catalog import Catalog
-from pos_app.ui.qt import QButtonGroup, QLineEdit, QVBoxLayout, QWidget, Signal
+from pos_app.ui.price_check import PriceCheck
+from pos_app.ui.qt import (
+    QButtonGroup,
+    QHBoxLayout,
+    QKeyEvent,
+    QLineEdit,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from pos_app.ui.quantity_pad import QuantityPad
 from pos_app.ui.widgets import TileArea, button, label
 
 
 def wrapped(name: str, width: int = 14) -> str:
     """An item name broken onto lines of about ``width`` characters (buttons do not wrap)."""
     return textwrap.fill(name, width, break_long_words=False)
+
+
+class SearchField(QLineEdit):
+    """The item search: Escape clears it; on an empty search it leaves the field, so the
+    keyboard's digits and * go to the quantity keypad again."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() != Qt.Key.Key_Escape:
+            super().keyPressEvent(event)
+        elif self.text():
+            self.clear()
+        else:
+            self.clearFocus()
 
 
 class MenuPanel(QWidget):
@@ -25,12 +50,17 @@ class MenuPanel(QWidget):
         self.catalog = catalog
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search items (Ctrl+F)")
+        self.search = SearchField()
+        self.search.setPlaceholderText("Search (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter_items)
         self.search.returnPressed.connect(self._add_the_match)
-        layout.addWidget(self.search)
+        self.price_check = PriceCheck()
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.price_check.toggle)
+        layout.addLayout(search_row)
+        layout.addWidget(self.price_check)
         self.categories = QButtonGroup(self)
         self.categories.setExclusive(True)
         pills = []
@@ -45,6 +75,9 @@ class MenuPanel(QWidget):
         layout.addWidget(pill_area)
         self.items_area = TileArea(tile_width=150)
         layout.addWidget(self.items_area, 1)
+        self.quantity = QuantityPad()
+        layout.addWidget(self.quantity)
+        self.price_check.toggle.toggled.connect(self.quantity.setHidden)  # no quantity to type
         self._show_category(catalog.categories[0])
         self.categories.buttons()[0].setChecked(True)
 
@@ -70,7 +103,9 @@ class MenuPanel(QWidget):
     def _show_items(self, items: list[LineItem]) -> None:
         tiles: list[QWidget] = []
         for item in items:
-            tile = button(f"{wrapped(item.name)}\n{format_cents(item.unit_price)}", "item")
+            open_price = self.catalog.options_of(item).open_price
+            price = "Any amount" if open_price else format_cents(item.unit_price)
+            tile = button(f"{wrapped(item.name)}\n{price}", "item")
             tile.setObjectName(f"item:{item.name}")
             tile.setToolTip(item.description or item.name)
             tile.clicked.connect(lambda _=False, i=item: self.chosen.emit(i))

@@ -1,9 +1,11 @@
-"""Pay with LevelUp: the scan prompt, progress while LevelUp answers, and the outcome.
+"""Pay with LevelUp: how much (all that is due, an amount, or a share of an even split), the
+scan prompt, progress while LevelUp answers, the outcome, and who paid once LevelUp says.
 
 Cancel works until the completed order is sent (the engine asks just before sending it);
 from then on the customer may be charged, so Cancel is disabled and the dialog waits for the
 answer. A partial approval says exactly what to collect and leads straight into the next
-tender (:attr:`LevelUpDialog.collect`).
+tender (:attr:`LevelUpDialog.collect`). A payment of part of the check leaves the dialog
+ready for the next customer's scan, with the next share filled in.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pos_app.ui.qt import (
     QWidget,
     Signal,
 )
+from pos_app.ui.split import PartAmount
 from pos_app.ui.till import Till
 from pos_app.ui.widgets import button, dialog_layout, label, restyle
 
@@ -38,7 +41,7 @@ def partial_words(remainder: RemainderDue) -> str:
 
 
 class LevelUpDialog(QDialog):
-    """One LevelUp payment of what the check owes."""
+    """LevelUp payments of what the check owes, one customer's scan at a time."""
 
     collect = Signal(object)  # TenderKind: take the rest with this tender
     finished_payment = Signal()
@@ -53,6 +56,8 @@ class LevelUpDialog(QDialog):
         self._remainders: dict[str, RemainderDue] = {}
         self._unknown: str | None = None
         """The tender whose outcome is not known yet, while this dialog says so."""
+        self._approved_tender: str | None = None
+        """The last payment approved here: who paid is shown when LevelUp says."""
         self.state = "scan"
         # Connected to this dialog's methods: Qt drops the connections when it is deleted.
         till.bridge.check_updated.connect(self._progress)
@@ -66,6 +71,8 @@ class LevelUpDialog(QDialog):
         layout.addWidget(self.title)
         layout.addWidget(self.due)
         layout.addWidget(self.prompt)
+        self.part_amount = PartAmount(self._due)
+        layout.addWidget(self.part_amount)
 
         self.manual = QWidget()
         manual = QHBoxLayout(self.manual)
@@ -138,11 +145,15 @@ class LevelUpDialog(QDialog):
     def waiting_for_scan(self) -> bool:
         return self.state == "scan"
 
+    def _due(self) -> int:
+        record = self._till.record
+        return record.check.totals.balance_due if record else 0
+
     def _ask_for_scan(self) -> None:
         self.state = "scan"
-        record = self._till.record
-        due = record.check.totals.balance_due if record else 0
-        self.due.setText(f"Due {format_cents(due)}")
+        self.due.setText(f"Due {format_cents(self._due())}")
+        self.part_amount.fill()
+        self.part_amount.setVisible(True)
         self.prompt.setText("Ask the customer to scan their LevelUp code.")
         self.title.setText("Pay with LevelUp")
         restyle(self.title, "heading")
@@ -166,9 +177,7 @@ class LevelUpDialog(QDialog):
         """A LevelUp code was scanned while this dialog is on top: it pays what is due when
         the dialog waits for a code, or after a decline or a partial approval (another try,
         or another LevelUp account for the rest); otherwise it is not used, and that is said."""
-        record = self._till.record
-        due = record.check.totals.balance_due if record is not None else 0
-        if self.state == "scan" or (self.state == "answered" and due > 0):
+        if self.state == "scan" or (self.state == "answered" and self._due() > 0):
             self._pay(label_text)
         elif self.state == "paying":
             self.error.setText("LevelUp is still answering: that scan was not used.")
@@ -181,10 +190,15 @@ class LevelUpDialog(QDialog):
             self._pay(text)
 
     def _pay(self, code_text: str) -> None:
+        choosing = not self.part_amount.isHidden()
+        amount = self.part_amount.chosen() if choosing else None
+        if choosing and amount is None:
+            self.error.setText("That scan was not used: choose the amount first.")
+            return
         self.state = "paying"
         self.error.setText("")
         self.code.clear()
-        for widget in (self.manual, self.retry, self.close_button, self.tenders):
+        for widget in (self.manual, self.retry, self.close_button, self.tenders, self.part_amount):
             widget.setVisible(False)
         for widget in (self.details_button, self.detail):
             widget.setVisible(False)
@@ -195,7 +209,7 @@ class LevelUpDialog(QDialog):
         restyle(self.title, "heading")
         self.progress.setVisible(True)
         self.prompt.setText("Waiting for LevelUp…")
-        self._till.pay_levelup(code_text, self._answered, self._refused)
+        self._till.pay_levelup(code_text, self._answered, self._refused, amount)
 
     def _cancel(self) -> None:
         if self.state == "paying":
@@ -210,6 +224,8 @@ class LevelUpDialog(QDialog):
     def _progress(self, record: CheckRecord) -> None:
         if record.check_id != self._check_id:
             return
+        if self._approved_tender is not None and record.info(self._approved_tender).payer:
+            self._show_lines(record, self._approved_tender)  # LevelUp said who paid
         waited = self._unknown
         if self.state == "answered" and waited and not record.tender(waited).status.is_pending:
             self._answered((record, waited))  # the register asked again and LevelUp answered
@@ -241,6 +257,7 @@ class LevelUpDialog(QDialog):
         self._unknown = tender_id if tender.status.is_pending else None
         self.progress.setVisible(False)
         self.manual.setVisible(False)
+        self.part_amount.setVisible(False)
         self.cancel.setVisible(False)
         self.close_button.setText("Done")
         status = tender.status
@@ -279,10 +296,12 @@ class LevelUpDialog(QDialog):
         self.finished_payment.emit()
         self.close_button.setDefault(True)
 
-    def _approved(self, record: CheckRecord, tender_id: str) -> None:
+    def _show_lines(self, record: CheckRecord, tender_id: str) -> None:
+        """What the payment brought: who paid (once LevelUp says), discount, gift card, tip."""
         tender = record.tender(tender_id)
         detail = tender.levelup
-        lines = []
+        payer = record.info(tender_id).payer
+        lines = [f"Paid by {payer}"] if payer else []
         if detail and detail.discount_amount:
             lines.append(f"LevelUp discount  −{format_cents(detail.discount_amount)}")
         if detail and detail.gift_card_amount:
@@ -290,16 +309,28 @@ class LevelUpDialog(QDialog):
         if tender.tip:
             lines.append(f"Tip  {format_cents(tender.tip)}")
         self.lines.setText("\n".join(lines))
+
+    def _approved(self, record: CheckRecord, tender_id: str) -> None:
+        tender = record.tender(tender_id)
+        self._approved_tender = tender_id
+        self._show_lines(record, tender_id)
         remainder = self._remainders.get(tender_id)
         if remainder is not None:
             self._outcome("Partly approved", "outcome-partial", partial_words(remainder))
             self.due.setText(f"Due {format_cents(remainder.remainder)}")
             self.tenders.setVisible(True)
             return
-        self._outcome("Approved", "outcome-ok", f"LevelUp paid {format_cents(tender.amount)}.")
+        paid = f"LevelUp paid {format_cents(tender.amount)}."
+        self._outcome("Approved", "outcome-ok", paid)
         due = record.check.totals.balance_due
         self.due.setText(f"Due {format_cents(due)}" if due else "Paid in full")
         self.close_button.setVisible(True)
+        if due:  # it paid part: the next customer scans for the next share, or another tender
+            self.state = "scan"
+            self.prompt.setText(f"{paid} Next: the next customer scans, or take another tender.")
+            self.part_amount.share_paid()
+            for widget in (self.part_amount, self.manual, self.tenders):
+                widget.setVisible(True)
 
     def _outcome(self, title: str, role: str, message: str) -> None:
         self.title.setText(title)

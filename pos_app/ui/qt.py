@@ -21,7 +21,9 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QResizeEvent,
+    QScreen,
     QShortcut,
+    QShowEvent,
     QWindow,
 )
 from PySide6.QtWidgets import (
@@ -90,8 +92,10 @@ __all__ = [
     "QPushButton",
     "QRadioButton",
     "QResizeEvent",
+    "QScreen",
     "QScrollArea",
     "QShortcut",
+    "QShowEvent",
     "QSizePolicy",
     "QSpinBox",
     "QStatusBar",

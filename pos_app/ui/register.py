@@ -18,6 +18,7 @@ from pos_app.engine import CheckRecord, CheckState
 from pos_app.ui.check_view import CheckView
 from pos_app.ui.dialogs import ConfirmDialog, SignInDialog
 from pos_app.ui.history import HistoryDialog
+from pos_app.ui.item_entry import ItemEntry
 from pos_app.ui.line_editor import LineEditor
 from pos_app.ui.menu_panel import MenuPanel
 from pos_app.ui.operations import ManagerActions
@@ -103,7 +104,7 @@ class RegisterWindow(QMainWindow):
 
     def _catalog_panel(self, side_tabs: list[tuple[str, QWidget]]) -> QWidget:
         self.menu = MenuPanel(self.catalog)
-        self.menu.chosen.connect(self.add_item)
+        self.entry = ItemEntry(self, self.menu)
         self.menu.refused.connect(lambda text: self.say(text, bad=True))
         if not side_tabs:
             return self.menu
@@ -209,13 +210,14 @@ class RegisterWindow(QMainWindow):
     def _route(self, text: str) -> None:
         classified = classify(text)
         if classified.kind is CodeKind.LEVELUP:
-            self.tenders.pay_with_levelup(classified.label)
+            if not self.entry.refuses_payment():
+                self.tenders.pay_with_levelup(classified.label)
         elif classified.kind is CodeKind.PRODUCT:
             item = self.catalog.by_barcode(classified.label)
             if item is None:
                 self.say(f"No item has the barcode {classified.label}.", bad=True)
             else:
-                self.add_item(item)
+                self.entry.enter(item)
         else:
             self.say(f"Scanned code not used: {classified.reason}", bad=True)
 

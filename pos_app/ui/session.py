@@ -1,7 +1,8 @@
 """A terminal's cashier window with everything that feeds it: the till on the engine lane,
-the keyboard-wedge filter, a scanner driver, the demo panel, and what the scanners did (for the
-diagnostics view). It opens no dialog of its own: :mod:`pos_app.ui.launch` adds the
-maintenance menu (diagnostics, settings), whose dialogs are given the session."""
+the keyboard-wedge filter, a scanner driver, the demo panel, the customer-facing display, and
+what the scanners did (for the diagnostics view). It opens no dialog of its own:
+:mod:`pos_app.ui.launch` adds the maintenance menu (diagnostics, settings), whose dialogs are
+given the session."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pos_app.app.scanners import scanner_test
 from pos_app.app.scans import CodeKind, classify
 from pos_app.domain.catalog import Catalog
 from pos_app.ui.bridge import ScannerBridge
+from pos_app.ui.customer_display import CustomerDisplay
 from pos_app.ui.demo_panel import DemoCustomers
 from pos_app.ui.lane import Lane, gone
 from pos_app.ui.qt import QApplication, QObject, QTimer, QWidget
@@ -64,6 +66,11 @@ class RegisterSession(QObject):
             side_tabs=tabs,
             sign_in_hint=f"Demo staff: {staff}" if demo else "",
         )
+        self.display: CustomerDisplay | None = None
+        if config.display.customer != "off":
+            self.display = CustomerDisplay(
+                self.till, self.window, mode=config.display.customer, levelup=config.levelup.enabled
+            )
         if self.customers is not None:
             self.customers.scanned.connect(lambda text: self._log_scan("demo panel", text))
             self.customers.scanned.connect(self.window.on_scan)
@@ -155,6 +162,8 @@ class RegisterSession(QObject):
         """Show the window and sign in (the demo cashier in demo mode); then ask LevelUp
         whether it answers, once the register is ready for scans."""
         self.window.show()
+        if self.display is not None:
+            self.display.start()
         if self.terminal.config.levelup.demo:
             staff_id, _, _, pin = DEMO_STAFF[0]
             self.till.sign_in(staff_id, pin, lambda error: self.window.sign_in())
@@ -172,6 +181,9 @@ class RegisterSession(QObject):
         self.close_scanner()
         self.till.close()
         self.helpers.close()
+        if self.display is not None:
+            self.display.stop()
+            self.display.deleteLater()
         self.window.close_without_asking = True
         self.window.close()
         self.window.deleteLater()

@@ -12,6 +12,7 @@ from pos_app.ui.dialogs import CardDialog, CashDialog
 from pos_app.ui.operations import ManagerActions
 from pos_app.ui.payment import LevelUpDialog
 from pos_app.ui.qt import QDialog, QGridLayout, QLabel, QMenu, QVBoxLayout, QWidget
+from pos_app.ui.recall import HoldAndRecall
 from pos_app.ui.till import Till
 from pos_app.ui.widgets import button, label
 
@@ -64,6 +65,8 @@ class TenderPanel(QWidget):
         self.new_check = button("New check", "primary", shortcut="Ctrl+N")
         self.new_check.clicked.connect(self._till.new_check)
         layout.addWidget(self.new_check)
+        self.tabs = HoldAndRecall(window)
+        layout.addWidget(self.tabs)
         layout.addStretch()
         layout.addWidget(label("Manager", "subtle"))
         self.void_payment = button("Void payment", "danger", shortcut="F9")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from pos_app.domain import Check, LineItem, TenderKind
@@ -19,6 +20,7 @@ from pos_app.engine import (
     ApprovalAction,
     CheckRecord,
     CheckState,
+    DiscountRequest,
     Engine,
     EngineError,
     ManagerApproval,
@@ -32,9 +34,11 @@ from pos_app.ui.problems import Problem, problem_of
 from pos_app.ui.qt import QObject, Signal
 from pos_app.ui.wording import (
     after_check_void,
+    after_return,
     after_void,
     answered,
     approved_by,
+    open_at_start,
     settled_words,
 )
 
@@ -62,6 +66,9 @@ class Till(QObject):
         self.bridge.check_updated.connect(self._heard)
         self.bridge.payment_problem.connect(self._payment_problem)
         self.lane.unhandled.connect(self.fail)
+        self._payers = Lane("levelup-payers", self)
+        """Asks LevelUp who paid, after each LevelUp answer: never on the engine lane."""
+        self._payers.unhandled.connect(self.fail)
         self.watch = HealthWatch(engine, self.lane, probe, self.fail, self)
         self.record: CheckRecord | None = None
         """The check on screen (GUI thread)."""
@@ -73,6 +80,7 @@ class Till(QObject):
         self._cancel: threading.Event | None = None
 
     def close(self) -> None:
+        self._payers.close()
         self.watch.close()
         self.bridge.close()
         self.lane.close()
@@ -163,7 +171,7 @@ class Till(QObject):
             ):
                 record = self.engine.open_check()
                 self._work_on(record.check_id)
-            return self.engine.edit_check(record.check_id, lambda check: check.add_item(item))
+            return self.engine.edit_check(record.check_id, lambda check: check.add_or_raise(item))
 
         self._command(job, lambda _: f"Added {item.name}.")
 
@@ -174,21 +182,30 @@ class Till(QObject):
 
     def restore(self) -> None:
         """At start: the newest check still open (being rung up, paid, or owing) comes back
-        on screen, and the cashier is told."""
+        on screen, unless it has a name (it was held); the cashier is told of the others."""
 
         def found(records: list[CheckRecord]) -> None:
             shown = [r for r in records if r.check.items or r.check.tenders]
             if not shown or self.record is not None:
                 return
-            self.show(shown[0])
-            more = len(shown) - 1
-            others = f" {more} more {'is' if more == 1 else 'are'} open in History." if more else ""
-            self.told.emit(
-                f"Check {shown[0].check.identifier} was open when the register stopped: it is "
-                f"back on screen.{others}"
-            )
+            back = None if shown[0].name else shown[0]
+            if back is not None:
+                self.show(back)
+            self.told.emit(open_at_start([r for r in shown if r is not back], back))
 
         self.lane.run(self.engine.open_checks, found, self.fail)
+
+    def give_discount(self, request: DiscountRequest) -> None:
+        """A discount on the check on screen, by whoever is signed in."""
+        asked = replace(request, staff_id=self.cashier.staff_id if self.cashier else "")
+        said = f"{request.discount.label} given ({asked.reason.strip()})."
+        self._command(lambda: self.engine.give_discount(self._current(), asked), lambda _: said)
+
+    def name_check(self, check_id: str, name: str, said: str, *, hold: bool = False) -> None:
+        """Name a check; ``hold`` first puts it away (it stays open) for a new check."""
+        if hold:
+            self.new_check()
+        self._command(lambda: self.engine.name_check(check_id, name), lambda _: said)
 
     def show(self, record: CheckRecord) -> None:
         """Bring a check (from history) onto the screen; commands act on it from now on."""
@@ -218,19 +235,24 @@ class Till(QObject):
         code_text: str,
         done: Callable[[tuple[CheckRecord, str]], None],
         failed: Callable[[Exception], None],
+        amount: int | None = None,
     ) -> None:
-        """Pay what is due with a LevelUp code; :meth:`cancel_levelup` stops it before the
-        completed order is sent."""
+        """Pay ``amount`` (None: all that is due) with a LevelUp code; :meth:`cancel_levelup`
+        stops it before the completed order is sent. Who paid is asked afterwards."""
         cancel = self._cancel = threading.Event()
         cashier = self.cashier.name if self.cashier else None
 
         def answered(result: tuple[CheckRecord, str]) -> None:
             self.watch.count()
+            self._payers.run(  # LevelUp is asked off the lane, the names journaled on it
+                self.engine.ask_payers,
+                lambda answers: self.lane.run(lambda: self.engine.record_payers(answers)),
+            )
             done(result)
 
         self.lane.run(
             lambda: self.engine.pay_levelup(
-                self._current(), code_text, cashier=cashier, cancelled=cancel.is_set
+                self._current(), code_text, amount, cashier=cashier, cancelled=cancel.is_set
             ),
             answered,
             failed,
@@ -263,6 +285,15 @@ class Till(QObject):
         self._command(
             lambda: self.engine.void_check(check_id, approval),
             lambda record: f"{approved_by(approval)} {after_check_void(record)}",
+        )
+
+    def return_items(
+        self, before: CheckRecord, units: dict[int, int], approval: ManagerApproval
+    ) -> None:
+        """Return ``units`` (line id → units) of the closed sale ``before``."""
+        self._command(
+            lambda: self.engine.return_items(before.check_id, units, approval),
+            lambda record: f"{approved_by(approval)} {after_return(before, record)}",
         )
 
     def resolve(self, check_id: str, tender_id: str, approval: ManagerApproval) -> None:

@@ -1,6 +1,6 @@
 """Small widgets the register's screens share: buttons with roles for the style sheet,
-a money field, a touch keypad, and the box that tells a problem in plain words with the
-detail one click away."""
+a money field, a touch keypad, a row of radio choices, and the box that tells a problem in
+plain words with the detail one click away."""
 
 from __future__ import annotations
 
@@ -8,19 +8,26 @@ from collections.abc import Callable, Sequence
 
 from pos_app.domain import DomainError, format_cents, parse_cents
 from pos_app.ui.qt import (
+    QApplication,
     QBoxLayout,
+    QButtonGroup,
     QDialog,
+    QEvent,
     QGridLayout,
     QGuiApplication,
     QHBoxLayout,
+    QKeyEvent,
     QKeySequence,
     QLabel,
     QLayout,
     QLineEdit,
+    QObject,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QResizeEvent,
     QScrollArea,
+    QShowEvent,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -92,6 +99,23 @@ def label(text: str = "", role: str = "", parent: QWidget | None = None) -> QLab
     return widget
 
 
+def radio_row(
+    owner: QWidget, texts: Sequence[str], checked: int = 0
+) -> tuple[QHBoxLayout, list[QRadioButton]]:
+    """Radio buttons in a row, one group owned by ``owner``, the one at ``checked`` chosen."""
+    row = QHBoxLayout()
+    group = QButtonGroup(owner)
+    radios = []
+    for index, text in enumerate(texts):
+        radio = QRadioButton(text)
+        radio.setChecked(index == checked)
+        group.addButton(radio)
+        row.addWidget(radio)
+        radios.append(radio)
+    row.addStretch()  # each as wide as its text, so a tap on it always hits it
+    return row, radios
+
+
 def restyle(widget: QWidget, role: str) -> None:
     """Change a widget's role and apply the style sheet's rules for it at once."""
     widget.setProperty("role", role)
@@ -107,9 +131,25 @@ class MoneyEdit(QLineEdit):
         self.setPlaceholderText("0.00")
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.setProperty("role", "money")
+        self.suggested = False
+        """The amount shown is a suggestion (what is due): the first digit typed replaces it."""
 
     def set_cents(self, cents: int) -> None:
         self.setText(format_cents(cents).removeprefix("$"))
+
+    def suggest(self, cents: int) -> None:
+        """Show ``cents`` to take as it is, or to type over."""
+        self.set_cents(cents)
+        self.selectAll()
+        self.suggested = True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        text = event.text()
+        erases = event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete)
+        if self.suggested and (erases or (text and text.isprintable())):
+            self.clear()
+        self.suggested = False
+        super().keyPressEvent(event)
 
     def cents(self) -> int | None:
         """The amount typed, or None when it is not an amount."""
@@ -124,11 +164,21 @@ class MoneyEdit(QLineEdit):
 
 
 class Keypad(QWidget):
-    """Digits for a touch screen, typed into ``target``."""
+    """Digits for a touch screen, typed into ``target``, or into whichever of ``target`` and
+    ``also`` had focus last. In the keypad's window, digits, the point and Backspace typed
+    on the keyboard while a control that does not take text has focus (a radio button, a
+    button) go to that field too, so a tap on a choice never loses what is typed next."""
 
-    def __init__(self, target: QLineEdit, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, target: QLineEdit, parent: QWidget | None = None, *, also: Sequence[QLineEdit] = ()
+    ) -> None:
         super().__init__(parent)
-        self._target = target
+        self.target = target
+        """The field the keys type into now."""
+        self._fields = (target, *also)
+        self._window: QWidget | None = None
+        for field in self._fields:
+            field.installEventFilter(self)
         grid = QGridLayout(self)
         grid.setSpacing(6)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -141,13 +191,57 @@ class Keypad(QWidget):
             grid.addWidget(key_button, index // 3, index % 3)
 
     def _press(self, key: str) -> None:
-        if key == "⌫":
-            self._target.backspace()
-        elif key == "C":
-            self._target.clear()
-        else:
-            self._target.insert(key)
-        self._target.setFocus()
+        self.target.setFocus()
+        if key == "C":
+            self.target.clear()
+        else:  # as if typed, so a field that reacts to keys (a suggested amount) does
+            code = Qt.Key.Key_Backspace if key == "⌫" else Qt.Key(ord(key))
+            text = "" if key == "⌫" else key
+            press = QKeyEvent(QEvent.Type.KeyPress, code, Qt.KeyboardModifier.NoModifier, text)
+            QApplication.sendEvent(self.target, press)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Watch the keys of the window the keypad is shown in (once it is in one)."""
+        super().showEvent(event)
+        window = self.window()
+        if window is not self._window:
+            if self._window is not None:
+                self._window.removeEventFilter(self)
+            window.installEventFilter(self)
+            self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit):
+            self.target = watched  # one of the fields: only they are watched for focus
+        elif (
+            watched is self._window
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and _amount_key(event)
+        ):
+            # The focused control left this key alone, so it came up to the window.
+            self.target.setFocus()
+            QApplication.sendEvent(
+                self.target,
+                QKeyEvent(event.type(), event.key(), event.modifiers(), event.text()),
+            )
+            return True
+        return False
+
+
+_NOT_TYPING = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)
+
+
+def _amount_key(event: QKeyEvent) -> bool:
+    """A digit, the point or Backspace, typed without Ctrl, Alt or Meta."""
+    if event.modifiers() & _NOT_TYPING:
+        return False
+    text = event.text()
+    return event.key() == Qt.Key.Key_Backspace or (len(text) == 1 and text in "0123456789.")
 
 
 class ProblemBox(QDialog):

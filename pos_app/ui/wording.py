@@ -7,7 +7,8 @@ taken). Voids and refunds say what went back to the customer, tip included, and 
 
 from __future__ import annotations
 
-from pos_app.domain import CheckState, Tender, TenderKind, TenderStatus, format_cents
+from pos_app.domain import CheckState, LineItem, Tender, TenderKind, TenderStatus, format_cents
+from pos_app.domain.returns import Refund, ReturnPlan
 from pos_app.engine import CheckRecord, ManagerApproval
 
 STATE_WORDS = {
@@ -44,10 +45,10 @@ def tender_title(tender: Tender) -> str:
     return f"{kind_name(tender.kind)} — {_STATUS_WORDS[tender.status]}"
 
 
-def tender_details(tender: Tender) -> list[str]:
-    """What the payment brought beyond its amount: discount, gift card, tip, change, and
-    what was given back."""
-    parts = []
+def tender_details(tender: Tender, payer: str = "") -> list[str]:
+    """What the payment brought beyond its amount: who paid (LevelUp's "First L."), discount,
+    gift card, tip, change, and what was given back."""
+    parts = [f"paid by {payer}"] if payer else []
     detail = tender.levelup
     if tender.status.is_pending:
         parts.append(f"{format_cents(tender.shown_amount)} asked")
@@ -64,18 +65,53 @@ def tender_details(tender: Tender) -> list[str]:
     return parts
 
 
-def tender_text(tender: Tender) -> str:
+def tender_text(tender: Tender, payer: str = "") -> str:
     """A payment in one line: kind, status, amount and details."""
     return ", ".join(
-        [f"{tender_title(tender)} {format_cents(tender.shown_amount)}", *tender_details(tender)]
+        [
+            f"{tender_title(tender)} {format_cents(tender.shown_amount)}",
+            *tender_details(tender, payer),
+        ]
     )
+
+
+def payments_text(record: CheckRecord) -> str:
+    """Every payment of a check, each with who paid when LevelUp said."""
+    return "; ".join(tender_text(t, record.info(t.tender_id).payer) for t in record.check.tenders)
+
+
+def quantity_text(item: LineItem) -> str:
+    """A line's quantity, with the units returned after the sale."""
+    return f"{item.quantity} ({item.returned} returned)" if item.returned else str(item.quantity)
+
+
+def check_label(record: CheckRecord) -> str:
+    """The check's number, with its name when it has one: ``2612010003 · Table 4``."""
+    name = f" · {record.name}" if record.name else ""
+    return f"{record.check.identifier}{name}"
 
 
 def heading(record: CheckRecord) -> str:
     words = STATE_WORDS[record.state]
     if record.state.is_final:
         words = f"{words.upper()}, read only"
-    return f"Check {record.check.identifier} — {words}"
+    return f"Check {check_label(record)} — {words}"
+
+
+def open_at_start(waiting: list[CheckRecord], back: CheckRecord | None) -> str:
+    """What the cashier is told at start of the checks left open: the one ``back`` on
+    screen, and how many of the others Recall (F7) lists."""
+    said = (
+        f"Check {back.check.identifier} was open when the register stopped: it is back on screen."
+        if back
+        else ""
+    )
+    if not waiting:
+        return said
+    names = ", ".join(r.name or r.check.identifier for r in waiting[:3])
+    more = ", …" if len(waiting) > 3 else ""
+    checks = f"{len(waiting)} {'more ' if back else ''}open check{'s' if len(waiting) > 1 else ''}"
+    return f"{said} {checks} ({names}{more}): Recall (F7).".strip()
 
 
 def due_line(record: CheckRecord) -> str:
@@ -85,6 +121,8 @@ def due_line(record: CheckRecord) -> str:
         return "Voided — nothing is owed"
     if record.state is CheckState.REFUNDED:
         return f"Refunded {format_cents(totals.returned)}"
+    if record.state is CheckState.CLOSED and totals.taken_back:
+        return f"Paid — {format_cents(totals.taken_back)} returned"
     if record.state is CheckState.CLOSED:
         return f"Paid — change {format_cents(totals.change_due)}" if totals.change_due else "Paid"
     return f"Due {format_cents(totals.balance_due)}"
@@ -97,8 +135,10 @@ def void_prompt(record: CheckRecord, tender: Tender) -> str:
     on = f"on check {record.check.identifier}"
     if tender.kind is TenderKind.LEVELUP and tender.status is TenderStatus.QUEUED:
         return f"Cancel the offline LevelUp payment of {amount} {on}: it was never charged."
-    back = format_cents(tender.amount + tender.tip)
+    back = format_cents(_still_kept(tender))
     tip = f" and its {format_cents(tender.tip)} tip" if tender.tip else ""
+    if tender.given_back:
+        tip += f" ({format_cents(tender.given_back)} of it went back for returned items)"
     how = (
         "LevelUp refunds it whole, to the customer's account"
         if tender.kind is TenderKind.LEVELUP
@@ -113,7 +153,7 @@ def void_check_prompt(record: CheckRecord) -> str:
     paid = [t for t in record.check.tenders if t.status.is_paid]
     if not record.state.was_sold and not paid:
         return f"Void check {identifier}: nothing has been paid on it."
-    back = format_cents(sum(t.amount + t.tip for t in paid))
+    back = format_cents(sum(_still_kept(t) for t in paid))
     if record.state.was_sold:
         return (
             f"Refund check {identifier}: {back} goes back, every payment on it ({_by_kind(paid)})."
@@ -124,16 +164,17 @@ def void_check_prompt(record: CheckRecord) -> str:
 def after_void(record: CheckRecord, tender_id: str) -> str:
     """What the cashier is told once a payment's void went through."""
     tender = record.tender(tender_id)
+    now = tender.returned - tender.given_back  # returned items gave the rest back before
     if tender.status is TenderStatus.REFUNDING:
         return "LevelUp did not confirm the refund yet: the register keeps checking."
     if tender.status is TenderStatus.DECLINED:
         said = "Offline payment cancelled: nothing was charged."
     elif tender.kind is TenderKind.CASH:
-        said = f"Voided. Give back {format_cents(tender.returned)} cash."
+        said = f"Voided. Give back {format_cents(now)} cash."
     elif tender.kind is TenderKind.LEVELUP:
-        said = f"Refunded {format_cents(tender.returned)} to the customer's LevelUp account."
+        said = f"Refunded {format_cents(now)} to the customer's LevelUp account."
     else:
-        said = f"Voided: refund {format_cents(tender.returned)} on the card terminal."
+        said = f"Voided: refund {format_cents(now)} on the card terminal."
     if record.state is CheckState.BALANCE_DUE:
         due = format_cents(record.check.totals.balance_due)
         said += (
@@ -148,15 +189,61 @@ def after_check_void(record: CheckRecord) -> str:
     if record.state is CheckState.VOIDED and not record.check.totals.returned:
         return f"Check {identifier} voided.{read_only}"
     if record.state in (CheckState.VOIDED, CheckState.REFUNDED):
-        given = [t for t in record.check.tenders if t.returned]
-        cash = sum(t.returned for t in given if t.kind is TenderKind.CASH)
+        given = [t for t in record.check.tenders if t.returned - t.given_back]
+        cash = sum(t.returned - t.given_back for t in given if t.kind is TenderKind.CASH)
         back = f" Give back {format_cents(cash)} cash." if cash else ""
         words = STATE_WORDS[record.state]
+        now = sum(t.returned - t.given_back for t in given)
         return (
-            f"Check {identifier} {words}: {format_cents(record.check.totals.returned)} given "
+            f"Check {identifier} {words}: {format_cents(now)} given "
             f"back ({_by_kind(given, returned=True)}).{back}{read_only}"
         )
     return f"Check {identifier} is being voided: the register is still checking with LevelUp."
+
+
+def _still_kept(tender: Tender) -> int:
+    """What voiding a payment gives back now: all of it, tip included, less what returned
+    items gave back of it already."""
+    return tender.amount + tender.tip - tender.given_back
+
+
+def return_prompt(record: CheckRecord, plan: ReturnPlan) -> str:
+    """What a manager approves for a return: the items, and the money each payment gives back."""
+    check = record.check
+    items = ", ".join(f"{count} × {check.item(line_id).name}" for line_id, count in plan.units)
+    return (
+        f"Return {items} from check {check.identifier}: {format_cents(plan.total)} goes back "
+        f"(items {format_cents(plan.items)}, tax {format_cents(plan.tax)}). "
+        + " ".join(refund_words(refund) for refund in plan.refunds)
+    )
+
+
+def refund_words(refund: Refund) -> str:
+    """How one payment gives money back for returned items."""
+    amount = format_cents(refund.amount)
+    if refund.kind is TenderKind.CASH:
+        return f"Give back {amount}."
+    if refund.kind is TenderKind.OTHER:
+        return f"Give back {amount} the way it was paid (Other)."
+    return f"Refund {amount} on the card terminal ({kind_name(refund.kind)})."
+
+
+def after_return(before: CheckRecord, after: CheckRecord) -> str:
+    """What the cashier is told once a return went through: the items, and the money to give
+    back, payment by payment."""
+    returned = [
+        f"{line.returned - before.check.item(line.line_id).returned} × {line.name}"
+        for line in after.check.items
+        if line.returned != before.check.item(line.line_id).returned
+    ]
+    refunds = [
+        Refund(t.tender_id, t.kind, t.given_back - before.tender(t.tender_id).given_back)
+        for t in reversed(after.check.tenders)  # the newest first, as they gave back
+        if t.given_back != before.tender(t.tender_id).given_back
+    ]
+    return f"Returned {', '.join(returned)} from check {after.check.identifier}. " + " ".join(
+        refund_words(refund) for refund in refunds
+    )
 
 
 def _by_kind(tenders: list[Tender], *, returned: bool = False) -> str:
@@ -164,7 +251,7 @@ def _by_kind(tenders: list[Tender], *, returned: bool = False) -> str:
     for tender in tenders:
         name = kind_name(tender.kind)
         amounts[name] = amounts.get(name, 0) + (
-            tender.returned if returned else tender.amount + tender.tip
+            tender.returned - tender.given_back if returned else _still_kept(tender)
         )
     return ", ".join(f"{name} {format_cents(cents)}" for name, cents in amounts.items())
 

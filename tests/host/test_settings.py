@@ -183,3 +183,16 @@ def test_config_commands(monkeypatch, capsys, tmp_path):
     assert status == 1 and "offline.max_count" in err
     status, _, err = command(monkeypatch, capsys, tmp_path, "import", str(tmp_path / "none.toml"))
     assert status == 1 and "There is no file" in err
+
+
+def test_the_customer_display_is_auto_on_or_off(paths):
+    assert load_settings(paths, {}).display.customer == "auto"
+    assert set_setting(paths, {}, "display.customer", "on").display.customer == "on"
+    assert "[display]" in paths.settings_file.read_text()
+    environ = {"LEVELUP_POS_DISPLAY_CUSTOMER": "off"}
+    assert load_settings(paths, environ).display.customer == "off"
+    with pytest.raises(SettingsError, match=r"display\.customer: Input should be 'auto', 'on'"):
+        set_setting(paths, {}, "display.customer", "yes")
+    paths.settings_file.write_text('[display]\ncustomer = "second"\n')
+    with pytest.raises(SettingsError, match=r"line 2: display\.customer"):
+        load_settings(paths, {})

@@ -23,7 +23,7 @@ def test_quick_taps_add_to_one_check(cashier):
     for _ in range(3):  # faster than the engine lane answers
         QTest.mouseClick(burger, Qt.MouseButton.LeftButton)
     cashier.settle()
-    assert [i.name for i in cashier.record.check.items] == ["Burger"] * 3
+    assert [(i.name, i.quantity) for i in cashier.record.check.items] == [("Burger", 3)]
     assert len(cashier.session.terminal.engine.history(cashier.record.opened_at)) == 1
 
 

@@ -5,10 +5,12 @@ tests/engine/test_store_trial.py."""
 from __future__ import annotations
 
 from pos_app.domain import CheckState, TenderStatus
-from pos_app.ui.dialogs import AdjustDialog, CashDialog, ConfirmDialog, ManagerDialog
+from pos_app.ui.dialogs import CashDialog, ConfirmDialog, ManagerDialog
+from pos_app.ui.discount_dialog import DiscountDialog
 from pos_app.ui.history import HistoryDialog
 from pos_app.ui.payment import LevelUpDialog
 from tests.ui.conftest import register_window
+from tests.ui.test_discounts_and_holds import custom_discount
 
 
 def pay_levelup(cashier, customer):
@@ -142,16 +144,18 @@ def test_6_9_a_discount_cannot_exceed_the_line_and_a_zero_check_closes_as_a_comp
     cashier.tap_item("Fries")  # $3.50
     cashier.window.check_view.tree.setCurrentItem(cashier.window.check_view.tree.topLevelItem(0))
     cashier.click(cashier.window.lines.line_discount)
-    dialog = cashier.dialog(AdjustDialog)
-    dialog.value.setText("10")
-    cashier.click(cashier.button(dialog, "Add"))
-    cashier.wait(lambda: "more than the $3.50 left on Fries" in cashier.window.message.text())
+    dialog = cashier.dialog(DiscountDialog)
+    custom_discount(cashier, dialog, "10")
+    assert "more than the $3.50 left on Fries" in dialog.note.text()  # said before it goes
+    assert not dialog.ok.isEnabled()
+    cashier.click(cashier.button(dialog, "Cancel"))
     assert cashier.record.check.items[0].discounts == ()
     cashier.click(cashier.window.lines.check_discount)
-    dialog = cashier.dialog(AdjustDialog)
-    dialog.as_percent.setChecked(True)
-    dialog.value.setText("100")
-    cashier.click(cashier.button(dialog, "Add"))
+    dialog = cashier.dialog(DiscountDialog)
+    custom_discount(cashier, dialog, "100", percent=True)
+    dialog.reason.setCurrentText("Staff meal")
+    cashier.click(dialog.ok)  # a cashier's custom discount: a manager approves
+    cashier.enter_pin(cashier.dialog(ManagerDialog), "9", "9999")
     cashier.wait(lambda: cashier.record.check.totals.grand_total == 0)
     assert cashier.window.message.property("role") == "message"  # the stale error is gone
     assert not cashier.window.tenders.cash.isEnabled() and cashier.window.tenders.comp.isVisible()
