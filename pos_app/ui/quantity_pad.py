@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pos_app.domain.items import MAX_QUANTITY
 from pos_app.ui.qt import QEvent, QGridLayout, QKeyEvent, QObject, QShowEvent, Qt, QWidget
-from pos_app.ui.widgets import button, label, restyle
+from pos_app.ui.widgets import button, label, restyle, watch_window
 
 IDLE = "Quantity: type it, then Qty ×"
 TIMES = ("*", "×")
@@ -79,12 +79,7 @@ class QuantityPad(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         """Watch the keys that come up to the window the pad is shown in."""
         super().showEvent(event)
-        window = self.window()
-        if window is not self._window:
-            if self._window is not None:
-                self._window.removeEventFilter(self)
-            window.installEventFilter(self)
-            self._window = window
+        self._window = watch_window(self, self._window)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if (

@@ -203,12 +203,7 @@ class Keypad(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         """Watch the keys of the window the keypad is shown in (once it is in one)."""
         super().showEvent(event)
-        window = self.window()
-        if window is not self._window:
-            if self._window is not None:
-                self._window.removeEventFilter(self)
-            window.installEventFilter(self)
-            self._window = window
+        self._window = watch_window(self, self._window)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit):
@@ -327,3 +322,14 @@ class TileArea(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._arrange()
+
+
+def watch_window(watcher: QWidget, watched: QWidget | None) -> QWidget:
+    """Move ``watcher``'s event filter from ``watched`` to the window it is shown in now;
+    return that window."""
+    window = watcher.window()
+    if window is not watched:
+        if watched is not None:
+            watched.removeEventFilter(watcher)
+        window.installEventFilter(watcher)
+    return window
