@@ -86,7 +86,7 @@ EXPECTED: tuple[tuple[str, str], ...] = (
     ("pos_app.host.instance", "DataDirectoryBusy"),
     ("pos_app.host.secrets", "SecretStoreError"),
     ("pos_app.host.settings", "SettingsError"),
-    ("pos_app.journal.store", "JournalUnusable"),
+    ("pos_app.journal.opening", "JournalUnusable"),
 )
 """The project's errors whose message is fit for the person who typed the command, by module
 and class name. They end it with ``FAILED``; anything else is a bug and keeps its traceback."""

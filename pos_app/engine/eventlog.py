@@ -62,6 +62,22 @@ class EventKind(StrEnum):
     gave back, and who approved."""
     PAYER_NAMED = "payer_named"
     """LevelUp said who paid a payment (the customer's "First L."), after it was approved."""
+    # receipts (events of their check, or of the register for a test page or a slip)
+    RECEIPT_QUEUED = "receipt_queued"
+    """A receipt to print, journaled before it is printed: its job id, kind and copy."""
+    RECEIPT_PRINTED = "receipt_printed"
+    """The printer took the whole receipt of a queued job (once per job)."""
+    RECEIPT_EMAIL_QUEUED = "receipt_email_queued"
+    """A receipt to email (the address is kept encrypted beside the job, never here)."""
+    RECEIPT_EMAILED = "receipt_emailed"
+    RECEIPT_EMAIL_FAILED = "receipt_email_failed"
+    """The mail server refused the receipt for good, or it could not be sent in time."""
+    # the cash drawer
+    NO_SALE = "no_sale"
+    """The drawer opened without a sale: who and why."""
+    PAID_IN = "paid_in"
+    PAID_OUT = "paid_out"
+    """Cash put into or taken out of the drawer without a sale: amount, reason, who, approval."""
     # people
     APPROVAL = "approval"
     APPROVAL_REFUSED = "approval_refused"
@@ -93,6 +109,9 @@ AUDITED = frozenset(
         EventKind.CHECK_COMPED,
         EventKind.DISCOUNT_GIVEN,
         EventKind.BALANCE_DUE,
+        EventKind.NO_SALE,
+        EventKind.PAID_IN,
+        EventKind.PAID_OUT,
     }
 )
 """What ``levelup-pos journal audit`` lists: who did what with money and access."""

@@ -190,6 +190,8 @@ class ApprovalAction(StrEnum):
     COMP_CHECK = "comp_check"
     RETURN_ITEMS = "return_items"
     GIVE_DISCOUNT = "give_discount"
+    PAY_IN = "pay_in"
+    PAY_OUT = "pay_out"
 
 
 APPROVAL_LIFETIME = timedelta(minutes=10)

@@ -100,6 +100,64 @@ class DiscountSettings(_Section):
     alone (from the presets); beyond either, a manager approves."""
 
 
+class PrinterSettings(_Section):
+    url: str = "none"
+    """The receipt printer (``socket://10.0.0.50:9100``, ``serial:///dev/ttyUSB0?baud=19200``,
+    ``usb://04b8:0202``, ``cups://NAME``, ``win32://NAME``, ``file:///dev/usb/lp0``) or
+    ``none``; the cash drawer is opened through it. Checked by :mod:`drivers.printer`."""
+    width: Literal[58, 80] = 80
+    """The paper's width in millimetres: 58 mm prints 32 characters a line, 80 mm 48."""
+    codepage: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{2,16}$")] = "CP437"
+    """The printer's character table for text that is not ASCII (as python-escpos names it)."""
+    cut: bool = True
+    """Cut the paper after each receipt (printers with a cutter)."""
+    drawer: bool = True
+    """A cash drawer hangs off the printer: it is opened when cash is taken or given back."""
+    drawer_pin: Literal[2, 5] = 2
+    """The drawer-kick connector pin the drawer is wired to (2 on most drawers)."""
+    timeout: Annotated[float, Field(gt=0, le=60)] = 5.0
+    """Seconds to wait for the printer to connect or take a receipt before it counts as off."""
+
+    @field_validator("url")
+    @classmethod
+    def _printer_url(cls, value: str) -> str:
+        from drivers.printer import PrinterUrlError, parse_printer_url
+
+        try:
+            parse_printer_url(value)
+        except PrinterUrlError as exc:
+            raise ValueError(str(exc)) from None
+        return value.strip()
+
+
+class ReceiptSettings(_Section):
+    default: Literal["print", "email", "none"] = "print"
+    """The choice picked for the cashier after a payment (Enter takes it)."""
+    ask: bool = True
+    """Ask the cashier after each payment; off, the default is done without asking."""
+    merchant_copy: bool = False
+    """Print a second copy, for the merchant, when a card (credit or debit) paid."""
+    merchant: Annotated[str, Field(max_length=64)] = ""
+    """The store's name at the top of the receipt."""
+    location: Annotated[str, Field(max_length=64)] = ""
+    address: Annotated[str, Field(max_length=300)] = ""
+    """The store's address; ``\\n`` (or a TOML multi-line string) starts a new line."""
+    footer: Annotated[str, Field(max_length=300)] = "Thank you!"
+
+
+class EmailSettings(_Section):
+    host: str = ""
+    """The merchant's SMTP server for emailed receipts; empty: receipts are not emailed."""
+    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    """``starttls`` (port 587), ``tls`` (port 465), or ``none`` (a relay on this network)."""
+    user: str = ""
+    """The SMTP login; its password is in the secret store (``levelup-pos email password``)."""
+    sender: str = ""
+    """The From address of receipts (the SMTP login when empty)."""
+    timeout: Annotated[float, Field(gt=0, le=120)] = 20.0
+
+
 class Settings(_Section):
     """``register_`` is the TOML section ``register`` (pydantic models own a ``register``)."""
 
@@ -111,6 +169,9 @@ class Settings(_Section):
     offline: OfflineSettings = Field(default_factory=OfflineSettings)
     discounts: DiscountSettings = Field(default_factory=DiscountSettings)
     display: DisplaySettings = Field(default_factory=DisplaySettings)
+    printer: PrinterSettings = Field(default_factory=PrinterSettings)
+    receipts: ReceiptSettings = Field(default_factory=ReceiptSettings)
+    email: EmailSettings = Field(default_factory=EmailSettings)
 
     def as_toml(self) -> str:
         return tomlkit.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True))

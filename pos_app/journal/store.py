@@ -5,7 +5,7 @@
 current state, and the payment codes, committed durably before it returns.
 
 A file that is not a journal, or is damaged or unreadable, stops the terminal with
-:class:`JournalUnusable` naming the file; it is never overwritten or replaced.
+:class:`~pos_app.journal.opening.JournalUnusable` (:mod:`pos_app.journal.opening`).
 """
 
 from __future__ import annotations
@@ -15,55 +15,25 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlalchemy.pool import StaticPool
 
 from pos_app.domain import next_identifier
 from pos_app.engine.eventlog import EventKind, JournalEvent
 from pos_app.engine.model import CheckRecord
 from pos_app.journal.codec import dump_changes, dump_record, load_record
+from pos_app.journal.opening import JournalUnusable, open_database
 from pos_app.journal.schema import (
-    SCHEMA_REVISION,
     checks,
     counters,
     events,
     payment_codes,
     tenders,
 )
-
-if TYPE_CHECKING:
-    from alembic.config import Config
-
-_SQLITE_HEADER = b"SQLite format 3\x00"
-_MIGRATIONS = str(Path(__file__).with_name("migrations"))
-
-
-class JournalUnusable(Exception):
-    """The journal file cannot be used; the message names it and says what to do."""
-
-
-def _config(connection: Connection) -> Config:
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", _MIGRATIONS)
-    config.attributes["connection"] = connection
-    return config
-
-
-def head_revision() -> str:
-    """The newest migration's revision (which :data:`SCHEMA_REVISION` must name)."""
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(_config(None)).get_current_head()  # type: ignore[arg-type]
-    assert head is not None
-    return head
 
 
 class SqliteJournal:
@@ -78,7 +48,7 @@ class SqliteJournal:
         self.terminal_id = terminal_id
         self._fernet = None if data_key is None else Fernet(data_key)
         self._lock = threading.Lock()
-        self._engine = _open(path)
+        self._engine = open_database(path)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -311,76 +281,6 @@ _UPSERT_CHECK = _upsert(checks)
 _UPSERT_TENDER = _upsert(tenders)
 
 
-def _open(path: Path) -> Engine:
-    """Open (or create) the journal at ``path`` and bring its schema to the newest version."""
-    if path.exists():
-        try:
-            with open(path, "rb") as file:
-                header = file.read(len(_SQLITE_HEADER))
-        except OSError as exc:
-            raise JournalUnusable(f"The journal {path} cannot be read: {exc.strerror}.") from None
-        if not header:
-            raise JournalUnusable(
-                f"The journal {path} is empty: its contents were lost. It was left as it is; "
-                "restore it from a backup (delete it only if this register never took a payment)."
-            )
-        if header != _SQLITE_HEADER:
-            raise JournalUnusable(
-                f"{path} is not a journal (it is not an SQLite database). It was left as it is; "
-                "move it aside or restore the journal from a backup."
-            )
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        f"sqlite:///{path}", poolclass=StaticPool, connect_args={"check_same_thread": False}
-    )
-    event.listen(engine, "connect", _pragmas)
-    try:
-        with engine.begin() as connection:
-            status = connection.exec_driver_sql("PRAGMA quick_check").scalar()
-            if status != "ok":
-                raise JournalUnusable(
-                    f"The journal {path} is damaged ({status}). It was left as it is; restore "
-                    "it from a backup or call support before taking payments."
-                )
-            # Alembic is imported only when the schema must change: not at every start.
-            if _revision(connection) != SCHEMA_REVISION:
-                _upgrade(connection, path)
-    except (DatabaseError, OperationalError) as exc:
-        engine.dispose()
-        raise JournalUnusable(
-            f"The journal {path} cannot be opened ({exc.orig}). It was left as it is."
-        ) from None
-    except JournalUnusable:
-        engine.dispose()
-        raise
-    return engine
-
-
-def _revision(connection: Connection) -> str | None:
-    """The journal's schema revision, as Alembic records it (None: a new file)."""
-    known = connection.exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-    ).scalar()
-    if known is None:
-        return None
-    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-
-
-def _upgrade(connection: Connection, path: Path) -> None:
-    from alembic import command
-    from alembic.script import ScriptDirectory
-
-    current = _revision(connection)
-    scripts = ScriptDirectory.from_config(_config(None))  # type: ignore[arg-type]
-    if current is not None and all(s.revision != current for s in scripts.walk_revisions()):
-        raise JournalUnusable(
-            f"The journal {path} was written by a newer LevelUp POS (schema {current}). It "
-            "was left as it is; update this register."
-        )
-    command.upgrade(_config(connection), "head")
-
-
 def _load(path: Path, snapshot: str) -> CheckRecord:
     try:
         return load_record(snapshot)
@@ -389,12 +289,3 @@ def _load(path: Path, snapshot: str) -> CheckRecord:
             f"A check in the journal {path} cannot be read ({exc.__class__.__name__}). The "
             "journal was left as it is; call support before taking payments."
         ) from None
-
-
-def _pragmas(connection: Any, _: Any) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()

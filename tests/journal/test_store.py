@@ -13,8 +13,8 @@ from cryptography.fernet import Fernet
 from pos_app.domain import Check, LevelUpDetail, LineItem, Tender, TenderKind, TenderStatus
 from pos_app.engine import CheckRecord, CheckState, EventKind, JournalEvent
 from pos_app.journal import JournalUnusable, SqliteJournal
+from pos_app.journal.opening import head_revision
 from pos_app.journal.schema import SCHEMA_REVISION
-from pos_app.journal.store import head_revision
 from pos_app.journal.verify import verify
 
 FIXTURES = Path(__file__).parent / "fixtures"

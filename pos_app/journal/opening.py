@@ -1,0 +1,125 @@
+"""Opening a journal file: it must be a healthy SQLite journal, at the newest schema.
+
+A file that is not a journal, or is damaged or unreadable, stops the terminal with
+:class:`JournalUnusable` naming the file; it is never overwritten or replaced. Alembic is
+imported only when the schema must change, not at every start.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+from pos_app.journal.schema import SCHEMA_REVISION
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_MIGRATIONS = str(Path(__file__).with_name("migrations"))
+
+
+class JournalUnusable(Exception):
+    """The journal file cannot be used; the message names it and says what to do."""
+
+
+def _config(connection: Connection) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", _MIGRATIONS)
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration's revision (which :data:`SCHEMA_REVISION` must name)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_config(None)).get_current_head()  # type: ignore[arg-type]
+    assert head is not None
+    return head
+
+
+def open_database(path: Path) -> Engine:
+    """Open (or create) the journal at ``path`` and bring its schema to the newest version."""
+    if path.exists():
+        try:
+            with open(path, "rb") as file:
+                header = file.read(len(_SQLITE_HEADER))
+        except OSError as exc:
+            raise JournalUnusable(f"The journal {path} cannot be read: {exc.strerror}.") from None
+        if not header:
+            raise JournalUnusable(
+                f"The journal {path} is empty: its contents were lost. It was left as it is; "
+                "restore it from a backup (delete it only if this register never took a payment)."
+            )
+        if header != _SQLITE_HEADER:
+            raise JournalUnusable(
+                f"{path} is not a journal (it is not an SQLite database). It was left as it is; "
+                "move it aside or restore the journal from a backup."
+            )
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        f"sqlite:///{path}", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    event.listen(engine, "connect", _pragmas)
+    try:
+        with engine.begin() as connection:
+            status = connection.exec_driver_sql("PRAGMA quick_check").scalar()
+            if status != "ok":
+                raise JournalUnusable(
+                    f"The journal {path} is damaged ({status}). It was left as it is; restore "
+                    "it from a backup or call support before taking payments."
+                )
+            # Alembic is imported only when the schema must change: not at every start.
+            if _revision(connection) != SCHEMA_REVISION:
+                _upgrade(connection, path)
+    except (DatabaseError, OperationalError) as exc:
+        engine.dispose()
+        raise JournalUnusable(
+            f"The journal {path} cannot be opened ({exc.orig}). It was left as it is."
+        ) from None
+    except JournalUnusable:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _revision(connection: Connection) -> str | None:
+    """The journal's schema revision, as Alembic records it (None: a new file)."""
+    known = connection.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).scalar()
+    if known is None:
+        return None
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def _upgrade(connection: Connection, path: Path) -> None:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    current = _revision(connection)
+    scripts = ScriptDirectory.from_config(_config(None))  # type: ignore[arg-type]
+    if current is not None and all(s.revision != current for s in scripts.walk_revisions()):
+        raise JournalUnusable(
+            f"The journal {path} was written by a newer LevelUp POS (schema {current}). It "
+            "was left as it is; update this register."
+        )
+    command.upgrade(_config(connection), "head")
+
+
+def _pragmas(connection: Any, _: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
