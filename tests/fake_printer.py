@@ -32,6 +32,8 @@ class FakePrinter:
     def __init__(self) -> None:
         self.paper: Literal["ok", "low", "out"] = "ok"
         self.cover_open = False
+        self.offline = False
+        """Offline with paper in and the cover shut (a printer in an error state)."""
         self.answers_status = True
         """False: a printer that never answers status queries (many cheap ones)."""
         self.stop_reading = False
@@ -54,7 +56,7 @@ class FakePrinter:
 
     @property
     def online(self) -> bool:
-        return self.paper != "out" and not self.cover_open
+        return self.paper != "out" and not self.cover_open and not self.offline
 
     def start(self) -> None:
         """Listen (again, on the same port when it had one): the printer is switched on."""

@@ -121,7 +121,7 @@ class PrinterSettings(_Section):
     @field_validator("url")
     @classmethod
     def _printer_url(cls, value: str) -> str:
-        from drivers.printer import PrinterUrlError, parse_printer_url
+        from drivers.printer_url import PrinterUrlError, parse_printer_url
 
         try:
             parse_printer_url(value)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlalchemy.pool import StaticPool
 
 from pos_app.journal.schema import SCHEMA_REVISION
 
@@ -66,9 +65,9 @@ def open_database(path: Path) -> Engine:
             )
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        f"sqlite:///{path}", poolclass=StaticPool, connect_args={"check_same_thread": False}
-    )
+    # A connection per thread (the default pool), never one shared: a read on one thread
+    # would end another thread's write transaction on a shared connection, losing its rows.
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _pragmas)
     try:
         with engine.begin() as connection:

@@ -7,7 +7,9 @@ state. ``checks`` and ``tenders`` hold that state, kept in the same transaction,
 queries (``levelup-pos journal verify`` checks they agree). ``payment_codes`` keeps,
 encrypted, the codes tenders still need; a code is deleted when its tender is final.
 ``counters`` holds the last ``identifier_from_merchant`` issued. ``staff`` holds who may sign
-in and approve, with PIN hashes (never PINs) and lockout state.
+in and approve, with PIN hashes (never PINs) and lockout state. ``print_jobs`` and
+``email_jobs`` hold the receipts to print and to email, each with its receipt document; an
+email job's address is encrypted and erased once the job is done.
 
 Changing a table means a new Alembic revision in ``migrations/versions``; a migration never
 drops a row of an unfinished tender or an unsent payment.
@@ -32,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 """The newest migration in ``migrations/versions``: a journal at it needs no upgrade (and
 the terminal starts without importing Alembic). A test holds it to Alembic's head."""
 
@@ -124,4 +126,35 @@ staff = Table(
     Column("failures", Integer, nullable=False),
     Column("locked_until", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+print_jobs = Table(
+    "print_jobs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("check_id", String(32), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("copy", String(16), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("state", String(16), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("printed_at", UTCDateTime),
+    Column("attempts", Integer, nullable=False),
+    Column("last_problem", Text, nullable=False),
+)
+
+email_jobs = Table(
+    "email_jobs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("check_id", String(32), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("address", LargeBinary),
+    Column("state", String(16), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("attempts", Integer, nullable=False),
+    Column("last_problem", Text, nullable=False),
+    Column("next_try_at", UTCDateTime, nullable=False),
 )

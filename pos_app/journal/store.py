@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from pos_app.domain import next_identifier
 from pos_app.engine.eventlog import EventKind, JournalEvent
 from pos_app.engine.model import CheckRecord
+from pos_app.journal import drawer
 from pos_app.journal.codec import dump_changes, dump_record, load_record
 from pos_app.journal.opening import JournalUnusable, open_database
 from pos_app.journal.schema import (
@@ -57,6 +58,16 @@ class SqliteJournal:
     def database(self) -> Engine:
         """The SQLAlchemy engine (for the staff directory, which shares the file)."""
         return self._engine
+
+    @property
+    def cipher(self) -> Fernet | None:
+        """The data key's cipher (None: opened without it), for what else is kept encrypted."""
+        return self._fernet
+
+    @property
+    def writing(self) -> threading.Lock:
+        """Held for every write; whoever else writes to :attr:`database` takes it too."""
+        return self._lock
 
     def check_of_tender(self, tender_id: str) -> str | None:
         with self._engine.connect() as connection:
@@ -161,6 +172,11 @@ class SqliteJournal:
                 .order_by(events.c.id)
             ).mappings()
             return [_readable(row) for row in rows]
+
+    def events_between(
+        self, kinds: frozenset[EventKind], start: datetime, end: datetime
+    ) -> list[JournalEvent]:
+        return drawer.events_between(self._engine, kinds, start, end)
 
     def load(self, check_id: str) -> CheckRecord | None:
         with self._engine.connect() as connection:
