@@ -2,7 +2,8 @@
 
 from pos_app.engine.approvals import SETTINGS_TARGET
 from pos_app.engine.discounts import DiscountRequest
-from pos_app.engine.engine import Engine
+from pos_app.engine.drawer import DRAWER_TARGET, CashDrawer, DrawerCash, DrawerMovement, Tally
+from pos_app.engine.engine import Engine, local_day
 from pos_app.engine.errors import ApprovalRequired, CheckNotFound, EngineError, IllegalTransition
 from pos_app.engine.eventlog import AUDITED, Changes, EventKind, JournalEvent
 from pos_app.engine.events import CheckUpdated, EngineEvent, PaymentProblem, RemainderDue
@@ -22,9 +23,11 @@ from pos_app.engine.recovery import RecoveryReport
 
 __all__ = [
     "AUDITED",
+    "DRAWER_TARGET",
     "SETTINGS_TARGET",
     "ApprovalAction",
     "ApprovalRequired",
+    "CashDrawer",
     "Changes",
     "CheckNotFound",
     "CheckRecord",
@@ -33,6 +36,8 @@ __all__ = [
     "DiscountPolicy",
     "DiscountPreset",
     "DiscountRequest",
+    "DrawerCash",
+    "DrawerMovement",
     "Engine",
     "EngineError",
     "EngineEvent",
@@ -46,5 +51,7 @@ __all__ = [
     "PaymentProblem",
     "RecoveryReport",
     "RemainderDue",
+    "Tally",
     "TenderInfo",
+    "local_day",
 ]

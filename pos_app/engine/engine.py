@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime
 from pos_app.domain import Check, CheckState, Tender, TenderKind, TenderStatus, format_cents
 from pos_app.engine.approvals import Approvals
 from pos_app.engine.discounts import DiscountRequest, Discounts, require_no_new_discount
+from pos_app.engine.drawer import CashDrawer
 from pos_app.engine.errors import ApprovalRequired, IllegalTransition
 from pos_app.engine.eventlog import EventKind
 from pos_app.engine.events import EngineEvent
@@ -56,7 +57,8 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _local_day(now: datetime) -> date:
+def local_day(now: datetime) -> date:
+    """The business day of ``now``: its date on this computer's clock."""
     return now.astimezone().date()
 
 
@@ -70,7 +72,7 @@ class Engine:
         settings: EngineSettings,
         *,
         clock: Callable[[], datetime] = _utc_now,
-        business_day: Callable[[datetime], date] = _local_day,
+        business_day: Callable[[datetime], date] = local_day,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         staff: StaffDirectory | None = None,
     ) -> None:
@@ -91,6 +93,9 @@ class Engine:
         self._returns = Returns(self._recorder, self._approvals)
         self._payers = Payers(self._recorder, gateway, settings, self._lock)
         self._discounts = Discounts(self._recorder, self._approvals, settings.discounts)
+        self.drawer = CashDrawer(
+            self._recorder, self._approvals, settings, business_day, self._lock
+        )
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` with every :data:`EngineEvent`; returns a function that stops it."""

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from pos_app.engine.eventlog import JournalEvent
+from pos_app.engine.eventlog import EventKind, JournalEvent
 from pos_app.engine.model import CheckRecord
 from pos_app.levelup.wire import (
     CompletedOrder,
@@ -72,4 +72,11 @@ class Journal(Protocol):
 
     def audit(self, event: JournalEvent) -> None:
         """Append an event that belongs to no check (a sign-in), durably."""
+        ...
+
+    def events_between(
+        self, kinds: frozenset[EventKind], start: datetime, end: datetime
+    ) -> list[JournalEvent]:
+        """The events of ``kinds``, a check's or the register's, at or after ``start`` and
+        before ``end``, oldest first, with what they changed."""
         ...

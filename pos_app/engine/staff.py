@@ -42,6 +42,8 @@ class Permission(StrEnum):
     """Give a preset discount within the merchant's limits."""
     ANY_DISCOUNT = "any_discount"
     """Give (or approve) any discount: one not on the list, or beyond the limits."""
+    PAY_IN_OUT = "pay_in_out"
+    """Approve cash paid into or out of the drawer without a sale."""
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -55,6 +57,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COMP,
             Permission.DISCOUNT,
             Permission.ANY_DISCOUNT,
+            Permission.PAY_IN_OUT,
         }
     ),
     Role.ADMIN: frozenset(Permission),
@@ -68,6 +71,8 @@ NEEDED: dict[ApprovalAction, Permission] = {
     ApprovalAction.COMP_CHECK: Permission.COMP,
     ApprovalAction.RETURN_ITEMS: Permission.REFUND,
     ApprovalAction.GIVE_DISCOUNT: Permission.ANY_DISCOUNT,
+    ApprovalAction.PAY_IN: Permission.PAY_IN_OUT,
+    ApprovalAction.PAY_OUT: Permission.PAY_IN_OUT,
 }
 """The permission an approval of each action needs."""
 
