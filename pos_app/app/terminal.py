@@ -26,6 +26,7 @@ from pydantic import SecretStr
 
 from pos_app.app.catalog import CatalogError, load_discounts
 from pos_app.app.journals import open_journal
+from pos_app.app.receipts import ReceiptDesk
 from pos_app.app.sandbox_admin import SandboxAdmin, SandboxAdminError
 from pos_app.domain import TaxClass, TaxTable
 from pos_app.engine import (
@@ -98,7 +99,7 @@ def engine_settings(settings: Settings, presets: tuple[DiscountPreset, ...] = ()
 
 
 class Terminal:
-    """A register's secret store, journal, LevelUp client and engine, with its data
+    """A register's secret store, journal, LevelUp client, engine and receipts desk, with its data
     directory's writer lock (``what`` says who holds it). Close it when done."""
 
     def __init__(
@@ -142,6 +143,9 @@ class Terminal:
             self.engine = Engine(
                 self.journal, self.client, settings, staff=SqliteStaff(self.journal)
             )
+            self.receipts = ReceiptDesk(self.journal, config, self.secrets)
+            """Receipts, printer and drawer; started by whoever prints (the window, the demo)."""
+            self._stack.callback(self.receipts.close)
             # Every start settles what a previous run left unfinished (nothing is lost).
             self.recovery = self.engine.recover()
         except BaseException:

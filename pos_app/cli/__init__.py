@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from pos_app import __version__
-from pos_app.cli import api, config, journal, scanners, staff, tools
+from pos_app.cli import api, config, drawer, journal, printers, scanners, staff, tools
 from pos_app.cli._common import Command, CommandError, ExitCode, options
 from pos_app.host import logs
 from pos_app.host.paths import resolve_paths
@@ -57,6 +57,10 @@ _COMMANDS: list[Callable[[Subcommands, argparse.ArgumentParser], None]] = [
     config.add_setup,
     config.add_config,
     staff.add_staff,
+    drawer.add_drawer,
+    printers.add_printers,
+    printers.add_receipts,
+    printers.add_email,
     scanners.add_scanners,
 ]
 """Each adds one command (or group) to the parser, in the order ``--help`` lists them."""

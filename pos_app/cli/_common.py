@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TextIO
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from pos_app.host.paths import HOME_ENV, Paths, resolve_paths
 
 if TYPE_CHECKING:
+    from pos_app.journal import SqliteJournal
+
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
@@ -145,3 +148,16 @@ class RawTerminal:
 
             termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, self._saved)
             self._saved = None
+
+
+@contextmanager
+def reading(args: argparse.Namespace, environ: Mapping[str, str]) -> Iterator[SqliteJournal]:
+    """The data directory's journal, which must exist. Reading needs no payment code, so the
+    secret store is not opened (nothing is created in the user's config)."""
+    from pos_app.app.journals import open_journal
+
+    paths = data_paths(args, environ)
+    if not paths.journal_file.exists():
+        raise CommandError(f"There is no journal in {paths.data_dir}.")
+    with closing(open_journal(paths, terminal_id="reader", codes=False)) as journal:
+        yield journal

@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, TextIO
 
-from pos_app.cli._common import Command, CommandError, ExitCode, data_paths
+from pos_app.cli._common import Command, CommandError, ExitCode, data_paths, reading
 
 if TYPE_CHECKING:
     from pos_app.cli._common import Subcommands
-    from pos_app.journal import SqliteJournal
 
 
 def add_journal(commands: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -76,23 +74,10 @@ def add_recover(commands: Subcommands, common: argparse.ArgumentParser) -> None:
     )
 
 
-@contextmanager
-def _reading(args: argparse.Namespace, environ: Mapping[str, str]) -> Iterator[SqliteJournal]:
-    """The data directory's journal, which must exist. Reading needs no payment code, so the
-    secret store is not opened (nothing is created in the user's config)."""
-    from pos_app.app.journals import open_journal
-
-    paths = data_paths(args, environ)
-    if not paths.journal_file.exists():
-        raise CommandError(f"There is no journal in {paths.data_dir}.")
-    with closing(open_journal(paths, terminal_id="reader", codes=False)) as journal:
-        yield journal
-
-
 def _export(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     from pos_app.journal.export import export_csv, export_document
 
-    with _reading(args, environ) as journal:
+    with reading(args, environ) as journal:
         if args.format == "csv":
             out.write(export_csv(journal.records()))
         else:
@@ -104,7 +89,7 @@ def _export(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, e
 def _audit(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     from pos_app.engine import AUDITED
 
-    with _reading(args, environ) as journal:
+    with reading(args, environ) as journal:
         for event in journal.audit_trail(AUDITED):
             event["at"] = event["at"].isoformat()
             print(json.dumps(event, default=str), file=out)
@@ -114,7 +99,7 @@ def _audit(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, er
 def _show(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     from pos_app.journal.export import describe
 
-    with _reading(args, environ) as journal:
+    with reading(args, environ) as journal:
         record = journal.find(args.check)
         if record is None:
             raise CommandError(f"There is no check {args.check} in the journal.")
@@ -125,7 +110,7 @@ def _show(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
 def _verify(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     from pos_app.journal.verify import verify
 
-    with _reading(args, environ) as journal:
+    with reading(args, environ) as journal:
         result = verify(journal)
     for mismatch in result.mismatches:
         print(f"mismatch: {mismatch}", file=out)
@@ -140,7 +125,7 @@ def _pending(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, 
     if not paths.journal_file.exists():
         print(f"No journal in {paths.data_dir}: nothing is pending.", file=out)
         return ExitCode.OK
-    with _reading(args, environ) as journal:
+    with reading(args, environ) as journal:
         waiting = unfinished(journal.unsettled())
     if not waiting:
         print(f"No unfinished or queued payments in {paths.journal_file}.", file=out)

@@ -17,6 +17,7 @@ from pos_app.levelup.calculator import completed_order_values, proposed_order_va
 
 if TYPE_CHECKING:
     from pos_app.cli._common import Subcommands
+    from pos_app.engine import CheckRecord
 
 
 def add_paths(commands: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -174,19 +175,41 @@ def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
     if args.checks < 1:
         raise CommandError("--checks must be at least 1.", status=ExitCode.USAGE)
     from pos_app.app.demo import run_demo
+    from pos_app.app.receipts import ReceiptChoice
     from pos_app.app.terminal import Terminal, sign_in_to_sandbox
 
     paths = data_paths(args, environ)
     config = sign_in_to_sandbox(paths, args.sandbox_url, environ)
     with Terminal(paths, config, what="levelup-pos demo") as terminal:
+        desk = terminal.receipts
+        desk.start()
+        queued: list[str] = []
+
+        def print_receipt(record: CheckRecord) -> None:
+            """A receipt for every closed check, as a cashier would print, with a printer."""
+            if desk.printing:
+                desk.after_payment(record, ReceiptChoice.PRINT, cashier="Demo")
+                queued.append(record.check_id)
+
         summary = run_demo(
             terminal.engine,
             terminal.levelup_url,
             args.checks,
             args.seed,
             progress=lambda line: print(line, file=out, flush=True),
+            closed=print_receipt,
         )
-    print(json.dumps(summary.as_json()), file=out)
+        document = summary.as_json()
+        if desk.printing:
+            waiting = desk.drain(timeout=config.printer.timeout * 4 + len(queued))
+            document["receipts"] = {"printed": len(queued) - waiting, "waiting": waiting}
+            if waiting:
+                print(
+                    f"{waiting} receipts still wait for the printer ({desk.status().printer}); "
+                    "they print when the register next runs with the printer on.",
+                    file=err,
+                )
+    print(json.dumps(document), file=out)
     return ExitCode.OK if summary.all_closed else ExitCode.FAILED
 
 

@@ -110,3 +110,23 @@ def test_the_demo_register_honours_the_provisioning_file(tmp_path, env, server):
     orders = httpx.get(f"{server.url}/sandbox/orders").json()
     assert orders
     assert {order["register_name"] for order in orders} == {"front-7"}
+
+
+def test_a_demo_run_with_a_printer_prints_a_receipt_for_every_closed_check(tmp_path, env):
+    from tests.fake_printer import FakePrinter
+
+    printer = FakePrinter()
+    try:
+        data = tmp_path / "register"
+        result = run(
+            "demo", "--headless", "--checks", "3", "--data-dir", str(data),
+            env={**env, "LEVELUP_POS_PRINTER_URL": printer.url},
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        summary = json.loads(result.stdout.strip().splitlines()[-1])
+        assert summary["receipts"] == {"printed": 3, "waiting": 0}
+        printed = printer.printed()
+        assert len(printed) == 3 and all(p.cuts == 1 and len(p.barcodes) == 1 for p in printed)
+        assert len({p.barcodes[0] for p in printed}) == 3  # one receipt per check
+    finally:
+        printer.stop()
