@@ -28,7 +28,6 @@ from pos_app.receipts.mail import (
     receipt_message,
     send_receipt,
 )
-from pos_app.receipts.preview import to_png
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +64,7 @@ class EmailQueue(QueueWorker[EmailStatus]):
         password: Callable[[], str | None],
         *,
         merchant: str = "",
-        render_png: RenderPng = to_png,
+        render_png: RenderPng | None = None,
         send: SendMail = send_receipt,
         retry_after: float = 30.0,
         give_up_after: timedelta = timedelta(hours=24),
@@ -139,7 +138,7 @@ class EmailQueue(QueueWorker[EmailStatus]):
                 receipt,
                 sender=self._sender(),
                 to=address,
-                png=self._render_png(receipt),
+                png=self._png(receipt),
                 merchant=self._merchant,
             )
             self._send(message, self._settings, self._smtp_password())
@@ -171,6 +170,14 @@ class EmailQueue(QueueWorker[EmailStatus]):
         log.warning("Receipt email job %s to %s waits %gs: %s", job.id, masked, wait, problem)
         self._jobs.note_email_problem(job.id, problem, now + timedelta(seconds=wait))
         return wait
+
+    def _png(self, receipt: Receipt) -> bytes:
+        """The receipt's preview, for the HTML part (Pillow loads with the first email)."""
+        if self._render_png is None:
+            from pos_app.receipts.preview import to_png
+
+            self._render_png = to_png
+        return self._render_png(receipt)
 
     def _smtp_password(self) -> str | None:
         try:

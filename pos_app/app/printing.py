@@ -24,14 +24,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from drivers.printer import PrinterState, PrinterUnavailable, PrinterUrl, parse_printer_url
-from drivers.printer import send as send_to_printer
+from drivers.printer_url import PrinterUrl, parse_printer_url
 from pos_app.host.settings import PrinterSettings
 from pos_app.journal.receipts import JobState, PrintJob, ReceiptJobs
 from pos_app.receipts.document import Receipt
-from pos_app.receipts.escpos_bytes import drawer_kick, to_escpos
+
+if TYPE_CHECKING:
+    from drivers.printer import PrinterState
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ DRAWER_DEADLINE = 10.0
 
 Render = Callable[..., bytes]
 """``to_escpos(receipt, *, codepage, cut, kick_drawer_pin) -> bytes``."""
-Send = Callable[..., PrinterState]
+Send = Callable[..., "PrinterState"]
 """``drivers.printer.send(url, data, *, timeout) -> PrinterState``."""
 Status = TypeVar("Status")
 
@@ -132,8 +133,8 @@ class PrintQueue(QueueWorker[QueueStatus]):
         jobs: ReceiptJobs,
         settings: PrinterSettings,
         *,
-        render: Render = to_escpos,
-        send: Send = send_to_printer,
+        render: Render | None = None,
+        send: Send | None = None,
         retry_after: float = 5.0,
         on_change: Callable[[QueueStatus], None] | None = None,
         on_drawer: Callable[[bool, str], None] | None = None,
@@ -142,6 +143,7 @@ class PrintQueue(QueueWorker[QueueStatus]):
         self._jobs = jobs
         self._settings = settings
         self._url: PrinterUrl | None = parse_printer_url(settings.url)
+        # python-escpos loads with the first job, not with the register (a slower start).
         self._render = render
         self._send = send
         self._retry_after = retry_after
@@ -228,7 +230,7 @@ class PrintQueue(QueueWorker[QueueStatus]):
         assert self._url is not None
         try:
             receipt = Receipt.from_data(job.document)
-            data = self._render(
+            data = self._renderer()(
                 receipt,
                 codepage=self._settings.codepage,
                 cut=self._settings.cut,
@@ -240,8 +242,8 @@ class PrintQueue(QueueWorker[QueueStatus]):
             self._jobs.cancel(job.id)
             return True
         try:
-            state = self._send(self._url, data, timeout=self._settings.timeout)
-        except PrinterUnavailable as exc:
+            state = self._sender()(self._url, data, timeout=self._settings.timeout)
+        except self._unavailable() as exc:
             if str(exc) != self._problem:
                 log.warning("Receipt job %s waits: %s", job.id, exc)
             self._problem = str(exc)
@@ -263,9 +265,11 @@ class PrintQueue(QueueWorker[QueueStatus]):
             return
         assert self._url is not None
         try:
+            from pos_app.receipts.escpos_bytes import drawer_kick
+
             data = drawer_kick(self._settings.drawer_pin)
-            self._send(self._url, data, timeout=self._settings.timeout)
-        except PrinterUnavailable as exc:
+            self._sender()(self._url, data, timeout=self._settings.timeout)
+        except self._unavailable() as exc:
             self._drawer_done(False, f"{exc} The drawer was not opened: use its key.")
             return
         self._drawer_done(True, "The cash drawer is open.")
@@ -275,6 +279,26 @@ class PrintQueue(QueueWorker[QueueStatus]):
             log.warning("Cash drawer: %s", message)
         if self._on_drawer is not None:
             self._on_drawer(opened, message)
+
+    def _renderer(self) -> Render:
+        if self._render is None:
+            from pos_app.receipts.escpos_bytes import to_escpos
+
+            self._render = to_escpos
+        return self._render
+
+    def _sender(self) -> Send:
+        if self._send is None:
+            from drivers.printer import send
+
+            self._send = send
+        return self._send
+
+    @staticmethod
+    def _unavailable() -> type[Exception]:
+        from drivers.printer import PrinterUnavailable
+
+        return PrinterUnavailable
 
 
 def _warning(url: PrinterUrl, state: PrinterState) -> str:

@@ -34,7 +34,6 @@ from pos_app.receipts import (
     test_page,
 )
 from pos_app.receipts.mail import mask_email
-from pos_app.receipts.preview import to_png
 
 _CARDS = frozenset({TenderKind.CREDIT, TenderKind.DEBIT})
 
@@ -159,6 +158,8 @@ class ReceiptDesk:
 
     def preview(self, record: CheckRecord, *, cashier: str) -> bytes:
         """The customer receipt of ``record`` as a PNG (what the printer would print)."""
+        from pos_app.receipts.preview import to_png
+
         return to_png(self.receipt(record, cashier=cashier))
 
     def after_payment(
