@@ -8,6 +8,7 @@ Queueing writes to the journal: call it off the GUI thread (the window uses its 
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,12 +114,26 @@ class ReceiptDesk:
 
     def start(self) -> None:
         """Start printing and emailing what is queued (jobs a previous run left included)."""
+        if self.printing or self.emailing:
+            # Loaded here, before the queues' threads start: python-barcode's package imports
+            # itself in a circle, which fails when two threads load it at the same time.
+            for renderer in (
+                "pos_app.receipts.escpos_bytes",
+                "pos_app.receipts.preview",
+                "drivers.printer",
+            ):
+                importlib.import_module(renderer)
         self.print_queue.start()
         self.email_queue.start()
 
     def close(self) -> None:
         self.print_queue.close()
         self.email_queue.close()
+
+    def retry_now(self) -> None:
+        """Try the waiting receipts now (the cashier asked)."""
+        self.print_queue.retry_now()
+        self.email_queue.retry_now()
 
     def drain(self, timeout: float) -> int:
         """Wait up to ``timeout`` seconds for the printer to take every queued receipt; how

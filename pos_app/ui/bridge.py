@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from drivers.scanner import ErrorEvent, Event, ScanEvent, StateEvent
+from pos_app.app.receipts import ReceiptDesk, ReceiptStatus
 from pos_app.engine import CheckUpdated, Engine, EngineEvent, PaymentProblem, RemainderDue
 from pos_app.ui.qt import QObject, Signal
 
@@ -32,6 +33,31 @@ class EngineBridge(QObject):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+
+
+class ReceiptBridge(QObject):
+    """The receipts desk's queues and drawer kicks (heard on its worker threads) as signals.
+    The desk keeps its listeners for good: :meth:`close` silences them."""
+
+    status_changed = Signal(object)  # ReceiptStatus
+    drawer_done = Signal(bool, str)  # opened, what to tell
+
+    def __init__(self, desk: ReceiptDesk) -> None:
+        super().__init__()
+        self._closed = False
+        desk.subscribe(self._status)
+        desk.subscribe_drawer(self._drawer)
+
+    def _status(self, status: ReceiptStatus) -> None:
+        if not self._closed:
+            self.status_changed.emit(status)
+
+    def _drawer(self, opened: bool, message: str) -> None:
+        if not self._closed:
+            self.drawer_done.emit(opened, message)
+
+    def close(self) -> None:
+        self._closed = True
 
 
 class ScannerBridge(QObject):

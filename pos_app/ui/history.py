@@ -1,6 +1,6 @@
 """Order history: today's checks, searchable by identifier, amount or time, and the manager
 functions on them: refund a closed check or return some of its items, void an open one,
-resolve an unknown payment.
+resolve an unknown payment; and its receipt reprinted or emailed.
 *Needs attention* lists, whatever their day, the sales that owe money again and the payments
 whose outcome is unknown: what a manager must look at."""
 
@@ -22,9 +22,10 @@ from pos_app.ui.qt import (
     QTableWidgetItem,
     QWidget,
 )
+from pos_app.ui.receipt_flow import NO_EMAIL, NO_PRINTER, ReceiptFlow
 from pos_app.ui.returns import ReturnDialog, open_return
 from pos_app.ui.till import Till
-from pos_app.ui.widgets import button, dialog_layout, label
+from pos_app.ui.widgets import button, dialog_layout, label, restyle
 from pos_app.ui.wording import STATE_WORDS, check_label, payments_text
 
 COLUMNS = ["Time", "Check", "State", "Total", "Payments"]
@@ -62,16 +63,22 @@ def matches(record: CheckRecord, text: str) -> bool:
 
 class HistoryDialog(QDialog):
     def __init__(
-        self, till: Till, operations: ManagerActions, parent: QWidget | None = None
+        self,
+        till: Till,
+        operations: ManagerActions,
+        parent: QWidget | None = None,
+        receipts: ReceiptFlow | None = None,
     ) -> None:
         """``operations``: the register window's manager actions, which refund, void and
-        resolve from here as from the window."""
+        resolve from here as from the window; ``receipts``: the window's, which reprint and
+        email (None: no receipt buttons)."""
         super().__init__(parent)
         self.setWindowTitle("Order history")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.resize(900, 600)
         self._till = till
         self._operations = operations
+        self._receipts = receipts
         self.records: list[CheckRecord] = []
         self.return_dialog: ReturnDialog | None = None
         layout = dialog_layout(self, resizable=True)
@@ -112,9 +119,21 @@ class HistoryDialog(QDialog):
         self.returns.clicked.connect(self._return)
         self.resolve = button("Resolve unknown payment", "danger")
         self.resolve.clicked.connect(self._resolve)
+        self.reprint = button("Reprint receipt")
+        self.reprint.clicked.connect(self._reprint)
+        self.email = button("Email receipt")
+        self.email.clicked.connect(self._email)
+        if receipts is not None:
+            self.reprint.setToolTip("" if receipts.desk.printing else NO_PRINTER)
+            self.email.setToolTip("" if receipts.desk.emailing else NO_EMAIL)
+        self.told = label("", "subtle")
+        layout.addWidget(self.told)
         close = button("Close", shortcut="Esc")
         close.clicked.connect(self.accept)
-        for widget in (self.show_button, self.refund, self.returns, self.resolve):
+        buttons = [self.show_button, self.refund, self.returns, self.resolve]
+        if receipts is not None:
+            buttons += [self.reprint, self.email]
+        for widget in buttons:
             row.addWidget(widget)
         row.addStretch()
         row.addWidget(close)
@@ -131,6 +150,8 @@ class HistoryDialog(QDialog):
 
     def _loaded(self, records: list[CheckRecord]) -> None:
         self.records = records
+        if self._receipts is not None:
+            self._receipts.remember(records)
         self._fill()
 
     def _fill(self) -> None:
@@ -170,6 +191,12 @@ class HistoryDialog(QDialog):
         self.refund.setEnabled(record is not None and record.can_void)
         self.returns.setEnabled(record is not None and record.state is CheckState.CLOSED)
         self.resolve.setEnabled(record is not None and bool(record.resolvable))
+        receipt = record is not None and (
+            record.state.was_sold or record.state is CheckState.VOIDED
+        )
+        desk = self._receipts.desk if self._receipts is not None else None
+        self.reprint.setEnabled(receipt and desk is not None and desk.printing)
+        self.email.setEnabled(receipt and desk is not None and desk.emailing)
 
     def _show(self) -> None:
         record = self.selected()
@@ -191,3 +218,18 @@ class HistoryDialog(QDialog):
         record = self.selected()
         if record is not None:
             self._operations.resolve(record)
+
+    def _reprint(self) -> None:
+        record = self.selected()
+        if record is not None and self._receipts is not None:
+            self._tell("Reprinting…", False)
+            self._receipts.reprint(record, self._tell, owner=self)
+
+    def _email(self) -> None:
+        record = self.selected()
+        if record is not None and self._receipts is not None:
+            self._receipts.email(record, self._tell, owner=self)
+
+    def _tell(self, text: str, bad: bool) -> None:
+        self.told.setText(text)
+        restyle(self.told, "error" if bad else "subtle")

@@ -3,7 +3,8 @@
 Every scan, from a scanner driver, the keyboard wedge or the demo panel, comes to
 :meth:`RegisterWindow.on_scan`: a LevelUp code pays, a product barcode adds its item, anything
 else is told. A scan that arrives while a dialog is open waits and is handled when it closes
-(except a LevelUp code the payment dialog is waiting for), so no scan is ever lost.
+(except a LevelUp code the payment dialog is waiting for), so no scan is ever lost; a receipt
+choice waiting for a tap closes as "No receipt" for it (the next customer is being served).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from pos_app.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from pos_app.ui.receipt_dialog import ReceiptDialog
+from pos_app.ui.receipt_flow import ReceiptFlow
 from pos_app.ui.status import RegisterStatus
 from pos_app.ui.tender_panel import TenderPanel
 from pos_app.ui.till import Till
@@ -66,6 +69,8 @@ class RegisterWindow(QMainWindow):
         self.pending_scans: deque[str] = deque()
         self.dialogs: list[QDialog] = []
         self.payment: LevelUpDialog | None = None
+        self.receipts: ReceiptFlow | None = None
+        """Receipts, printer and drawer (set by the session)."""
         self.close_without_asking = False
         """Set for a shutdown (SIGTERM): an open check is kept, and is back at the next start."""
         self.setWindowTitle(f"LevelUp POS — register {register_id}")
@@ -183,7 +188,7 @@ class RegisterWindow(QMainWindow):
     # ----- manager functions --------------------------------------------------------------
 
     def open_history(self) -> None:
-        self.open_dialog(HistoryDialog(self.till, self.operations, self))
+        self.open_dialog(HistoryDialog(self.till, self.operations, self, self.receipts))
 
     # ----- scans --------------------------------------------------------------------------
 
@@ -200,7 +205,11 @@ class RegisterWindow(QMainWindow):
             payment.scan(classified.label)  # the payment dialog decides what it is for
         elif self.dialogs:
             self.pending_scans.append(text)
-            self.say(f"Scan waiting ({len(self.pending_scans)}): handled when this is done.")
+            top = self.dialogs[-1]
+            if isinstance(top, ReceiptDialog) and top.gives_way_to_scan():
+                top.reject()  # no receipt: the scan is handled as it closes
+            else:
+                self.say(f"Scan waiting ({len(self.pending_scans)}): handled when this is done.")
         elif not self.till.lane.idle:
             self.pending_scans.append(text)  # after the check on screen is up to date
             QTimer.singleShot(SLOW_LANE_MS, self._tell_waiting)

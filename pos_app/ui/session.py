@@ -1,6 +1,7 @@
 """A terminal's cashier window with everything that feeds it: the till on the engine lane,
-the keyboard-wedge filter, a scanner driver, the demo panel, the customer-facing display, and
-what the scanners did (for the diagnostics view). It opens no dialog of its own:
+the keyboard-wedge filter, a scanner driver, the demo panel, the customer-facing display, the
+receipts (printer, email, cash drawer and their "Drawer" menu), and what the scanners did (for
+the diagnostics view). It opens no dialog of its own:
 :mod:`pos_app.ui.launch` adds the maintenance menu (diagnostics, settings), whose dialogs are
 given the session."""
 
@@ -20,8 +21,10 @@ from pos_app.domain.catalog import Catalog
 from pos_app.ui.bridge import ScannerBridge
 from pos_app.ui.customer_display import CustomerDisplay
 from pos_app.ui.demo_panel import DemoCustomers
+from pos_app.ui.drawer_dialog import DrawerActions
 from pos_app.ui.lane import Lane, gone
 from pos_app.ui.qt import QApplication, QObject, QTimer, QWidget
+from pos_app.ui.receipt_flow import ReceiptFlow
 from pos_app.ui.register import RegisterWindow
 from pos_app.ui.till import Till
 from pos_app.ui.wedge import WedgeFilter
@@ -66,6 +69,12 @@ class RegisterSession(QObject):
             side_tabs=tabs,
             sign_in_hint=f"Demo staff: {staff}" if demo else "",
         )
+        self.receipts = ReceiptFlow(terminal.receipts, self.window, self.window)
+        self.window.receipts = self.receipts
+        self.receipts.events.status_changed.connect(self.window.status.show_receipts)
+        self.window.status.retry.connect(self.receipts.retry)
+        self.drawer = DrawerActions(self.window, self.window.operations, self.receipts, self.window)
+        self._drawer_menu()
         self.display: CustomerDisplay | None = None
         if config.display.customer != "off":
             self.display = CustomerDisplay(
@@ -88,6 +97,15 @@ class RegisterSession(QObject):
         self.scanner_events.state_changed.connect(self._scanner_state)
         self.scanner_events.error.connect(self._scanner_error)
         self.open_scanner(config.scanner.url)
+
+    def _drawer_menu(self) -> None:
+        more = self.window.tenders.more_actions
+        drawer = more.addMenu("Drawer")
+        drawer.addAction("No sale…", self.drawer.no_sale)
+        drawer.addAction("Paid in…", self.drawer.pay_in)
+        drawer.addAction("Paid out…", self.drawer.pay_out)
+        drawer.addAction("Drawer cash…", self.drawer.drawer_cash)
+        more.addAction("Retry printing", self.receipts.retry)
 
     def open_scanner(self, url: str) -> None:
         """Use the scanner at ``url`` (none: only the keyboard wedge and the demo panel)."""
@@ -162,6 +180,7 @@ class RegisterSession(QObject):
         """Show the window and sign in (the demo cashier in demo mode); then ask LevelUp
         whether it answers, once the register is ready for scans."""
         self.window.show()
+        self.receipts.start()
         if self.display is not None:
             self.display.start()
         if self.terminal.config.levelup.demo:
@@ -179,6 +198,7 @@ class RegisterSession(QObject):
         if app is not None:
             app.removeEventFilter(self.wedge)
         self.close_scanner()
+        self.receipts.close()
         self.till.close()
         self.helpers.close()
         if self.display is not None:
