@@ -19,7 +19,7 @@ from typing import Any
 from pos_app.app.emailing import EmailQueue, EmailStatus
 from pos_app.app.printing import NoPrinter, PrintQueue, QueueStatus
 from pos_app.domain import TenderKind
-from pos_app.engine import CheckRecord, CheckState
+from pos_app.engine import CheckRecord, CheckState, ShiftClose
 from pos_app.host.secrets import SMTP_PASSWORD, SecretStore
 from pos_app.host.settings import Settings
 from pos_app.journal.receipts import ReceiptJobs
@@ -34,6 +34,7 @@ from pos_app.receipts import (
     sale_receipt,
     test_page,
 )
+from pos_app.receipts.layout_shift import shift_slip
 from pos_app.receipts.mail import mask_email
 
 _CARDS = frozenset({TenderKind.CREDIT, TenderKind.DEBIT})
@@ -225,6 +226,18 @@ class ReceiptDesk:
                 width_mm=self.settings.printer.width,
             )
         )
+
+    def print_document(self, receipt: Receipt) -> str:
+        """A laid-out document of the register (a report, a shift slip) on the printer."""
+        if not self.printing:
+            raise ReceiptError("No receipt printer is set for this register.")
+        return self._print(receipt)
+
+    def shift_slip(self, close: ShiftClose) -> str:
+        """The slip of a shift closed (its drawer count), when a printer is set."""
+        if not self.printing:
+            return ""
+        return self._print(shift_slip(close, width_mm=self.settings.printer.width))
 
     def test_page(self) -> str:
         return self._print(test_page(self.settings.printer.url, self.settings.printer.width))

@@ -27,6 +27,7 @@ from pydantic import SecretStr
 from pos_app.app.catalog import CatalogError, load_discounts
 from pos_app.app.journals import open_journal
 from pos_app.app.receipts import ReceiptDesk
+from pos_app.app.reports import ReportDesk
 from pos_app.app.sandbox_admin import SandboxAdmin, SandboxAdminError
 from pos_app.domain import TaxClass, TaxTable
 from pos_app.engine import (
@@ -53,6 +54,7 @@ from pos_app.host.settings import (
 from pos_app.journal import JournalUnusable
 from pos_app.journal.staff import SqliteStaff
 from pos_app.levelup.client import ClientConfig, LevelUpClient
+from pos_app.reports import Report
 
 
 class TerminalError(Exception):
@@ -146,11 +148,27 @@ class Terminal:
             self.receipts = ReceiptDesk(self.journal, config, self.secrets)
             """Receipts, printer and drawer; started by whoever prints (the window, the demo)."""
             self._stack.callback(self.receipts.close)
+            self.reports = ReportDesk(
+                self.journal,
+                config.register_.id,
+                location_id=config.levelup.location_id,
+                merchant_id=config.levelup.merchant_id,
+                gateway=self.client,
+                engine=self.engine,
+                print_receipt=self._print_report,
+            )
+            """The X and Z reports of this register."""
             # Every start settles what a previous run left unfinished (nothing is lost).
             self.recovery = self.engine.recover()
         except BaseException:
             self._stack.close()
             raise
+
+    def _print_report(self, report: Report) -> str:
+        from pos_app.reports.printout import report_receipt
+
+        receipt = report_receipt(report, width_mm=self.config.printer.width)
+        return self.receipts.print_document(receipt)
 
     @property
     def sandbox_state(self) -> Path:

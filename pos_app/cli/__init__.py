@@ -20,7 +20,18 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from pos_app import __version__
-from pos_app.cli import api, config, drawer, journal, printers, scanners, staff, tools
+from pos_app.cli import (
+    api,
+    config,
+    drawer,
+    journal,
+    printers,
+    report,
+    scanners,
+    shift,
+    staff,
+    tools,
+)
 from pos_app.cli._common import Command, CommandError, ExitCode, options
 from pos_app.host import logs
 from pos_app.host.paths import resolve_paths
@@ -58,6 +69,8 @@ _COMMANDS: list[Callable[[Subcommands, argparse.ArgumentParser], None]] = [
     config.add_config,
     staff.add_staff,
     drawer.add_drawer,
+    shift.add_shift,
+    report.add_report,
     printers.add_printers,
     printers.add_receipts,
     printers.add_email,
@@ -86,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
 
 EXPECTED: tuple[tuple[str, str], ...] = (
     ("pos_app.app.onboarding", "OnboardingError"),
+    ("pos_app.app.reports", "ReportError"),
     ("pos_app.app.terminal", "TerminalError"),
     ("pos_app.host.instance", "DataDirectoryBusy"),
     ("pos_app.host.secrets", "SecretStoreError"),

@@ -52,12 +52,13 @@ def _day(text: str) -> date:
 
 
 def _status(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    from pos_app.engine import local_day
+    from pos_app.engine import journal_days, local_day
     from pos_app.engine.drawer import day_events, drawer_cash, drawer_movements
 
-    day = args.date or local_day(datetime.now(UTC))
     with reading(args, environ) as journal:
-        events = day_events(journal, day, local_day)
+        day_of = journal_days(journal, local_day)
+        day = args.date or day_of(datetime.now(UTC))
+        events = day_events(journal, day, day_of)
     cash, movements = drawer_cash(day, events), drawer_movements(events)
     if args.json:
         document = {**cash.as_data(), "movements": [_movement_data(m) for m in movements]}

@@ -17,7 +17,7 @@ How the totals are built:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -64,6 +64,8 @@ class Totals:
     """What the units returned after the sale came to, after their discounts, before tax."""
     returned_tax: Cents = 0
     """The tax on the returned units: their share of each tax class's tax."""
+    class_taxes: tuple[tuple[str, Cents], ...] = ()
+    """The tax of each tax class charged (items and fees), by class code, in code order."""
 
     @property
     def discounts(self) -> Cents:
@@ -305,6 +307,10 @@ class Check:
             self.tax_table.get(fee.tax_class).tax_on(fee.amount - share) if fee.tax_class else 0
             for fee, share in zip(self.fees, levelup_shares[len(amounts) :], strict=True)
         )
+        by_class = Counter(class_taxes)
+        for fee, fee_tax in zip(self.fees, fee_taxes, strict=True):
+            if fee.tax_class is not None:
+                by_class[fee.tax_class] += fee_tax
         fees = sum(fee.amount for fee in self.fees)
         subtotal = sum(amounts)
         tax = items_tax + sum(fee_taxes)
@@ -342,6 +348,7 @@ class Check:
             returned=sum(t.returned for t in self.tenders),
             returned_items=returned_items,
             returned_tax=returned_tax,
+            class_taxes=tuple(sorted(by_class.items())),
         )
 
     def applied_levelup_discount(self, tender_id: str) -> Cents:

@@ -1,6 +1,15 @@
 """The transaction engine: pure Python, talking to LevelUp and the journal through ports."""
 
 from pos_app.engine.approvals import SETTINGS_TARGET
+from pos_app.engine.days import (
+    DAY_TARGET,
+    BusinessDays,
+    ClosedDay,
+    DayAlreadyClosed,
+    business_day,
+    closed_days,
+    journal_days,
+)
 from pos_app.engine.discounts import DiscountRequest
 from pos_app.engine.drawer import DRAWER_TARGET, CashDrawer, DrawerCash, DrawerMovement, Tally
 from pos_app.engine.engine import Engine, local_day
@@ -20,19 +29,25 @@ from pos_app.engine.model import (
 )
 from pos_app.engine.offline import ForwardReport
 from pos_app.engine.recovery import RecoveryReport
+from pos_app.engine.shifts import SHIFT_TARGET, Shift, ShiftCash, ShiftClose, Shifts
 
 __all__ = [
     "AUDITED",
+    "DAY_TARGET",
     "DRAWER_TARGET",
     "SETTINGS_TARGET",
+    "SHIFT_TARGET",
     "ApprovalAction",
     "ApprovalRequired",
+    "BusinessDays",
     "CashDrawer",
     "Changes",
     "CheckNotFound",
     "CheckRecord",
     "CheckState",
     "CheckUpdated",
+    "ClosedDay",
+    "DayAlreadyClosed",
     "DiscountPolicy",
     "DiscountPreset",
     "DiscountRequest",
@@ -51,7 +66,14 @@ __all__ = [
     "PaymentProblem",
     "RecoveryReport",
     "RemainderDue",
+    "Shift",
+    "ShiftCash",
+    "ShiftClose",
+    "Shifts",
     "Tally",
     "TenderInfo",
+    "business_day",
+    "closed_days",
+    "journal_days",
     "local_day",
 ]

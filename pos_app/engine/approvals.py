@@ -99,7 +99,7 @@ class Approvals:
         if not reason.strip():
             raise ApprovalRequired("A manager's approval needs a reason.")
         approval = ManagerApproval(
-            manager=f"{member.name} ({member.staff_id})",
+            manager=member.label,
             action=action,
             target=target,
             reason=reason.strip(),

@@ -159,7 +159,7 @@ class Discounts:
                 value=request.value,
                 taken=discounted(check) - discounted(record.check),
                 reason=reason,
-                given_by=f"{giver.name} ({giver.staff_id})",
+                given_by=giver.label,
                 approved_by=approval.manager if approval else None,
                 approval_id=approval.approval_id if approval else None,
             )

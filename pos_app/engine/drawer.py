@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from pos_app.domain import InvalidAmount, TenderKind, format_cents, require_cents
 from pos_app.engine.approvals import Approvals
@@ -88,11 +88,15 @@ class Tally:
     amount: int = 0
     count: int = 0
 
-    def plus(self, amount: int) -> Tally:
-        return Tally(self.amount + amount, self.count + 1)
+    def plus(self, amount: int, count: int = 1) -> Tally:
+        return Tally(self.amount + amount, self.count + count)
 
     def as_data(self) -> dict[str, int]:
         return {"amount": self.amount, "count": self.count}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Tally:
+        return cls(int(data["amount"]), int(data["count"]))
 
 
 @dataclass(frozen=True)
@@ -110,13 +114,7 @@ class DrawerCash:
 
     @property
     def expected(self) -> int:
-        return (
-            self.opening
-            + self.taken.amount
-            - self.given_back.amount
-            + self.paid_in.amount
-            - self.paid_out.amount
-        )
+        return expected_cash(self)
 
     def as_data(self) -> dict[str, Any]:
         return {
@@ -129,6 +127,33 @@ class DrawerCash:
             "no_sales": self.no_sales,
             "expected": self.expected,
         }
+
+
+class CashMoves(Protocol):
+    """What a drawer began with and the cash moved since (:class:`DrawerCash` and others)."""
+
+    @property
+    def opening(self) -> int: ...
+    @property
+    def taken(self) -> Tally: ...
+    @property
+    def given_back(self) -> Tally: ...
+    @property
+    def paid_in(self) -> Tally: ...
+    @property
+    def paid_out(self) -> Tally: ...
+
+
+def expected_cash(cash: CashMoves) -> int:
+    """What a drawer should hold: what it began with, plus the cash taken, less the cash
+    given back, plus the cash paid in, less the cash paid out."""
+    return (
+        cash.opening
+        + cash.taken.amount
+        - cash.given_back.amount
+        + cash.paid_in.amount
+        - cash.paid_out.amount
+    )
 
 
 def day_events(
@@ -148,7 +173,7 @@ def drawer_cash(day: date, events: Iterable[JournalEvent], *, opening: int = 0) 
         if event.kind is EventKind.TENDER_APPROVED and data.get("tender_kind") == TenderKind.CASH:
             cash = replace(cash, taken=cash.taken.plus(data["amount"]))
         elif event.kind is EventKind.VOIDED and data.get("tender_kind") == TenderKind.CASH:
-            cash = replace(cash, given_back=cash.given_back.plus(_void_gave(event)))
+            cash = replace(cash, given_back=cash.given_back.plus(void_gave(event)))
         elif event.kind is EventKind.ITEMS_RETURNED:
             for back in data["given_back"]:
                 if back["tender_kind"] == TenderKind.CASH:
@@ -167,7 +192,7 @@ def drawer_movements(events: Iterable[JournalEvent]) -> list[DrawerMovement]:
     return [DrawerMovement.of(event) for event in events if event.kind in MOVEMENTS]
 
 
-def _void_gave(event: JournalEvent) -> int:
+def void_gave(event: JournalEvent) -> int:
     """What a cash payment's void gave back: all it took, less what returns gave before (the
     voided payment, in the event's changes, still counts those)."""
     before = sum(
@@ -286,7 +311,7 @@ class CashDrawer:
         event = self._recorder.event(
             kind,
             staff_id=member.staff_id,
-            cashier=f"{member.name} ({member.staff_id})",
+            cashier=member.label,
             reason=reason,
             register=self._register,
             amount=amount,

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime
 
 from pos_app.domain import Check, CheckState, Tender, TenderKind, TenderStatus, format_cents
 from pos_app.engine.approvals import Approvals
+from pos_app.engine.days import BusinessDays
 from pos_app.engine.discounts import DiscountRequest, Discounts, require_no_new_discount
 from pos_app.engine.drawer import CashDrawer
 from pos_app.engine.errors import ApprovalRequired, IllegalTransition
@@ -46,6 +47,7 @@ from pos_app.engine.ports import Journal, PaymentGateway
 from pos_app.engine.recorder import Recorder
 from pos_app.engine.recovery import Recovery, RecoveryReport
 from pos_app.engine.returns import Returns
+from pos_app.engine.shifts import Shifts
 from pos_app.engine.staff import StaffDirectory, StaffMember
 from pos_app.engine.voids import Voids
 from pos_app.levelup import qr
@@ -79,8 +81,8 @@ class Engine:
         self.settings = settings
         self._clock = clock
         self._new_id = new_id
-        self._lock = threading.RLock()
-        self._recorder = Recorder(journal, clock, business_day)
+        self._lock = lock = threading.RLock()
+        self._recorder = Recorder(journal, clock, lambda at: self.days.day_of(at))
         outcomes = Outcomes(self._recorder, gateway, settings)
         self._outcomes = outcomes
         self._offline = OfflineQueue(self._recorder, outcomes, gateway, settings)
@@ -88,14 +90,14 @@ class Engine:
             self._recorder, outcomes, self._offline, gateway, settings, new_id
         )
         self._approvals = Approvals(self._recorder, staff, new_id)
+        self.days = BusinessDays(self._recorder, self._approvals, business_day, self._lock)
         self._voids = Voids(self._recorder, outcomes, self._approvals)
         self._recovery = Recovery(self._recorder, outcomes, self._approvals, gateway, settings)
         self._returns = Returns(self._recorder, self._approvals)
         self._payers = Payers(self._recorder, gateway, settings, self._lock)
         self._discounts = Discounts(self._recorder, self._approvals, settings.discounts)
-        self.drawer = CashDrawer(
-            self._recorder, self._approvals, settings, business_day, self._lock
-        )
+        self.drawer = CashDrawer(self._recorder, self._approvals, settings, self.days.day_of, lock)
+        self.shifts = Shifts(self._recorder, self._approvals, settings, self.days, lock, new_id)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` with every :data:`EngineEvent`; returns a function that stops it."""
@@ -103,7 +105,9 @@ class Engine:
 
     # ----- checks -------------------------------------------------------------------------
 
-    def open_check(self) -> CheckRecord:
+    def open_check(self, cashier: StaffMember | None = None) -> CheckRecord:
+        """A new check of today's business day, rung up by ``cashier`` (for the reports)."""
+        who = {} if cashier is None else {"staff_id": cashier.staff_id, "cashier": cashier.label}
         with self._lock:
             identifier = self._recorder.next_identifier()
             record = CheckRecord(
@@ -112,7 +116,7 @@ class Engine:
                 state=CheckState.OPEN,
                 opened_at=self._clock(),
             )
-            event = self._recorder.event(EventKind.CHECK_OPENED, identifier=identifier)
+            event = self._recorder.event(EventKind.CHECK_OPENED, identifier=identifier, **who)
             return self._recorder.save(record, event)
 
     def check(self, check_id: str) -> CheckRecord:

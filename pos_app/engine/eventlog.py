@@ -78,6 +78,15 @@ class EventKind(StrEnum):
     PAID_IN = "paid_in"
     PAID_OUT = "paid_out"
     """Cash put into or taken out of the drawer without a sale: amount, reason, who, approval."""
+    # shifts and business days
+    SHIFT_OPENED = "shift_opened"
+    """A cashier took the drawer with a starting float: who, the float, the register."""
+    SHIFT_CLOSED = "shift_closed"
+    """The drawer counted at a shift's end: the count by denomination, expected, over/short,
+    and the manager who approved a drawer that was over or short."""
+    DAY_CLOSED = "day_closed"
+    """A Z report closed the register's business day: its number, the day, who took it, and
+    the report's whole document (kept as taken)."""
     # people
     APPROVAL = "approval"
     APPROVAL_REFUSED = "approval_refused"
@@ -112,6 +121,9 @@ AUDITED = frozenset(
         EventKind.NO_SALE,
         EventKind.PAID_IN,
         EventKind.PAID_OUT,
+        EventKind.SHIFT_OPENED,
+        EventKind.SHIFT_CLOSED,
+        EventKind.DAY_CLOSED,
     }
 )
 """What ``levelup-pos journal audit`` lists: who did what with money and access."""

@@ -192,6 +192,11 @@ class ApprovalAction(StrEnum):
     GIVE_DISCOUNT = "give_discount"
     PAY_IN = "pay_in"
     PAY_OUT = "pay_out"
+    CLOSE_SHIFT = "close_shift"
+    """Accept a drawer count that is over or short."""
+    VIEW_REPORTS = "view_reports"
+    CLOSE_DAY = "close_day"
+    """Take the Z report: close the register's business day."""
 
 
 APPROVAL_LIFETIME = timedelta(minutes=10)

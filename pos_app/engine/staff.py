@@ -44,6 +44,8 @@ class Permission(StrEnum):
     """Give (or approve) any discount: one not on the list, or beyond the limits."""
     PAY_IN_OUT = "pay_in_out"
     """Approve cash paid into or out of the drawer without a sale."""
+    REPORTS = "reports"
+    """See the X and Z reports, take the Z report, accept a drawer over or short."""
 
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -58,6 +60,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DISCOUNT,
             Permission.ANY_DISCOUNT,
             Permission.PAY_IN_OUT,
+            Permission.REPORTS,
         }
     ),
     Role.ADMIN: frozenset(Permission),
@@ -73,6 +76,9 @@ NEEDED: dict[ApprovalAction, Permission] = {
     ApprovalAction.GIVE_DISCOUNT: Permission.ANY_DISCOUNT,
     ApprovalAction.PAY_IN: Permission.PAY_IN_OUT,
     ApprovalAction.PAY_OUT: Permission.PAY_IN_OUT,
+    ApprovalAction.CLOSE_SHIFT: Permission.REPORTS,
+    ApprovalAction.VIEW_REPORTS: Permission.REPORTS,
+    ApprovalAction.CLOSE_DAY: Permission.REPORTS,
 }
 """The permission an approval of each action needs."""
 
@@ -86,6 +92,11 @@ class StaffMember:
 
     def may(self, permission: Permission) -> bool:
         return self.active and permission in PERMISSIONS[self.role]
+
+    @property
+    def label(self) -> str:
+        """``Name (id)``: how events and reports name who did something."""
+        return f"{self.name} ({self.staff_id})"
 
 
 class AccessDenied(Exception):

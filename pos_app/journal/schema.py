@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 """The newest migration in ``migrations/versions``: a journal at it needs no upgrade (and
 the terminal starts without importing Alembic). A test holds it to Alembic's head."""
 
@@ -70,6 +70,7 @@ events = Table(
     Column("data", Text, nullable=False),
     Column("changes", Text),
     Index("ix_events_check", "check_id", "id"),
+    Index("ix_events_kind_at", "kind", "at"),
 )
 
 checks = Table(

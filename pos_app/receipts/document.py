@@ -32,6 +32,10 @@ class ReceiptKind(StrEnum):
     NO_SALE = "no_sale"
     PAID_IN = "paid_in"
     PAID_OUT = "paid_out"
+    SHIFT = "shift"
+    """A shift's drawer count: float, expected, counted, over or short."""
+    REPORT = "report"
+    """An X or Z report, printed on the receipt printer."""
 
 
 class Copy(StrEnum):

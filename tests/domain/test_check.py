@@ -174,6 +174,8 @@ def test_totals_of_a_mixed_check():
     assert t.subtotal == 2200 + 800 + 1200 + 150
     assert t.tax == 220 + 100 + 0 + 30
     assert t.fee_taxes == (30,)
+    assert t.class_taxes == (("food", 220 + 30), ("liquor", 100), ("none", 0))
+    assert sum(amount for _, amount in t.class_taxes) == t.tax
     assert t.fees == 300
     assert t.exempt == 1200
     assert t.grand_total == 4350 + 300 + 350
