@@ -97,6 +97,12 @@ class ReportDesk:
 
     # ----- reports -----------------------------------------------------------------------
 
+    def authorize(self, approval: ManagerApproval | None) -> None:
+        """Use up a manager's approval to see the reports (``VIEW_REPORTS``), audited."""
+        if self._engine is None:
+            raise ReportError("Reports are approved at the register.")
+        self._engine.days.open_reports(approval)
+
     def x_report(
         self, day: date | None = None, *, taken_by: str = "", reconcile_orders: bool = True
     ) -> Report:

@@ -123,6 +123,13 @@ class BusinessDays:
         with self._lock:
             return next((c for c in self._closed if c.day == day), None)
 
+    def open_reports(self, approval: ManagerApproval | None) -> None:
+        """A manager's approval of ``VIEW_REPORTS`` on :data:`DAY_TARGET` used up, on the
+        audit trail: whoever looks at the day's figures is known."""
+        with self._lock:
+            consumed = self._approvals.consume(approval, ApprovalAction.VIEW_REPORTS, DAY_TARGET)
+            self._recorder.audit(consumed)
+
     def require_open(self, day: date) -> None:
         """Raise :class:`DayAlreadyClosed` if the Z report of ``day`` was taken."""
         if (done := self.closed_day(day)) is not None:

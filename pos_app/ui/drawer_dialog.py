@@ -9,7 +9,6 @@ lane (and so on the audit trail) before the drawer opens and its slip prints.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from pos_app.domain import DomainError, format_cents
 from pos_app.engine import (
@@ -20,15 +19,16 @@ from pos_app.engine import (
     EngineError,
     EventKind,
     ManagerApproval,
-    local_day,
 )
 from pos_app.engine.drawer import drawer_amount, drawer_reason
+from pos_app.engine.shifts import Shift
 from pos_app.engine.staff import StaffMember
 from pos_app.receipts import ReceiptKind
 from pos_app.ui.dialogs import ReasonDialog, reason_box
 from pos_app.ui.operations import ManagerActions, Screen
 from pos_app.ui.qt import QDialog, QGridLayout, QLabel, Qt, QWidget, Signal
 from pos_app.ui.receipt_flow import ReceiptFlow
+from pos_app.ui.shift_dialog import shift_words
 from pos_app.ui.widgets import Keypad, MoneyEdit, button, cancel_and_ok, dialog_layout, label
 
 NO_SALE_REASONS = ["Change for a customer", "Counting the float", "Wrong tender", "Other"]
@@ -104,11 +104,11 @@ class DrawerCashDialog(QDialog):
         close.clicked.connect(self.accept)
         layout.addWidget(close)
 
-    def show_cash(self, figures: tuple[DrawerCash, list[DrawerMovement]]) -> None:
-        cash, movements = figures
+    def show_cash(self, figures: tuple[DrawerCash, list[DrawerMovement], Shift | None]) -> None:
+        cash, movements, shift = figures
         self.heading.setText(f"Drawer cash, {cash.day:%A %d %B}")
         rows = [
-            ("Opening", cash.opening, None),
+            ("Opening (the shift's float)" if shift else "Opening", cash.opening, None),
             ("Cash taken", cash.taken.amount, cash.taken.count),
             ("Cash given back", -cash.given_back.amount, cash.given_back.count),
             ("Paid in", cash.paid_in.amount, cash.paid_in.count),
@@ -122,7 +122,8 @@ class DrawerCashDialog(QDialog):
                     cell.setAlignment(Qt.AlignmentFlag.AlignRight)
                 self.parts.addWidget(cell, row, column)
         self.expected.setText(f"Expected in the drawer {format_cents(cash.expected)}")
-        lines = [f"No-sales today: {cash.no_sales}"]
+        lines = [f"{shift_words(shift)}." if shift else "No shift is open."]
+        lines.append(f"No-sales today: {cash.no_sales}")
         for movement in movements:
             amount = f" {format_cents(movement.amount)}" if movement.amount else ""
             approved = f", approved by {movement.manager}" if movement.manager else ""
@@ -165,9 +166,16 @@ class DrawerActions:
     def drawer_cash(self) -> None:
         dialog = DrawerCashDialog(self._parent)
         self._window.open_dialog(dialog)
-        drawer, day = self._till.engine.drawer, local_day(datetime.now(UTC))
+        drawer, day = self._till.engine.drawer, self._till.engine.days.today()
+        shifts = self._till.engine.shifts
+
+        def figures() -> tuple[DrawerCash, list[DrawerMovement], Shift | None]:
+            shift = shifts.current()
+            opening = shift.float_cents if shift else 0
+            return drawer.expected_cash(day, opening=opening), drawer.movements(day), shift
+
         self._till.lane.run(
-            lambda: (drawer.expected_cash(day), drawer.movements(day)),
+            figures,
             dialog.show_cash,
             self._till.fail,
             owner=dialog,

@@ -26,6 +26,8 @@ from pos_app.ui.lane import Lane, gone
 from pos_app.ui.qt import QApplication, QObject, QTimer, QWidget
 from pos_app.ui.receipt_flow import ReceiptFlow
 from pos_app.ui.register import RegisterWindow
+from pos_app.ui.reports_screen import open_reports
+from pos_app.ui.shift_dialog import ShiftActions
 from pos_app.ui.till import Till
 from pos_app.ui.wedge import WedgeFilter
 
@@ -74,6 +76,7 @@ class RegisterSession(QObject):
         self.receipts.events.status_changed.connect(self.window.status.show_receipts)
         self.window.status.retry.connect(self.receipts.retry)
         self.drawer = DrawerActions(self.window, self.window.operations, self.receipts, self.window)
+        self.shifts = ShiftActions(self.window, self.window.operations, self.receipts, self.window)
         self._drawer_menu()
         self.display: CustomerDisplay | None = None
         if config.display.customer != "off":
@@ -101,10 +104,15 @@ class RegisterSession(QObject):
     def _drawer_menu(self) -> None:
         more = self.window.tenders.more_actions
         drawer = more.addMenu("Drawer")
+        drawer.addAction("Open shift…", self.shifts.open_shift)
+        drawer.addAction("Close shift…", self.shifts.close_shift)
         drawer.addAction("No sale…", self.drawer.no_sale)
         drawer.addAction("Paid in…", self.drawer.pay_in)
         drawer.addAction("Paid out…", self.drawer.pay_out)
         drawer.addAction("Drawer cash…", self.drawer.drawer_cash)
+        more.addAction(
+            "Reports…", lambda: open_reports(self.window, self.terminal.reports, self.helpers)
+        )
         more.addAction("Retry printing", self.receipts.retry)
 
     def open_scanner(self, url: str) -> None:

@@ -169,7 +169,7 @@ class Till(QObject):
                 CheckState.VOIDED,
                 CheckState.REFUNDED,
             ):
-                record = self.engine.open_check()
+                record = self.engine.open_check(self.cashier)
                 self._work_on(record.check_id)
             return self.engine.edit_check(record.check_id, lambda check: check.add_or_raise(item))
 

@@ -46,16 +46,18 @@ def day(tmp_path):
         run_demo(terminal.engine, terminal.levelup_url, 12, seed=7)
         voided = cash_sale(terminal)
         terminal.engine.void_check(
-            voided.check_id, approval(terminal, ApprovalAction.VOID_CHECK, voided.check_id,
-                                      voided.check_id)
+            voided.check_id,
+            approval(terminal, ApprovalAction.VOID_CHECK, voided.check_id, voided.check_id),
         )
         cash_sale(terminal, 450)
         paid = [
             r
             for r in terminal.journal.records()
             if r.state is CheckState.CLOSED
-            and any(t.kind is TenderKind.LEVELUP and t.status is TenderStatus.APPROVED
-                    for t in r.check.tenders)
+            and any(
+                t.kind is TenderKind.LEVELUP and t.status is TenderStatus.APPROVED
+                for t in r.check.tenders
+            )
         ]
         refunded = paid[0]
         terminal.engine.void_check(
@@ -91,14 +93,18 @@ def test_the_x_report_agrees_with_journal_export_and_the_sandbox_orders(day):
     )
 
     orders = [
-        o for o in day.client.location_orders(day.config.levelup.location_id)
+        o
+        for o in day.client.location_orders(day.config.levelup.location_id)
         if (o.identifier_from_merchant or "").startswith(f"{report.business_date:%y%m%d}")
     ]
     rec = data["levelup_reconciliation"]
     assert rec["checked"] and rec["orders"] == len(orders) > 0
     assert rec["matched"] == len(orders)
     assert (rec["missing_in_journal"], rec["missing_at_levelup"], rec["amount_mismatch"]) == (
-        0, 0, 0)
+        0,
+        0,
+        0,
+    )
     at_levelup = sum(o.spend_amount or 0 for o in orders if not o.is_refunded)
     levelup = report.tender(TenderKind.LEVELUP)
     assert at_levelup == levelup.amount + levelup.levelup_discount
@@ -146,10 +152,13 @@ def test_a_payment_charged_at_levelup_but_missing_here_is_reported_in_plain_word
     report = day.reports.x_report()
     # Forget one approved LevelUp payment's order: as if LevelUp charged a check we lost.
     record = next(
-        r for r in day.journal.checks_of_day(report.business_date)
+        r
+        for r in day.journal.checks_of_day(report.business_date)
         if r.state is CheckState.CLOSED
-        and any(t.kind is TenderKind.LEVELUP and t.status is TenderStatus.APPROVED
-                for t in r.check.tenders)
+        and any(
+            t.kind is TenderKind.LEVELUP and t.status is TenderStatus.APPROVED
+            for t in r.check.tenders
+        )
     )
     from pos_app.reports.reconciliation import reconcile
 
@@ -163,7 +172,8 @@ def test_a_payment_charged_at_levelup_but_missing_here_is_reported_in_plain_word
     )
     missing = [d for d in result.details if d.kind is MismatchKind.MISSING_IN_JOURNAL]
     assert len(missing) == sum(
-        1 for t in record.check.tenders
+        1
+        for t in record.check.tenders
         if t.kind is TenderKind.LEVELUP and t.status is TenderStatus.APPROVED
     )
     assert record.check.identifier in missing[0].text and "no such payment" in missing[0].text

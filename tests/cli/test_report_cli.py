@@ -93,8 +93,15 @@ def test_a_z_report_takes_a_managers_pin_once_a_day_and_can_be_reprinted(
     code, _, err = report(monkeypatch, capsys, data_dir, "z", "--manager", "9", stdin="9999\n")
     assert code == 1 and "cannot be taken twice" in err
     code, out, err = report(
-        monkeypatch, capsys, data_dir, "z", "--reprint", "--date", taken["business_date"],
-        "--format", "json",
+        monkeypatch,
+        capsys,
+        data_dir,
+        "z",
+        "--reprint",
+        "--date",
+        taken["business_date"],
+        "--format",
+        "json",
     )
     assert code == 0, err
     assert json.loads(out) == taken

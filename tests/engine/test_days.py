@@ -83,8 +83,21 @@ def test_only_a_manager_closes_the_day_and_each_approval_once(register):
         close(register, approval=wrong)
     assert register.engine.days.closed() == []
     close(register, approval=approval)
+    register.offset += timedelta(days=1)
     with pytest.raises(ApprovalRequired):
-        register.offset += timedelta(days=1)
         close(register, approval=approval)
     kinds = [e["kind"] for e in register.journal.audit_trail(frozenset({EventKind.DAY_CLOSED}))]
     assert kinds == ["day_closed"]
+
+
+def test_seeing_the_reports_uses_up_a_managers_approval_on_the_audit_trail(register):
+    approval = register.engine.approve(
+        None, ApprovalAction.VIEW_REPORTS, DAY_TARGET, staff_id="mia", pin=MANAGER_PIN, reason="x"
+    )
+    register.engine.days.open_reports(approval)
+    with pytest.raises(ApprovalRequired):
+        register.engine.days.open_reports(approval)
+    with pytest.raises(ApprovalRequired):
+        register.engine.days.open_reports(close_approval(register))
+    seen = register.journal.audit_trail(frozenset({EventKind.APPROVAL}))
+    assert [e["data"]["action"] for e in seen] == ["view_reports"]
