@@ -74,6 +74,11 @@ def take_z(cashier, screen: ReportsScreen) -> str:
     return text
 
 
+def shown(screen: ReportsScreen) -> Report:
+    assert screen.report is not None
+    return screen.report
+
+
 def test_only_a_manager_opens_reports_and_sees_the_day_so_far(cashier):
     sell(cashier)
     manager = choose_reports(cashier)
@@ -107,11 +112,12 @@ def test_the_z_report_closes_the_day_once_and_past_days_show_it_as_taken(cashier
     sell(cashier)
     screen = open_screen(cashier)
     day = screen.day
+    assert day is not None
     question = take_z(cashier, screen)
     after = day + timedelta(days=1)
     assert "closes" in question and "once per day" in question
     assert f"{after:%A} {after.day} {after:%B}" in question  # what follows
-    z = screen.report
+    z = shown(screen)
     assert z.kind is ReportKind.Z and z.number == 1 and z.business_date == day
     assert z.taken_by == MANAGER and z.checks == 1
     assert screen.heading.text().startswith("Z report #1 · ")
@@ -120,7 +126,7 @@ def test_the_z_report_closes_the_day_once_and_past_days_show_it_as_taken(cashier
     assert screen.today == after == cashier.session.terminal.reports.business_day()
     cashier.click(screen.following)
     cashier.wait(lambda: not screen.busy and screen.day == after)
-    assert screen.report.kind is ReportKind.X and screen.report.checks == 0
+    assert shown(screen).kind is ReportKind.X and shown(screen).checks == 0
     assert screen.take_z.isEnabled()
     cashier.click(screen.previous)
     cashier.wait(lambda: not screen.busy and screen.day == day)
@@ -133,7 +139,7 @@ def test_open_checks_are_said_in_red_and_the_z_report_refused_with_why(cashier):
     cashier.tap_item("Fries")  # still being rung up
     number = cashier.record.check.identifier
     screen = open_screen(cashier)
-    assert screen.report.open_checks == (number,)
+    assert shown(screen).open_checks == (number,)
     assert not screen.problems.isHidden()
     assert f"Still open: check {number}" in screen.problems.text()
     assert screen.problems.property("role") == "error"
@@ -141,7 +147,7 @@ def test_open_checks_are_said_in_red_and_the_z_report_refused_with_why(cashier):
     take_z(cashier, screen)
     assert "still open" in screen.told.text()
     assert screen.told.property("role") == "error"
-    assert screen.report.kind is ReportKind.X
+    assert shown(screen).kind is ReportKind.X
     assert cashier.session.terminal.reports.taken() == []
 
 
@@ -160,7 +166,9 @@ def test_mismatches_with_levelup_are_said_in_plain_words_in_red(cashier):
     shown = screen.problems.text().splitlines()
     assert shown[:4] == [f"⚠ {line}" for line in screen.problem_lines()[:4]]
     assert shown[4] == "⚠ …and 4 more: see LevelUp reconciliation and Notes below."
-    texts = [w.text() for w in screen.details.widget().findChildren(type(screen.told))]
+    details = screen.details.widget()
+    assert details is not None
+    texts = [w.text() for w in details.findChildren(type(screen.told))]
     assert "Note 5." in texts
     assert "Short" in texts and "-$2.00" in texts  # counted $665.19 of $667.19
     assert "LevelUp reconciliation" in texts
@@ -182,7 +190,7 @@ def test_print_and_save_the_report(cashier, tmp_path):
     cashier.wait(lambda: not screen.busy)
     rows = (tmp_path / "day.csv").read_text().splitlines()
     assert (
-        f"Sales,Net sales,{format_cents(screen.report.net_sales)[1:]},{screen.report.net_sales},,"
+        f"Sales,Net sales,{format_cents(shown(screen).net_sales)[1:]},{shown(screen).net_sales},,"
         in rows
     )
 
