@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from pos_app.engine import (
     CheckRecord,
@@ -29,6 +30,7 @@ from pos_app.engine import (
 )
 from pos_app.engine.ports import PaymentGateway
 from pos_app.host.files import write_atomically
+from pos_app.host.settings import Settings
 from pos_app.journal.store import SqliteJournal
 from pos_app.levelup.errors import LevelUpError
 from pos_app.levelup.wire import MerchantOrder
@@ -70,6 +72,26 @@ class ReportDesk:
         self._gateway = gateway
         self._engine = engine
         self._print = print_receipt
+
+    @classmethod
+    def of(
+        cls,
+        journal: SqliteJournal,
+        config: Settings,
+        gateway: PaymentGateway | None,
+        **parts: Any,
+    ) -> ReportDesk:
+        """The desk of the register ``config`` describes (``parts``: ``engine``,
+        ``print_receipt``)."""
+        levelup = config.levelup
+        return cls(
+            journal,
+            config.register_.id,
+            location_id=levelup.location_id,
+            merchant_id=levelup.merchant_id,
+            gateway=gateway,
+            **parts,
+        )
 
     # ----- days --------------------------------------------------------------------------
 

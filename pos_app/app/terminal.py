@@ -148,12 +148,10 @@ class Terminal:
             self.receipts = ReceiptDesk(self.journal, config, self.secrets)
             """Receipts, printer and drawer; started by whoever prints (the window, the demo)."""
             self._stack.callback(self.receipts.close)
-            self.reports = ReportDesk(
+            self.reports = ReportDesk.of(
                 self.journal,
-                config.register_.id,
-                location_id=config.levelup.location_id,
-                merchant_id=config.levelup.merchant_id,
-                gateway=self.client,
+                config,
+                self.client,
                 engine=self.engine,
                 print_receipt=self._print_report,
             )

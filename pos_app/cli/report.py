@@ -149,13 +149,7 @@ def _reader(
         url = args.sandbox_url or config.levelup.base_url
         if reconciling and url != "embedded":
             client = stack.enter_context(_client(args, environ, url))
-        yield ReportDesk(
-            journal,
-            config.register_.id,
-            location_id=config.levelup.location_id,
-            merchant_id=config.levelup.merchant_id,
-            gateway=client,
-        )
+        yield ReportDesk.of(journal, config, client)
 
 
 @contextmanager
