@@ -3,11 +3,15 @@
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from pos_app.sandbox import RunningSandbox, start_embedded
+
+if TYPE_CHECKING:
+    from tests.pg import Cluster
 
 # CI machines are small and shared: judge properties on their results, never on their speed.
 settings.register_profile(
@@ -22,6 +26,22 @@ def server() -> Iterator[RunningSandbox]:
     """One LevelUp sandbox on a free loopback port for the whole run; reset it per test."""
     with start_embedded() as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator["Cluster"]:
+    """A throwaway PostgreSQL server for the whole run (``tests/pg.py``)."""
+    from tests.pg import Cluster
+
+    cluster = Cluster()
+    yield cluster
+    cluster.close()
+
+
+@pytest.fixture
+def store_database(pg_cluster: "Cluster") -> str:
+    """A new, empty database on the throwaway server; its name."""
+    return pg_cluster.create_database()
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,7 @@ from pos_app.cli import (
     scanners,
     shift,
     staff,
+    store,
     tools,
 )
 from pos_app.cli._common import Command, CommandError, ExitCode, options
@@ -71,6 +72,7 @@ _COMMANDS: list[Callable[[Subcommands, argparse.ArgumentParser], None]] = [
     drawer.add_drawer,
     shift.add_shift,
     report.add_report,
+    store.add_store,
     printers.add_printers,
     printers.add_receipts,
     printers.add_email,
@@ -100,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
 EXPECTED: tuple[tuple[str, str], ...] = (
     ("pos_app.app.onboarding", "OnboardingError"),
     ("pos_app.app.reports", "ReportError"),
+    ("pos_app.store.database", "StoreError"),
     ("pos_app.app.terminal", "TerminalError"),
     ("pos_app.host.instance", "DataDirectoryBusy"),
     ("pos_app.host.secrets", "SecretStoreError"),

@@ -37,6 +37,8 @@ from pos_app.host.files import sync_directory, write_atomically, write_temporary
 APP_NAME = "levelup-pos"
 MERCHANT_TOKEN = "merchant-token"  # noqa: S105 - the name it is stored under
 """The secret the register's LevelUp merchant token is kept as."""
+STORE_PASSWORD = "store-password"  # noqa: S105 - the name it is stored under
+"""The password of the store server's account (``store.url``)."""
 SMTP_PASSWORD = "smtp-password"  # noqa: S105 - the name it is stored under
 """The password of the merchant's SMTP server (``email.user``), for emailed receipts."""
 VALUES_FILE_NAME = "secrets.json"

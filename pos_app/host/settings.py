@@ -158,6 +158,29 @@ class EmailSettings(_Section):
     timeout: Annotated[float, Field(gt=0, le=120)] = 20.0
 
 
+class StoreSettings(_Section):
+    url: str = ""
+    """The store server, ``postgresql://USER@HOST:5432/DB`` (TLS options such as
+    ``?sslmode=verify-full`` pass through); empty: this register works alone. Its password is
+    in the secret store (``levelup-pos store password``)."""
+    ship_every: Annotated[float, Field(gt=0, le=3600)] = 2.0
+    """Seconds between shipping the journal's new events to the store server."""
+    batch: Annotated[int, Field(ge=1, le=10_000)] = 500
+    """Events per batch."""
+
+    @field_validator("url")
+    @classmethod
+    def _store_url(cls, value: str) -> str:
+        if value and not re.match(r"^postgres(ql)?://[^\s/]+/[^\s/?]+", value):
+            raise ValueError("a store URL is postgresql://USER@HOST[:PORT]/DATABASE")
+        if re.match(r"^postgres(ql)?://[^/@\s]*:[^/@\s]*@", value):
+            raise ValueError(
+                "a store URL holds no password: keep it in the secret store "
+                "(levelup-pos store password)"
+            )
+        return value
+
+
 class Settings(_Section):
     """``register_`` is the TOML section ``register`` (pydantic models own a ``register``)."""
 
@@ -172,6 +195,7 @@ class Settings(_Section):
     printer: PrinterSettings = Field(default_factory=PrinterSettings)
     receipts: ReceiptSettings = Field(default_factory=ReceiptSettings)
     email: EmailSettings = Field(default_factory=EmailSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
 
     def as_toml(self) -> str:
         return tomlkit.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True))

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from pos_app.domain import next_identifier
 from pos_app.engine.eventlog import EventKind, JournalEvent
 from pos_app.engine.model import CheckRecord
-from pos_app.journal import days, drawer
+from pos_app.journal import days, drawer, rows
 from pos_app.journal.codec import dump_changes, dump_record, load_record
 from pos_app.journal.opening import JournalUnusable, open_database
 from pos_app.journal.schema import (
@@ -182,6 +182,13 @@ class SqliteJournal:
         self, kinds: frozenset[EventKind], start: datetime, end: datetime
     ) -> list[tuple[str, JournalEvent]]:
         return days.check_events_between(self._engine, kinds, start, end)
+
+    def rows_after(self, after: int, limit: int) -> list[rows.JournalRow]:
+        """Up to ``limit`` events after sequence ``after``, as stored, oldest first."""
+        return rows.rows_after(self._engine, after, limit)
+
+    def last_seq(self) -> int:
+        return rows.last_seq(self._engine)
 
     def checks_of_day(self, day: date) -> list[CheckRecord]:
         return days.checks_of_day(self._engine, day, lambda snapshot: _load(self.path, snapshot))

@@ -1,0 +1,181 @@
+"""Registers' journal events arriving at the store server, and the checks they fold to.
+
+A batch is a register's events in journal order (``seq`` is the journal's event id). It is
+stored in one transaction: the events (a unique key of location, register and sequence, so an
+event sent twice is stored once), every check they touch folded forward from its stored state
+(the same fold as ``journal verify``, :class:`pos_app.engine.replay.Fold`), and the register's
+``shipped_seq``. A crash between the commit and the register hearing of it costs a resend,
+which stores nothing new.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+
+from pos_app.engine.eventlog import Changes
+from pos_app.engine.replay import Fold
+from pos_app.journal.codec import dump_record, load_changes, load_record
+from pos_app.journal.rows import JournalRow
+from pos_app.store.database import describe
+from pos_app.store.schema import checks, events, registers
+
+
+@dataclass(frozen=True)
+class RegisterKey:
+    """Which register: its LevelUp merchant and location, and its id there."""
+
+    merchant_id: int
+    location_id: int
+    register_id: str
+
+
+def shipped_seq(database: Engine, key: RegisterKey) -> int:
+    """The last sequence the server holds of ``key``'s journal (0: none)."""
+    try:
+        with database.connect() as connection:
+            found = connection.execute(
+                select(registers.c.shipped_seq).where(
+                    registers.c.location_id == key.location_id,
+                    registers.c.register_id == key.register_id,
+                )
+            ).scalar()
+    except DBAPIError as error:
+        raise describe(error, database.url) from None
+    return int(found or 0)
+
+
+def receive(database: Engine, key: RegisterKey, batch: Sequence[JournalRow]) -> int:
+    """Store ``batch`` (oldest first) and fold its checks; the register's ``shipped_seq``
+    after it. Idempotent: events the server holds already are skipped."""
+    now = datetime.now(UTC)
+    try:
+        with database.begin() as connection:
+            held = _register_row(connection, key, now)
+            fresh = [event for event in batch if event.seq > held]
+            if fresh:
+                connection.execute(
+                    insert(events).on_conflict_do_nothing(),
+                    [_event_row(key, event) for event in fresh],
+                )
+                _fold(connection, key, fresh)
+            top = max([held, *(event.seq for event in batch)])
+            connection.execute(
+                registers.update()
+                .where(
+                    registers.c.location_id == key.location_id,
+                    registers.c.register_id == key.register_id,
+                )
+                .values(shipped_seq=top, shipped_at=now, seen_at=now, last_error="")
+            )
+            return top
+    except DBAPIError as error:
+        raise describe(error, database.url) from None
+
+
+def _register_row(connection: Connection, key: RegisterKey, now: datetime) -> int:
+    """The register's row, made when it first ships, locked for this batch; its
+    ``shipped_seq``."""
+    connection.execute(
+        insert(registers)
+        .values(
+            location_id=key.location_id,
+            register_id=key.register_id,
+            merchant_id=key.merchant_id,
+            seen_at=now,
+        )
+        .on_conflict_do_nothing()
+    )
+    held = connection.execute(
+        select(registers.c.shipped_seq)
+        .where(
+            registers.c.location_id == key.location_id,
+            registers.c.register_id == key.register_id,
+        )
+        .with_for_update()
+    ).scalar_one()
+    # A server restored from an older dump holds less than it said: trust its events.
+    stored = connection.execute(
+        select(func.coalesce(func.max(events.c.seq), 0)).where(
+            events.c.location_id == key.location_id, events.c.register_id == key.register_id
+        )
+    ).scalar_one()
+    return int(min(held, stored))
+
+
+def _event_row(key: RegisterKey, event: JournalRow) -> dict[str, Any]:
+    return {
+        "location_id": key.location_id,
+        "register_id": key.register_id,
+        "seq": event.seq,
+        "at": event.at,
+        "check_id": event.check_id,
+        "tender_id": event.tender_id,
+        "kind": event.kind,
+        "data": json.loads(event.data),
+        "changes": event.changes,
+    }
+
+
+def _fold(connection: Connection, key: RegisterKey, batch: Sequence[JournalRow]) -> None:
+    """Each check ``batch`` touches, folded forward from its stored state."""
+    touched: dict[str, list[JournalRow]] = {}
+    for event in batch:
+        if event.check_id and event.changes:
+            touched.setdefault(event.check_id, []).append(event)
+    if not touched:
+        return
+    stored = {
+        check_id: (snapshot, seq)
+        for check_id, snapshot, seq in connection.execute(
+            select(checks.c.check_id, checks.c.snapshot, checks.c.seq).where(
+                checks.c.location_id == key.location_id,
+                checks.c.register_id == key.register_id,
+                checks.c.check_id.in_(touched),
+            )
+        )
+    }
+    rows = []
+    for check_id, arrived in touched.items():
+        fold = Fold()
+        snapshot, last = stored.get(check_id, (None, 0))
+        if snapshot is not None:
+            fold.add(Changes(record=load_record(snapshot)))
+        for event in arrived:
+            if event.seq > last:
+                fold.add(load_changes(event.changes or ""))
+        record = fold.result()
+        if record is None:
+            continue  # an older journal's events without detail, before their synthesis
+        rows.append(
+            {
+                "location_id": key.location_id,
+                "register_id": key.register_id,
+                "check_id": check_id,
+                "identifier": record.check.identifier,
+                "state": record.state.value,
+                "opened_at": record.opened_at,
+                "snapshot": dump_record(record),
+                "seq": max(last, arrived[-1].seq),
+            }
+        )
+    if rows:
+        upsert = insert(checks)
+        connection.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["location_id", "register_id", "check_id"],
+                set_={
+                    name: upsert.excluded[name]
+                    for name in ("identifier", "state", "opened_at", "snapshot", "seq")
+                },
+            ),
+            rows,
+        )
