@@ -4,9 +4,9 @@ from pos_app.engine.approvals import SETTINGS_TARGET
 from pos_app.engine.days import (
     DAY_TARGET,
     BusinessDays,
+    Calendar,
     ClosedDay,
     DayAlreadyClosed,
-    business_day,
     closed_days,
     journal_days,
 )
@@ -40,6 +40,7 @@ __all__ = [
     "ApprovalAction",
     "ApprovalRequired",
     "BusinessDays",
+    "Calendar",
     "CashDrawer",
     "Changes",
     "CheckNotFound",
@@ -72,7 +73,6 @@ __all__ = [
     "Shifts",
     "Tally",
     "TenderInfo",
-    "business_day",
     "closed_days",
     "journal_days",
     "local_day",

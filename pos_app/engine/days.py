@@ -14,6 +14,7 @@ engine's lock, so no payment lands between the count and the close.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -59,15 +60,29 @@ def closed_days(journal: Journal) -> list[ClosedDay]:
     return [ClosedDay.of(event) for event in events]
 
 
-def business_day(
-    at: datetime, closed: Iterable[ClosedDay], local_day: Callable[[datetime], date]
-) -> date:
-    """The business day of moment ``at``, after the Z reports ``closed`` (oldest first)."""
-    day = local_day(at)
-    for done in closed:
-        if done.at <= at and done.day >= day:
-            day = done.day + timedelta(days=1)
-    return day
+class Calendar:
+    """Business days after the Z reports taken (oldest first): a moment's business day is its
+    local date, or the day after the latest day closed before it, whichever is later."""
+
+    def __init__(self, closed: Iterable[ClosedDay], local_day: Callable[[datetime], date]) -> None:
+        self._local_day = local_day
+        self._times: list[datetime] = []
+        self._latest: list[date] = []
+        """The latest day closed by each Z report or an earlier one (a running maximum)."""
+        for done in closed:
+            self.add(done)
+
+    def add(self, done: ClosedDay) -> None:
+        """A Z report just taken (the newest)."""
+        self._times.append(done.at)
+        self._latest.append(max(done.day, self._latest[-1]) if self._latest else done.day)
+
+    def day_of(self, at: datetime) -> date:
+        day = self._local_day(at)
+        before = bisect_right(self._times, at)
+        if before:
+            day = max(day, self._latest[before - 1] + timedelta(days=1))
+        return day
 
 
 def journal_days(
@@ -75,8 +90,7 @@ def journal_days(
 ) -> Callable[[datetime], date]:
     """The business day of a moment, by the Z reports in ``journal`` (read once, now): for
     whoever reads a journal beside its running register."""
-    closed = closed_days(journal)
-    return lambda at: business_day(at, closed, local_day)
+    return Calendar(closed_days(journal), local_day).day_of
 
 
 class DayAlreadyClosed(EngineError):
@@ -98,10 +112,11 @@ class BusinessDays:
         self._local_day = local_day
         self._lock = lock
         self._closed = closed_days(recorder.journal)
+        self._calendar = Calendar(self._closed, local_day)
 
     def day_of(self, at: datetime) -> date:
         """The business day of moment ``at``."""
-        return business_day(at, self._closed, self._local_day)
+        return self._calendar.day_of(at)
 
     def today(self) -> date:
         """The business day now: the day new checks belong to."""
@@ -175,4 +190,5 @@ class BusinessDays:
             self._recorder.audit(event)
             closed = ClosedDay.of(event)
             self._closed.append(closed)
+            self._calendar.add(closed)
             return closed
