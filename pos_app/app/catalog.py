@@ -200,10 +200,30 @@ def _twice(key: str, names: list[str], what: str) -> list[str]:
     ]
 
 
+STORE_CATALOG = "store-catalog.toml"
+"""The store server's catalog as this register last copied it, in its data directory."""
+
+
+def catalog_file(data_dir: Path) -> Path:
+    """The catalog a register sells from: the store's copy when there is one, else the demo
+    catalog."""
+    copied = data_dir / STORE_CATALOG
+    return copied if copied.exists() else resources_dir() / "demo-catalog.toml"
+
+
 def load_catalog(path: Path | None = None) -> Catalog:
     """Read a catalog file (default: the demo catalog)."""
     path = path or resources_dir() / "demo-catalog.toml"
-    catalog = _read(path)
+    return _catalog(_read(path), path)
+
+
+def check_catalog(text: str, source: Path) -> Catalog:
+    """The catalog ``text`` (from ``source``) holds, checked as :func:`load_catalog` checks a
+    file."""
+    return _catalog(_parse(text, source), source)
+
+
+def _catalog(catalog: _CatalogFile, path: Path) -> Catalog:
     if not catalog.items:
         raise CatalogError(f"The catalog {path} lists no items.")
     if problems := catalog.name_problems():
@@ -223,9 +243,17 @@ def load_discounts(path: Path | None = None) -> tuple[DiscountPreset, ...]:
 
 def _read(path: Path) -> _CatalogFile:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CatalogError(f"The catalog {path} cannot be read: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise CatalogError(f"The catalog {path} is not UTF-8 text.") from None
+    return _parse(text, path)
+
+
+def _parse(text: str, path: Path) -> _CatalogFile:
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(f"The catalog {path} is not valid TOML: {exc}.") from None
     try:

@@ -24,11 +24,14 @@ from types import TracebackType
 
 from pydantic import SecretStr
 
-from pos_app.app.catalog import CatalogError, load_discounts
+from pos_app.app.catalog import CatalogError, catalog_file, load_discounts
 from pos_app.app.journals import open_journal
 from pos_app.app.receipts import ReceiptDesk
 from pos_app.app.reports import ReportDesk
 from pos_app.app.sandbox_admin import SandboxAdmin, SandboxAdminError
+from pos_app.app.shipping import Shipper
+from pos_app.app.store_copy import StoreCopier
+from pos_app.app.store_learn import store_learning
 from pos_app.domain import TaxClass, TaxTable
 from pos_app.engine import (
     DiscountPolicy,
@@ -139,11 +142,27 @@ class Terminal:
                 self.paths, terminal_id=config.register_.id, codes=True, secrets=self.secrets
             )
             self._stack.callback(self.journal.close)
-            settings = engine_settings(config, load_discounts())
+            self.shipper: Shipper | None = None
+            """Ships the journal to the store server (``store.url``); started by whoever runs
+            the register. A server that is down or refuses never stops the register."""
+            if config.store.url:
+                self.shipper = Shipper.of(self.journal, config, self.secrets)
+                self._stack.callback(self.shipper.close)
+            self.store_copy: StoreCopier | None = None
+            """Staff, catalog and store-wide settings fetched from the store server in the
+            background (a server that is down only leaves the last copy in use)."""
+            if config.store.url and config.levelup.location_id:
+                self.store_copy = StoreCopier.of(self.paths, self.journal, config, self.secrets)
+                self.store_copy.start()
+                self._stack.callback(self.store_copy.close)
+            settings = engine_settings(config, load_discounts(catalog_file(self.paths.data_dir)))
             if settle_after is not None:
                 settings = replace(settings, settle_after=settle_after)
+            learning = store_learning(config, self.secrets)
+            if learning is not None:
+                self._stack.callback(learning.close)
             self.engine = Engine(
-                self.journal, self.client, settings, staff=SqliteStaff(self.journal)
+                self.journal, self.client, settings, staff=SqliteStaff(self.journal), store=learning
             )
             self.receipts = ReceiptDesk(self.journal, config, self.secrets)
             """Receipts, printer and drawer; started by whoever prints (the window, the demo)."""

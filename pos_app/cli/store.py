@@ -11,6 +11,7 @@ import argparse
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, TextIO
 
+from pos_app.cli import store_report, store_shared, store_sync
 from pos_app.cli._common import Command, CommandError, ExitCode, data_paths, secret_input
 
 if TYPE_CHECKING:
@@ -18,7 +19,11 @@ if TYPE_CHECKING:
 
 STORE_PASSWORD_ENV = "LEVELUP_POS_STORE_PASSWORD"  # noqa: S105 - the variable's name
 
-SUBCOMMANDS: list[Callable[[Subcommands, argparse.ArgumentParser], None]] = []
+SUBCOMMANDS: list[Callable[[Subcommands, argparse.ArgumentParser], None]] = [
+    store_sync.add_store_sync,
+    store_shared.add_store_shared,
+    store_report.add_store_report,
+]
 """Each adds one ``store`` subcommand (``store status``, ``store report``, ...)."""
 
 

@@ -164,6 +164,10 @@ def _sandbox(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, 
         raise CommandError(str(exc)) from None
 
 
+DEMO_SYNC_TIMEOUT = 10.0
+"""Seconds the demo waits at its end for the store server to hold every event."""
+
+
 def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     if not args.headless:
         raise CommandError(
@@ -183,6 +187,10 @@ def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
     with Terminal(paths, config, what="levelup-pos demo") as terminal:
         desk = terminal.receipts
         desk.start()
+        shipper = terminal.shipper
+        if shipper is not None:  # ships as it goes, as a register does
+            shipper.start()
+            terminal.engine.subscribe(lambda _: shipper.wake())
         queued: list[str] = []
 
         def print_receipt(record: CheckRecord) -> None:
@@ -207,6 +215,15 @@ def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
                 print(
                     f"{waiting} receipts still wait for the printer ({desk.status().printer}); "
                     "they print when the register next runs with the printer on.",
+                    file=err,
+                )
+        if shipper is not None:
+            shipped = shipper.sync(DEMO_SYNC_TIMEOUT)
+            document["store"] = {"pending": shipped.pending, "up_to_date": shipped.up_to_date}
+            if not shipped.up_to_date:
+                print(
+                    f"The store server does not hold every event yet: {shipped.problem}"
+                    " (levelup-pos store sync ships them).",
                     file=err,
                 )
     print(json.dumps(document), file=out)

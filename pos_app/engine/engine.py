@@ -43,7 +43,7 @@ from pos_app.engine.names import name_check
 from pos_app.engine.offline import ForwardReport, OfflineQueue
 from pos_app.engine.outcomes import Outcomes
 from pos_app.engine.payers import PayerAnswer, Payers
-from pos_app.engine.ports import Journal, PaymentGateway
+from pos_app.engine.ports import Journal, PaymentGateway, StoreFindings
 from pos_app.engine.recorder import Recorder
 from pos_app.engine.recovery import Recovery, RecoveryReport
 from pos_app.engine.returns import Returns
@@ -77,6 +77,7 @@ class Engine:
         business_day: Callable[[datetime], date] = local_day,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         staff: StaffDirectory | None = None,
+        store: StoreFindings | None = None,
     ) -> None:
         self.settings = settings
         self._clock = clock
@@ -89,10 +90,10 @@ class Engine:
         self._levelup = LevelUpPayments(
             self._recorder, outcomes, self._offline, gateway, settings, new_id
         )
-        self._approvals = Approvals(self._recorder, staff, new_id)
+        self._approvals = approvals = Approvals(self._recorder, staff, new_id)
         self.days = BusinessDays(self._recorder, self._approvals, business_day, self._lock)
         self._voids = Voids(self._recorder, outcomes, self._approvals)
-        self._recovery = Recovery(self._recorder, outcomes, self._approvals, gateway, settings)
+        self._recovery = Recovery(self._recorder, outcomes, approvals, gateway, settings, store)
         self._returns = Returns(self._recorder, self._approvals)
         self._payers = Payers(self._recorder, gateway, settings, self._lock)
         self._discounts = Discounts(self._recorder, self._approvals, settings.discounts)

@@ -35,6 +35,22 @@ class PaymentGateway(Protocol):
     def order_details(self, merchant_id: int, order_uuid: str) -> MerchantOrder: ...
 
 
+class StoreFindings(Protocol):
+    """What the store server knows of LevelUp payments at this location
+    (``pos_app.app.store_learn``). Neither call raises: a server that cannot be asked knows
+    nothing."""
+
+    def found_elsewhere(self, record: CheckRecord, tender_id: str) -> MerchantOrder | None:
+        """The order another register of the location found at LevelUp for this register's
+        payment ``tender_id`` of ``record``, whose outcome is not known here."""
+        ...
+
+    def unknown_elsewhere(self) -> list[tuple[str, CheckRecord, str]]:
+        """The other registers' payments whose outcome is not known and that no register has
+        found yet: (register id, check, tender id)."""
+        ...
+
+
 class Journal(Protocol):
     """Durable, append-only storage of what the engine did.
 

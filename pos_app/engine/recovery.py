@@ -18,9 +18,10 @@ from pos_app.engine.errors import IllegalTransition
 from pos_app.engine.eventlog import EventKind
 from pos_app.engine.model import ApprovalAction, CheckRecord, EngineSettings, ManagerApproval
 from pos_app.engine.outcomes import Lookup, Outcomes
-from pos_app.engine.ports import PaymentGateway
-from pos_app.engine.reconcile import RecentOrders
+from pos_app.engine.ports import PaymentGateway, StoreFindings
+from pos_app.engine.reconcile import AmbiguousOrder, RecentOrders, find_order
 from pos_app.engine.recorder import Recorder
+from pos_app.levelup.errors import LevelUpError
 
 _S = TenderStatus
 _LOOKED_UP = (_S.COMPLETING, _S.UNKNOWN, _S.FORWARDING)
@@ -53,12 +54,16 @@ class Recovery:
         approvals: Approvals,
         gateway: PaymentGateway,
         settings: EngineSettings,
+        store: StoreFindings | None = None,
     ) -> None:
         self._recorder = recorder
         self._outcomes = outcomes
         self._approvals = approvals
         self._gateway = gateway
         self._settings = settings
+        self._store = store
+        self._told: set[str] = set()
+        """Other registers' payments this register found and said so (once each)."""
 
     def recover(self) -> RecoveryReport:
         """Settle every tender the journal left unfinished."""
@@ -79,6 +84,7 @@ class Recovery:
                 elif after is not before:
                     report.resolved.append(line)
             self._outcomes.finish_void(record)
+        self._find_for_others(recent)
         return report
 
     def reconcile(
@@ -114,12 +120,61 @@ class Recovery:
             )
             return self._outcomes.declined(record, tender_id, note, event)
         if status in _LOOKED_UP:
+            found = self._store.found_elsewhere(record, tender_id) if self._store else None
+            if found is not None:  # another register of the store found it at LevelUp
+                return self._outcomes.settle(record, tender_id, Lookup(order=found))
             lookup = self._outcomes.look_up(record, tender_id, recent)
             _note(report, lookup)
             return self._outcomes.settle(record, tender_id, lookup)
         if status is _S.REFUNDING:
             return self._outcomes.reconcile_refund(record, tender_id)
         return record
+
+    def _find_for_others(self, recent: RecentOrders) -> None:
+        """Look up, at LevelUp, the other registers' payments whose outcome is not known, and
+        say each order found (a ``RECONCILED`` event of this register naming theirs): a
+        register that cannot ask LevelUp itself learns it through the store server."""
+        if self._store is None:
+            return
+        for register, record, tender_id in self._store.unknown_elsewhere():
+            if tender_id in self._told:
+                continue
+            info = record.info(tender_id)
+            try:
+                order = find_order(
+                    self._gateway,
+                    recent,
+                    merchant_id=self._settings.merchant_id,
+                    register=info.sent_register or register,
+                    identifier=record.check.identifier,
+                    sent_at=info.sent_at or record.opened_at,
+                    max_spend=info.sent_spend or info.requested,
+                    claimed={
+                        t.levelup.order_uuid
+                        for t in record.check.tenders
+                        if t.levelup is not None and t.levelup.order_uuid
+                    },
+                )
+            except (LevelUpError, AmbiguousOrder):
+                continue  # its own register, or a manager, settles it
+            if order is None:
+                continue
+            self._told.add(tender_id)
+            self._recorder.audit(
+                self._recorder.event(
+                    EventKind.RECONCILED,
+                    None,
+                    register=register,
+                    check=record.check_id,
+                    tender=tender_id,
+                    identifier=record.check.identifier,
+                    order_uuid=order.uuid,
+                    spend_amount=order.spend_amount or 0,
+                    tip_amount=order.tip_amount or 0,
+                    total_amount=order.total_amount or 0,
+                    payer=order.user_display_name or "",
+                )
+            )
 
 
 def _note(report: RecoveryReport, lookup: Lookup) -> None:

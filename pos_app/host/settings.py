@@ -2,7 +2,8 @@
 
 From lowest to highest: the defaults; a read-only provisioning file an installer drops in
 place (``provisioning.toml`` in the data directory, or ``$LEVELUP_POS_PROVISIONING``); the
-register's own ``settings.toml`` (what ``levelup-pos config set`` and ``setup`` write); and
+store server's store-wide settings (:data:`STORE_WIDE`) as last copied (``store-settings.toml``);
+the register's own ``settings.toml`` (what ``levelup-pos config set`` and ``setup`` write); and
 environment overrides ``LEVELUP_POS_<SECTION>_<KEY>`` (``LEVELUP_POS_LEVELUP_LOCATION_ID=19``)
 for rollout scripts. Every layer is validated on load; an error names the file, the key and
 its line. ``settings.toml`` is read with tomllib and written with tomlkit, which keeps its
@@ -203,10 +204,46 @@ class Settings(_Section):
 
 SECTIONS = {field.alias or name: field for name, field in Settings.model_fields.items()}
 """The TOML sections and their models."""
+STORE_LAYER = "store-settings.toml"  # the store-wide settings last copied, in the data directory
 
 
 class SettingsError(ValueError):
     """Settings that cannot be used; the message names the file or variable, key and line."""
+
+
+STORE_WIDE = (
+    "register.tax_rate",
+    "register.comp_needs_manager",
+    "offline.*",
+    "discounts.*",
+    "receipts.*",
+)
+"""What the store server may set for every register of a store (``section.*``: the whole
+section); never a register's id, devices, or how it reaches LevelUp and the store server."""
+
+
+def is_store_wide(key: str) -> bool:
+    section, _, name = key.partition(".")
+    return bool(name) and (key in STORE_WIDE or f"{section}.*" in STORE_WIDE)
+
+
+def check_store_setting(key: str, value: str) -> None:
+    """Raise :class:`SettingsError` unless ``key`` is store-wide and ``value`` is valid for it."""
+    section, _, name = key.partition(".")
+    model = SECTIONS[section].annotation if is_store_wide(key) else None
+    if name not in getattr(model, "model_fields", {}):
+        raise SettingsError(f"{key!r} is not a store-wide setting: {', '.join(STORE_WIDE)}.")
+    _validated({section: {name: _value(value)}}, source=None, text="")
+
+
+def store_layer(values: Mapping[str, str]) -> str:
+    """``store-settings.toml`` for ``values`` (``section.key`` → text, store-wide keys only)."""
+    layer: dict[str, dict[str, Any]] = {}
+    for key, value in sorted(values.items()):
+        if is_store_wide(key):
+            section, _, name = key.partition(".")
+            layer.setdefault(section, {})[name] = _value(value)
+    return tomlkit.dumps(layer)
 
 
 def provisioning_file(paths: Paths, environ: Mapping[str, str]) -> Path:
@@ -214,9 +251,10 @@ def provisioning_file(paths: Paths, environ: Mapping[str, str]) -> Path:
 
 
 def load_settings(paths: Paths, environ: Mapping[str, str]) -> Settings:
-    """The effective settings: defaults < provisioning < settings.toml < environment."""
+    """The settings in force: defaults < provisioning < store copy < settings.toml < environment."""
     merged: dict[str, Any] = {}
-    for file in (provisioning_file(paths, environ), paths.settings_file):
+    store = paths.data_dir / STORE_LAYER
+    for file in (provisioning_file(paths, environ), store, paths.settings_file):
         if file.exists():
             layer = _read(file)
             _validated(layer, source=file, text=file.read_text(encoding="utf-8"))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, update
@@ -30,11 +31,35 @@ _ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
 _NOBODY = "That staff id cannot sign in here."  # the same for unknown and disabled ids
 
 
+def check_new_member(staff_id: str, name: str) -> None:
+    """Raise ValueError unless ``staff_id`` and ``name`` may be a new member's."""
+    if not _ID.fullmatch(staff_id):
+        raise ValueError("A staff id is 1 to 32 lower-case letters, digits, '.', '_' or '-'.")
+    if not name.strip():
+        raise ValueError("A staff member needs a name.")
+
+
+@dataclass(frozen=True)
+class StaffRecord:
+    """A member as it travels between a register and the store server: the PIN's hash,
+    never the PIN."""
+
+    staff_id: str
+    name: str
+    role: Role
+    pin_hash: str
+    active: bool = True
+
+    def __repr__(self) -> str:  # the hash stays out of logs and tracebacks
+        return f"StaffRecord({self.staff_id!r}, {self.name!r}, {self.role.value}, {self.active})"
+
+
 class SqliteStaff:
     def __init__(
         self, journal: SqliteJournal, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     ) -> None:
         self._database = journal.database
+        self._writing = journal.writing
         self._clock = clock
         # Serialises PIN checks in this process; the count itself is also incremented in SQL,
         # so guesses from another process cannot overwrite each other's count either.
@@ -43,10 +68,7 @@ class SqliteStaff:
         self._decoy = hash_pin("0000")
 
     def add(self, staff_id: str, name: str, role: Role, pin: str) -> StaffMember:
-        if not _ID.fullmatch(staff_id):
-            raise ValueError("A staff id is 1 to 32 lower-case letters, digits, '.', '_' or '-'.")
-        if not name.strip():
-            raise ValueError("A staff member needs a name.")
+        check_new_member(staff_id, name)
         with self._database.begin() as connection:
             if connection.execute(select(staff.c.id).where(staff.c.id == staff_id)).first():
                 raise ValueError(f"There is already a staff member {staff_id}.")
@@ -68,6 +90,59 @@ class SqliteStaff:
         with self._database.connect() as connection:
             rows = connection.execute(select(staff).order_by(staff.c.id)).mappings().all()
         return [StaffMember(r["id"], r["name"], Role(r["role"]), bool(r["active"])) for r in rows]
+
+    def records(self) -> list[StaffRecord]:
+        """Every member with the PIN's hash (to copy them to the store server)."""
+        with self._database.connect() as connection:
+            rows = connection.execute(select(staff).order_by(staff.c.id)).mappings().all()
+        return [
+            StaffRecord(r["id"], r["name"], Role(r["role"]), r["pin_hash"], bool(r["active"]))
+            for r in rows
+        ]
+
+    def put_records(self, records: Iterable[StaffRecord], *, disable_others: bool) -> int:
+        """Take ``records`` (from the store server) in one transaction: new members are added,
+        known ones get the name, role, PIN hash and state given (their lockout stays); with
+        ``disable_others``, members not among them can no longer sign in. How many rows
+        changed."""
+        given = {record.staff_id: record for record in records}
+        changed = 0
+        with self._writing, self._database.begin() as connection:
+            held = {
+                row["id"]: row
+                for row in connection.execute(
+                    select(staff.c.id, staff.c.name, staff.c.role, staff.c.pin_hash, staff.c.active)
+                ).mappings()
+            }
+            for staff_id, record in given.items():
+                values = {
+                    "name": record.name,
+                    "role": Role(record.role).value,
+                    "pin_hash": record.pin_hash,
+                    "active": int(record.active),
+                }
+                row = held.get(staff_id)
+                if row is None:
+                    connection.execute(
+                        insert(staff).values(
+                            id=staff_id,
+                            failures=0,
+                            locked_until=None,
+                            created_at=self._clock(),
+                            **values,
+                        )
+                    )
+                elif any(row[name] != value for name, value in values.items()):
+                    connection.execute(update(staff).where(staff.c.id == staff_id).values(values))
+                else:
+                    continue
+                changed += 1
+            if disable_others:
+                others = [i for i, row in held.items() if i not in given and row["active"]]
+                if others:
+                    connection.execute(update(staff).where(staff.c.id.in_(others)).values(active=0))
+                changed += len(others)
+        return changed
 
     def disable(self, staff_id: str) -> None:
         with self._database.begin() as connection:

@@ -158,7 +158,7 @@ class Report:
     @property
     def title(self) -> str:
         if self.kind is ReportKind.Z:
-            return f"Z report #{self.number}"
+            return "Z report" if self.number is None else f"Z report #{self.number}"
         return "X report"
 
     def as_data(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ the file): the same report gives the same bytes.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
@@ -53,8 +54,8 @@ NUMBER = ParagraphStyle("ReportNumber", BODY, alignment=2)  # right-aligned
 COLUMN = ParagraphStyle("ReportColumn", DETAIL, alignment=2)
 
 
-def report_pdf(report: Report) -> bytes:
-    """The report as the bytes of a PDF file."""
+def report_pdf(report: Report, more: Sequence[Section] = ()) -> bytes:
+    """The report as the bytes of a PDF file; ``more``: sections after its own."""
     header, *parts = report_sections(report)
     out = io.BytesIO()
     document = SimpleDocTemplate(
@@ -75,7 +76,7 @@ def report_pdf(report: Report) -> bytes:
         Spacer(1, 4 * mm),
         _charts(report),
     ]
-    for section in parts:
+    for section in (*parts, *more):
         story.append(_table(section))
     footer = f"LevelUp POS  |  {report.title}  |  {report.register}  |  {report.business_date}"
     document.build(story, canvasmaker=partial(_NumberedCanvas, footer=footer))

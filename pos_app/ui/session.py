@@ -14,7 +14,7 @@ from datetime import datetime
 from drivers.scanner import Scanner, ScannerError
 from drivers.url import ScannerUrlError, open_scanner
 from pos_app.app import DEMO_STAFF, Terminal
-from pos_app.app.catalog import load_catalog
+from pos_app.app.catalog import catalog_file, load_catalog
 from pos_app.app.scanners import scanner_test
 from pos_app.app.scans import CodeKind, classify
 from pos_app.domain.catalog import Catalog
@@ -28,6 +28,7 @@ from pos_app.ui.receipt_flow import ReceiptFlow
 from pos_app.ui.register import RegisterWindow
 from pos_app.ui.reports_screen import open_reports
 from pos_app.ui.shift_dialog import ShiftActions
+from pos_app.ui.store_status import ShipperBridge
 from pos_app.ui.till import Till
 from pos_app.ui.wedge import WedgeFilter
 
@@ -60,7 +61,7 @@ class RegisterSession(QObject):
         )
         self.window = RegisterWindow(
             self.till,
-            catalog or load_catalog(),
+            catalog or load_catalog(catalog_file(terminal.paths.data_dir)),
             register_id=config.register_.id,
             demo_banner=(
                 "DEMO MODE — payments go to the built-in LevelUp sandbox, no real money moves. "
@@ -100,6 +101,14 @@ class RegisterSession(QObject):
         self.scanner_events.state_changed.connect(self._scanner_state)
         self.scanner_events.error.connect(self._scanner_error)
         self.open_scanner(config.scanner.url)
+        self.store: ShipperBridge | None = None
+        self._stop_waking: Callable[[], None] = lambda: None
+        if terminal.shipper is not None:
+            self.store = ShipperBridge(terminal.shipper)
+            self.store.status_changed.connect(self.window.status.show_store)
+            self.window.status.show_store(terminal.shipper.status())
+        if terminal.store_copy is not None:
+            self.window.status.watch_store_copy(terminal.store_copy.state)
 
     def _drawer_menu(self) -> None:
         more = self.window.tenders.more_actions
@@ -198,6 +207,10 @@ class RegisterSession(QObject):
             self.window.sign_in()
         self.till.restore()
         QTimer.singleShot(AFTER_START_MS, self.till.watch.check)
+        shipper = self.terminal.shipper
+        if shipper is not None:  # new events ship at once; the engine never waits for it
+            shipper.start()
+            self._stop_waking = self.terminal.engine.subscribe(lambda _: shipper.wake())
         if self.customers is not None:
             QTimer.singleShot(AFTER_START_MS, self.customers.load)
 
@@ -206,6 +219,9 @@ class RegisterSession(QObject):
         if app is not None:
             app.removeEventFilter(self.wedge)
         self.close_scanner()
+        self._stop_waking()
+        if self.store is not None:
+            self.store.close()
         self.receipts.close()
         self.till.close()
         self.helpers.close()

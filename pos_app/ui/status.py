@@ -1,18 +1,27 @@
 """The status bar: scanner, LevelUp reachability, offline queue, unknown payments and sales
 that owe money again (red when there are any), the receipt printer and the receipt emails
-(red while receipts wait on a problem; a click tries them again), register and cashier."""
+(red while receipts wait on a problem; a click tries them again), the store server (when one
+is set) and how old the register's copy of the store's staff, menu and settings is, register
+and cashier."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from pos_app.app.emailing import EmailStatus
 from pos_app.app.printing import QueueStatus
 from pos_app.app.receipts import ReceiptStatus
+from pos_app.app.shipping import ShipStatus
+from pos_app.app.store_copy import CopyState
 from pos_app.engine.staff import StaffMember
 from pos_app.ui.problems import Health
-from pos_app.ui.qt import QPushButton, QStatusBar, Qt, QWidget, Signal
+from pos_app.ui.qt import QPushButton, QStatusBar, Qt, QTimer, QWidget, Signal
+from pos_app.ui.store_status import store_tip, store_words
 from pos_app.ui.widgets import button, label, restyle
 
 RETRY_TIP = "Click to try the waiting receipts again now."
+STORE_COPY_EVERY_MS = 30_000
 
 
 def short_problem(problem: str, printer: str = "") -> str:
@@ -66,6 +75,12 @@ class RegisterStatus(QStatusBar):
         self.printer = self._clickable("Printer: none", "muted")
         self.email = self._clickable("", "")
         self.email.setVisible(False)
+        self.store = label("")
+        self.store.setWordWrap(False)
+        self.store.setVisible(False)  # shown once a store server is set (show_store)
+        self.store_copy = label("")
+        self.store_copy.setWordWrap(False)
+        self.store_copy.setVisible(False)  # shown once watched (watch_store_copy)
         self.register = label(f"Register {register_id}")
         self.cashier = label("Not signed in", "warn")
         for widget in (self.scanner, self.levelup, self.queue, self.unknown, self.owing):
@@ -73,6 +88,8 @@ class RegisterStatus(QStatusBar):
             self.addWidget(widget)
         self.addWidget(self.printer)
         self.addWidget(self.email)
+        self.addWidget(self.store)
+        self.addWidget(self.store_copy)
         for widget in (self.register, self.cashier):
             widget.setWordWrap(False)
             self.addPermanentWidget(widget)
@@ -109,6 +126,30 @@ class RegisterStatus(QStatusBar):
         restyle(self.email, role)
         self.email.setToolTip(f"{status.email.problem} {RETRY_TIP}".strip() if status.email else "")
         self.email.setVisible(bool(text))
+
+    def show_store(self, status: ShipStatus | None) -> None:
+        """How far the journal is on the store server (None: no store server is set)."""
+        text, role = store_words(status)
+        self.store.setText(text)
+        restyle(self.store, role)
+        self.store.setToolTip(store_tip(status))
+        self.store.setVisible(bool(text))
+
+    def watch_store_copy(self, state: Callable[[], CopyState]) -> None:
+        """Say how old the store's copy of staff, menu and settings is, now and every 30 s."""
+
+        def show() -> None:
+            copy = state()
+            text, role = copy.words(datetime.now(UTC))
+            self.store_copy.setText(text)
+            restyle(self.store_copy, role)
+            self.store_copy.setToolTip(copy.problem or "Staff, menu and settings of the store.")
+
+        show()
+        self.store_copy.setVisible(True)
+        self._copy_timer = QTimer(self)
+        self._copy_timer.timeout.connect(show)
+        self._copy_timer.start(STORE_COPY_EVERY_MS)
 
     def _clickable(self, text: str, role: str) -> QPushButton:
         entry = button(text, role)
