@@ -26,7 +26,7 @@ from pos_app.host.settings import Settings
 from pos_app.journal.rows import JournalRow
 from pos_app.store.connect import configured_store
 from pos_app.store.database import StoreError, StoreUnavailable
-from pos_app.store.events import RegisterKey, receive, shipped_seq
+from pos_app.store.events import RegisterKey, fold_pending, receive, shipped_seq
 from pos_app.store.registers import report_problem
 
 if TYPE_CHECKING:
@@ -74,6 +74,11 @@ class ShipStatus:
         return self.reachable is True and self.pending == 0 and not self.problem
 
 
+def store_batch(database: Database, key: RegisterKey, rows: Sequence[JournalRow]) -> int:
+    """The shipper's batch stored; its checks are folded later, when the register is idle."""
+    return receive(database, key, rows, fold=False)
+
+
 class Shipper:
     """Ships ``journal``'s events as register ``key`` to the database ``connect`` opens.
     :meth:`start` it, :meth:`close` it when done."""
@@ -86,7 +91,7 @@ class Shipper:
         *,
         every: float = 2.0,
         batch: int = 500,
-        send: Send = receive,
+        send: Send = store_batch,
         first_retry: float = FIRST_RETRY,
     ) -> None:
         self.key = key
@@ -214,8 +219,10 @@ class Shipper:
     def _round(self, asked: int) -> float:
         """Ship until caught up; seconds until the next round."""
         self._last_round = time.monotonic()
+        with self._changed:
+            hurried = self._served < asked
         try:
-            self._ship()
+            self._ship(hurried)
         except StoreError as error:
             return self._failed(error, reachable=not isinstance(error, StoreUnavailable))
         except Exception as error:  # a thread that dies would ship nothing ever again
@@ -229,7 +236,9 @@ class Shipper:
             self._changed.notify_all()
         return self._every
 
-    def _ship(self) -> None:
+    def _ship(self, hurried: bool) -> None:
+        """Ship until caught up; then, when the register is idle (nothing new came while
+        shipping) or :meth:`sync` waits, fold the shipped checks on the server."""
         if self._database is None:
             self._database = self._connect()
         while not self._closed:
@@ -245,6 +254,8 @@ class Shipper:
                 problem="",
                 reachable=True,
             )
+            if held >= top or hurried:
+                fold_pending(self._database, self.key)
             if held >= top or len(rows) < self._batch:
                 return  # caught up with what was there when read: the rest goes next round
 

@@ -24,7 +24,7 @@ from pos_app.engine.eventlog import NO_CHANGES
 from pos_app.journal.codec import load_changes, load_record
 from pos_app.reports.figures import DAY_EVENTS, DayFacts
 from pos_app.store.database import describe
-from pos_app.store.events import RegisterKey
+from pos_app.store.events import RegisterKey, fold_pending
 from pos_app.store.schema import checks, events
 
 _NEAR = timedelta(days=2)
@@ -45,6 +45,7 @@ def register_day(
     """What the server holds of ``key``'s business ``day``; ``local_day`` is the calendar day
     of a moment where the store is."""
     midnight = datetime.combine(day, time(), UTC)
+    fold_pending(database, key)  # what the register shipped and has not folded yet
     try:
         with database.connect() as connection:
             calendar = Calendar(_closed(connection, key), local_day)

@@ -2,10 +2,14 @@
 
 A batch is a register's events in journal order (``seq`` is the journal's event id). It is
 stored in one transaction: the events (a unique key of location, register and sequence, so an
-event sent twice is stored once), every check they touch folded forward from its stored state
-(the same fold as ``journal verify``, :class:`pos_app.engine.replay.Fold`), and the register's
-``shipped_seq``. A crash between the commit and the register hearing of it costs a resend,
-which stores nothing new.
+event sent twice is stored once) and the register's ``shipped_seq``. A crash between the
+commit and the register hearing of it costs a resend, which stores nothing new.
+
+The checks are folded forward from their stored state (the same fold as ``journal verify``,
+:class:`pos_app.engine.replay.Fold`) by :func:`fold_pending`, in the order the events came, up
+to the register's ``folded_seq``: with the batch (``receive(..., fold=True)``), or later, when
+the register is idle (the fold costs the register's CPU, which a sale must not wait for), and
+by whoever reads the checks.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -52,9 +57,12 @@ def shipped_seq(database: Engine, key: RegisterKey) -> int:
     return int(found or 0)
 
 
-def receive(database: Engine, key: RegisterKey, batch: Sequence[JournalRow]) -> int:
-    """Store ``batch`` (oldest first) and fold its checks; the register's ``shipped_seq``
-    after it. Idempotent: events the server holds already are skipped."""
+def receive(
+    database: Engine, key: RegisterKey, batch: Sequence[JournalRow], *, fold: bool = True
+) -> int:
+    """Store ``batch`` (oldest first), with ``fold`` folding every check not folded yet; the
+    register's ``shipped_seq`` after it. Idempotent: events the server holds already are
+    skipped."""
     now = datetime.now(UTC)
     try:
         with database.begin() as connection:
@@ -62,7 +70,6 @@ def receive(database: Engine, key: RegisterKey, batch: Sequence[JournalRow]) -> 
             fresh = [event for event in batch if event.seq > held]
             if fresh:
                 _insert_events(connection, key, fresh)
-                _fold(connection, key, fresh)
             top = max([held, *(event.seq for event in batch)])
             connection.execute(
                 registers.update()
@@ -72,9 +79,52 @@ def receive(database: Engine, key: RegisterKey, batch: Sequence[JournalRow]) -> 
                 )
                 .values(shipped_seq=top, shipped_at=now, seen_at=now, last_error="")
             )
+            if fold:
+                while _fold_some(connection, key):
+                    pass
             return top
     except DBAPIError as error:
         raise describe(error, database.url) from None
+
+
+def fold_pending(database: Engine, key: RegisterKey) -> None:
+    """Fold into the checks every event of ``key`` the server holds and has not folded yet
+    (in transactions of :data:`FOLD_CHUNK` events: readers and the shipper may both call it)."""
+    try:
+        while True:
+            with database.begin() as connection:
+                if not _fold_some(connection, key):
+                    return
+    except DBAPIError as error:
+        raise describe(error, database.url) from None
+
+
+FOLD_CHUNK = 2000
+
+
+def _fold_some(connection: Connection, key: RegisterKey) -> bool:
+    """Fold the next :data:`FOLD_CHUNK` events not folded yet; whether there were any."""
+    where = (registers.c.location_id == key.location_id, registers.c.register_id == key.register_id)
+    folded = connection.execute(
+        select(registers.c.folded_seq).where(*where).with_for_update()
+    ).scalar()
+    if folded is None:
+        return False  # the register never shipped
+    rows = connection.execute(
+        select(events.c.seq, events.c.check_id, events.c.changes)
+        .where(
+            events.c.location_id == key.location_id,
+            events.c.register_id == key.register_id,
+            events.c.seq > folded,
+        )
+        .order_by(events.c.seq)
+        .limit(FOLD_CHUNK)
+    ).all()
+    if not rows:
+        return False
+    _fold(connection, key, rows)
+    connection.execute(registers.update().where(*where).values(folded_seq=rows[-1].seq))
+    return True
 
 
 def _register_row(connection: Connection, key: RegisterKey, now: datetime) -> int:
@@ -145,9 +195,10 @@ def _insert_events(connection: Connection, key: RegisterKey, batch: Sequence[Jou
     )
 
 
-def _fold(connection: Connection, key: RegisterKey, batch: Sequence[JournalRow]) -> None:
-    """Each check ``batch`` touches, folded forward from its stored state."""
-    touched: dict[str, list[JournalRow]] = {}
+def _fold(connection: Connection, key: RegisterKey, batch: Sequence[Any]) -> None:
+    """Each check ``batch`` (rows with ``seq``, ``check_id`` and ``changes``) touches, folded
+    forward from its stored state."""
+    touched: dict[str, list[Any]] = {}
     for event in batch:
         if event.check_id and event.changes:
             touched.setdefault(event.check_id, []).append(event)

@@ -1,10 +1,11 @@
 """The store server's tables (PostgreSQL).
 
 ``registers`` has one row per register (its LevelUp location and register id): how far its
-journal has been shipped (``shipped_seq``, the journal's event id), when, and the last error it
-reported. ``events`` holds every register's journal events, keyed by register and sequence, so
-a batch sent twice stores nothing twice. ``checks`` holds each check as its events fold to
-(the same fold as ``journal verify``), kept in the transaction that stores the events.
+journal has been shipped (``shipped_seq``, the journal's event id) and folded into its checks
+(``folded_seq``), when, and the last error it reported. ``events`` holds every register's
+journal events, keyed by register and sequence, so a batch sent twice stores nothing twice.
+``checks`` holds each check as its events fold to (the same fold as ``journal verify``), up
+to the register's ``folded_seq``.
 ``staff``, ``catalog`` and ``store_settings`` are what the registers take from the server;
 ``audit`` says who changed them.
 
@@ -27,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 """The newest migration in ``migrations/versions`` (a test holds it to Alembic's head)."""
 
 metadata = MetaData()
@@ -39,6 +40,7 @@ registers = Table(
     Column("register_id", String(64), nullable=False),
     Column("merchant_id", Integer, nullable=False),
     Column("shipped_seq", BigInteger, nullable=False, server_default="0"),
+    Column("folded_seq", BigInteger, nullable=False, server_default="0"),
     Column("shipped_at", DateTime(timezone=True)),
     Column("seen_at", DateTime(timezone=True), nullable=False),
     Column("last_error", Text, nullable=False, server_default=""),

@@ -12,7 +12,7 @@ from pos_app.app.terminal import open_register, sign_in_to_sandbox
 from pos_app.host.paths import Paths
 from pos_app.journal.codec import load_record
 from pos_app.store.database import init_store, open_store
-from pos_app.store.events import RegisterKey, receive, shipped_seq
+from pos_app.store.events import RegisterKey, fold_pending, receive, shipped_seq
 from pos_app.store.schema import checks, events
 
 KEY = RegisterKey(merchant_id=1, location_id=19, register_id="1")
@@ -75,3 +75,20 @@ def test_a_batch_sent_twice_stores_nothing_twice_and_an_older_dump_is_refilled(
     assert shipped_seq(store, KEY) == 20  # what the server holds now
     ship(store, journal)
     assert server_checks(store) == {r.check_id: r for r in journal.records()}
+
+
+def test_checks_are_folded_after_their_events_when_asked(store, register):
+    journal = register.journal
+    rows = journal.rows_after(0, 10_000)
+    receive(store, KEY, rows, fold=False)
+    with store.connect() as connection:
+        assert connection.execute(select(checks.c.check_id)).all() == []
+    fold_pending(store, KEY)
+    with store.connect() as connection:
+        folded = {
+            check_id: load_record(snapshot)
+            for check_id, snapshot in connection.execute(
+                select(checks.c.check_id, checks.c.snapshot)
+            )
+        }
+    assert folded == {record.check_id: record for record in journal.records()}
