@@ -108,9 +108,12 @@ def require_confirmation(merchant: MerchantRecord, given: str | None, obj: str) 
 
 def add_customer(state: SandboxState, profile: NewCustomer) -> CustomerRecord:
     """A new customer with a fresh payment code."""
+    number = max((c.id for c in state.customers), default=0) + 1
     customer = CustomerRecord(
-        id=max((c.id for c in state.customers), default=0) + 1,
+        id=number,
         token=_new_token(),
+        email=f"customer{number}@customers.example",
+        access_token=f"{1000 + number}-{secrets.token_hex(32)}",
         **profile.model_dump(),
     )
     state.customers.append(customer)

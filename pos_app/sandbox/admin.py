@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from pos_app.sandbox import apps
 from pos_app.sandbox.faults import FaultRule
 from pos_app.sandbox.records import NewCustomer
 from pos_app.sandbox.services import Services, merchant_token
@@ -61,7 +62,26 @@ async def _body(request: Request, model: type[_M]) -> _M | JSONResponse:
 
 @_admin
 async def seed(request: Request, services: Services) -> Response:
-    return JSONResponse(services.ledger.seed_view())
+    view = services.ledger.seed_view()
+    with services.ledger.holding(changes=False) as state:
+        view["app"] = state.apps[0].model_dump() if state.apps else None
+    return JSONResponse(view)
+
+
+@_admin
+async def decide_permissions_request(request: Request, services: Services) -> Response:
+    """The customer accepts or rejects an app's permissions request, as in their app."""
+    decision = request.path_params["decision"]
+    if decision not in ("accept", "reject"):
+        return JSONResponse({"error": "Accept or reject, nothing else."}, status_code=404)
+    try:
+        with services.ledger.holding(changes=True) as state:
+            decided = apps.decide(state, request.path_params["request_id"], decision == "accept")
+    except ValueError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=409)
+    if decided is None:
+        return JSONResponse({"error": "No such permissions request."}, status_code=404)
+    return JSONResponse(decided)
 
 
 @_admin
@@ -107,4 +127,9 @@ def admin_routes() -> list[Route]:
         Route("/sandbox/orders", orders, methods=["GET"]),
         Route("/sandbox/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/sandbox/reset", reset, methods=["POST"]),
+        Route(
+            "/sandbox/permissions_requests/{request_id:int}/{decision:str}",
+            decide_permissions_request,
+            methods=["POST"],
+        ),
     ]

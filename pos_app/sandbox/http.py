@@ -8,7 +8,6 @@ and turning a :class:`Rejection` into its answer.
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -20,27 +19,25 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pos_app.levelup import envelope
-from pos_app.levelup.envelope import InvalidPayload
 from pos_app.levelup.wire import (
     AccessTokenRequest,
     CompletedOrderRequest,
     DetachedRefundRequest,
-    ErrorObject,
     GiftCardCreditRequest,
     ProposedOrderRequest,
     RefundRequest,
     errors_body,
 )
 from pos_app.sandbox.admin import admin_routes
+from pos_app.sandbox.apps_api import app_routes, with_app_tokens
 from pos_app.sandbox.faults import FaultBook, FaultMiddleware
+from pos_app.sandbox.gateway import negotiate, parse, rejection_response
 from pos_app.sandbox.ledger import Ledger
+from pos_app.sandbox.merchant_v14 import merchant_routes
 from pos_app.sandbox.records import MerchantRecord
 from pos_app.sandbox.rejections import Rejection, error
 from pos_app.sandbox.services import Services, merchant_token
-
-WWW_AUTHENTICATE = 'OAuth2 realm="levelup", error="invalid_token"'
-_ACCEPTABLE = ("application/json", "application/*", "*/*")
-
+from pos_app.sandbox.users_api import user_routes
 
 Handler = Callable[[Request, Services, MerchantRecord | None, Any], Awaitable[Any]]
 
@@ -60,12 +57,12 @@ def _endpoint(
         async def endpoint(request: Request) -> Response:
             services: Services = request.app.state.services
             try:
-                _negotiate(request)
+                negotiate(request)
                 merchant = _authenticate(request, services, obj, silent_401) if auth else None
-                parsed = await _parse(request, body, obj) if body is not None else None
+                parsed = await parse(request, body, obj) if body is not None else None
                 result = await handler(request, services, merchant, parsed)
             except Rejection as rejection:
-                return _rejection_response(rejection)
+                return rejection_response(rejection)
             if isinstance(result, Response):
                 return result
             if isinstance(result, envelope.Response):
@@ -75,31 +72,6 @@ def _endpoint(
         return endpoint
 
     return wrap
-
-
-def _negotiate(request: Request) -> None:
-    accept = request.headers.get("accept")
-    if accept is not None and not accepts_json(accept):
-        raise Rejection(
-            406, error("request", "accept", "This API answers in application/json only.")
-        )
-
-
-def accepts_json(accept: str) -> bool:
-    """Whether an ``Accept`` header admits ``application/json`` (a range with q > 0)."""
-    for media_range in accept.split(","):
-        kind, *params = (part.strip() for part in media_range.split(";"))
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if kind.lower() in _ACCEPTABLE and quality > 0:
-            return True
-    return False
 
 
 def _authenticate(request: Request, services: Services, obj: str, silent: bool) -> MerchantRecord:
@@ -119,53 +91,6 @@ def _authenticate(request: Request, services: Services, obj: str, silent: bool) 
             bad_token=True,
         )
     return merchant
-
-
-async def _parse(request: Request, model: type[envelope.Request], obj: str) -> envelope.Request:
-    raw = await request.body()
-    if raw.strip():
-        try:
-            document = json.loads(raw)
-        except ValueError:
-            raise Rejection(
-                400, error("request", "body", "The request contained invalid, unparseable JSON.")
-            ) from None
-    else:
-        document = {}
-    key = model.envelope
-    if not isinstance(document, dict):
-        raise Rejection(422, error(obj, "base", f"Expected a JSON object with {key!r}."))
-    inner = document.get(key)
-    try:
-        return model.parse(inner if inner is not None else {})
-    except InvalidPayload as exc:
-        raise Rejection(422, *_validation_errors(exc, obj)) from None
-
-
-def _validation_errors(exc: InvalidPayload, obj: str) -> list[ErrorObject]:
-    errors = []
-    for problem in exc.errors:
-        path = [str(part) for part in problem["loc"]]
-        prop = path[0] if path else "base"
-        label = prop.replace("_", " ").capitalize()
-        if problem["type"] == "missing" and len(path) == 1:
-            message, code = f"{label} can't be blank", "blank"
-        else:
-            where = " → ".join(path[1:])
-            detail = problem["msg"][0].lower() + problem["msg"][1:]
-            message = f"{label} is invalid: {where + ': ' if where else ''}{detail}"
-            code = "invalid"
-        errors.append(error(obj, prop, message, code))
-    return errors
-
-
-def _rejection_response(rejection: Rejection) -> Response:
-    headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if rejection.bad_token else None
-    if rejection.empty:
-        return Response(status_code=rejection.status, headers=headers)
-    return JSONResponse(
-        errors_body(*rejection.errors), status_code=rejection.status, headers=headers
-    )
 
 
 # ----- the endpoints ----------------------------------------------------------------------
@@ -277,7 +202,7 @@ def create_app(ledger: Ledger | None = None, faults: FaultBook | None = None) ->
     """The sandbox as an ASGI app. Its :class:`Services` are at ``app.state.services``."""
     services = Services(ledger or Ledger.open(), faults or FaultBook())
     routes = [
-        Route("/v15/access_tokens", access_tokens, methods=["POST"]),
+        Route("/v15/access_tokens", with_app_tokens(access_tokens), methods=["POST"]),
         Route("/v15/managed_locations", managed_locations, methods=["GET"]),
         Route("/v15/locations/{location_id:int}", location, methods=["GET"]),
         Route("/v15/proposed_orders", proposed_orders, methods=["POST"]),
@@ -291,6 +216,9 @@ def create_app(ledger: Ledger | None = None, faults: FaultBook | None = None) ->
         Route("/v15/detached_refunds", detached_refunds, methods=["POST"]),
         Route("/v15/merchants/{merchant_id:int}/orders/{uuid}", merchant_order, methods=["GET"]),
         Route("/v14/locations/{location_id:int}/orders", location_orders, methods=["GET"]),
+        *merchant_routes(),
+        *app_routes(),
+        *user_routes(),
         *admin_routes(),
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found})

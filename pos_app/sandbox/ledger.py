@@ -81,6 +81,17 @@ class Ledger:
             yield self._state
             self._save()
 
+    @contextmanager
+    def holding(self, *, changes: bool) -> Iterator[SandboxState]:
+        """The state under the lock, for the sandbox's areas that are functions over it (as the
+        ledger's own are); saved afterwards when ``changes``."""
+        if changes:
+            with self._changing() as state:
+                yield state
+        else:
+            with self._lock:
+                yield self._state
+
     def _save(self) -> None:
         if self._path is None:
             return

@@ -80,10 +80,10 @@ def complete(
     discount = abs(request.applied_discount_amount or 0)
     eligible = request.spend_amount - request.tax_amount - (request.exemption_amount or 0)
     _require_discount(discount, proposed, customer, eligible)
-    funding = _fund(
+    funding = fund(
         customer,
         due=request.spend_amount - discount,
-        tip=_tip(qr.parse(code_text), request.spend_amount, request.tip_amount or 0),
+        tip=customer_tip(qr.parse(code_text), request.spend_amount, request.tip_amount or 0),
         partial=bool(request.partial_authorization_allowed),
         discount_only=bool(request.discount_only),
     )
@@ -184,7 +184,7 @@ class _Funding:
         self.total = gift_spend + gift_tip + card_spend + card_tip
 
 
-def _fund(
+def fund(
     customer: CustomerRecord, *, due: int, tip: int, partial: bool, discount_only: bool
 ) -> _Funding:
     """Pay ``due`` (the spend after the discount) and ``tip`` from gift card credit, then the
@@ -223,7 +223,7 @@ def _fund(
     return _Funding(gift_spend, gift_tip, 0, 0)
 
 
-def _tip(code: qr.PaymentCode, spend: int, requested: int) -> int:
+def customer_tip(code: qr.PaymentCode, spend: int, requested: int) -> int:
     """The customer's tip from their code's preferences; the POS's ``tip_amount`` when the
     code asks for none."""
     match code.tip:

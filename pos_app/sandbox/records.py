@@ -26,6 +26,16 @@ class LocationRecord(_Record):
     pos_location_identifier: str | None = None
 
 
+class AppRecord(_Record):
+    """A LevelUp app: its API key and client secret log in for an app access token."""
+
+    id: int
+    name: str
+    api_key: str
+    client_secret: str
+    access_token: str
+
+
 class MerchantRecord(_Record):
     id: int
     name: str
@@ -73,6 +83,9 @@ class CustomerRecord(NewCustomer):
     id: int
     token: str
     card_charged_amount: int = 0
+    email: str = ""
+    access_token: str = ""
+    """A user token with every user permission (the seed lists it for scripts)."""
 
     @property
     def code(self) -> qr.PaymentCode:
@@ -113,7 +126,8 @@ class OrderRecord(_Record):
     """A completed order and where its money came from."""
 
     uuid: str
-    proposed_order_uuid: str
+    proposed_order_uuid: str | None
+    """None for a one-step ``POST /v15/orders`` order."""
     merchant_id: int
     location_id: int
     customer_id: int
@@ -149,6 +163,29 @@ class DetachedRefundRecord(_Record):
     refunded_at: datetime
 
 
+class UserAddressRecord(_Record):
+    id: int
+    customer_id: int
+    address_type: str
+    street_address: str
+    extended_address: str | None = None
+    locality: str | None = None
+    region: str | None = None
+    postal_code: str
+
+
+class PermissionsRequestRecord(_Record):
+    """An app asking a customer (by email) for user permissions; ``token`` once accepted."""
+
+    id: int
+    app_id: int
+    customer_id: int
+    permission_keynames: list[str]
+    state: str = "pending"
+    token: str | None = None
+    created_at: datetime
+
+
 class SandboxState(_Record):
     """Everything the server knows; saved whole with ``--state``."""
 
@@ -157,3 +194,6 @@ class SandboxState(_Record):
     proposed_orders: dict[str, ProposedOrderRecord] = Field(default_factory=dict)
     orders: dict[str, OrderRecord] = Field(default_factory=dict)
     detached_refunds: list[DetachedRefundRecord] = Field(default_factory=list)
+    apps: list[AppRecord] = Field(default_factory=list)
+    user_addresses: list[UserAddressRecord] = Field(default_factory=list)
+    permissions_requests: list[PermissionsRequestRecord] = Field(default_factory=list)

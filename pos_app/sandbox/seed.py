@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from pos_app.sandbox.records import (
+    AppRecord,
     CustomerRecord,
     LocationRecord,
     MerchantRecord,
@@ -19,6 +20,8 @@ DEMO_API_KEY = "levelup-pos-demo-api-key"
 DEMO_USERNAME = "manager@demo-cafe.example"
 DEMO_PASSWORD = "demo-password"
 DEMO_LOCATION_ID = 19
+DEMO_APP_ID = 1
+DEMO_CLIENT_SECRET = "levelup-pos-demo-client-secret"
 
 # (name, card, card declines, gift card, discount credit, tip percent, tip cents)
 _CUSTOMERS: list[tuple[str, bool, bool, int, int, int | None, int | None]] = [
@@ -38,7 +41,19 @@ def _token(merchant_id: int, name: str) -> str:
     return f"{merchant_id}-{hashlib.sha256(name.encode()).hexdigest()}"
 
 
+def _email(name: str) -> str:
+    """``ada.card@customers.example`` for Ada Card: a fixed address scripts can name."""
+    return name.lower().replace(" ", ".") + "@customers.example"
+
+
 def seed_state() -> SandboxState:
+    app = AppRecord(
+        id=DEMO_APP_ID,
+        name="LevelUp POS",
+        api_key=DEMO_API_KEY,
+        client_secret=DEMO_CLIENT_SECRET,
+        access_token=_token(DEMO_APP_ID, "levelup-pos-app"),
+    )
     merchants = [
         MerchantRecord(
             id=1,
@@ -83,9 +98,11 @@ def seed_state() -> SandboxState:
             discount_amount=discount,
             tip_percent=tip_percent,
             tip_amount=tip_amount,
+            email=_email(name),
+            access_token=_token(1000 + number, name),
         )
         for number, (name, card, declines, gift, discount, tip_percent, tip_amount) in enumerate(
             _CUSTOMERS, start=1
         )
     ]
-    return SandboxState(merchants=merchants, customers=customers)
+    return SandboxState(merchants=merchants, customers=customers, apps=[app])

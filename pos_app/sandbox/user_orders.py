@@ -1,0 +1,106 @@
+"""``POST /v15/orders``: LevelUp's older one-step order, paid with a user token (the merchant's
+and the customer's in one ``Authorization`` header) or with a payment code in the body.
+
+Money moves as for a completed order (discount, gift card credit, card), without a proposed
+order before it; its refund is the same ``POST /v15/orders/:uuid/refund``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from pos_app.levelup import qr
+from pos_app.sandbox import accounts, orders
+from pos_app.sandbox.bodies import OrderBody
+from pos_app.sandbox.records import CustomerRecord, MerchantRecord, OrderRecord, SandboxState
+from pos_app.sandbox.rejections import Rejection, error
+
+
+def place(
+    state: SandboxState,
+    merchant: MerchantRecord,
+    user: CustomerRecord | None,
+    body: OrderBody,
+    clock: Callable[[], datetime],
+) -> dict[str, Any]:
+    """Charge ``user`` (or the customer whose code the body holds) for ``body``."""
+    accounts.require_own_location(state, merchant, body.location_id, "order")
+    code = body.payment_token_data.get_secret_value() if body.payment_token_data else None
+    if user is None and code is None:
+        raise Rejection(
+            422,
+            error("order", "payment_token_data", "Payment token data can't be blank", "blank"),
+        )
+    customer = user or accounts.customer_for_code(state, code or "", "order")
+    if body.spend_amount <= 0:
+        raise Rejection(
+            422, error("order", "spend_amount", "Spend amount must be greater than 0.", "invalid")
+        )
+    discount = body.applied_discount_amount or 0
+    eligible = max(0, body.spend_amount - body.tax_amount - (body.exemption_amount or 0))
+    if discount > min(customer.discount_amount, eligible):
+        raise Rejection(
+            422,
+            error(
+                "order",
+                "applied_discount_amount",
+                "Applied discount cannot be more than the customer's credit, or the spend "
+                "less tax and exemptions.",
+                "invalid",
+            ),
+        )
+    requested_tip = body.tip_amount or 0
+    tip = (
+        requested_tip
+        if code is None
+        else orders.customer_tip(qr.parse(code), body.spend_amount, requested_tip)
+    )
+    funding = orders.fund(
+        customer,
+        due=body.spend_amount - discount,
+        tip=tip,
+        partial=bool(body.partial_authorization_allowed),
+        discount_only=False,
+    )
+    order = OrderRecord(
+        uuid=uuid.uuid4().hex,
+        proposed_order_uuid=None,
+        merchant_id=merchant.id,
+        location_id=body.location_id,
+        customer_id=customer.id,
+        identifier_from_merchant=body.identifier_from_merchant,
+        cashier=body.cashier,
+        register_name=body.register_name,
+        requested_spend_amount=body.spend_amount,
+        requested_tip_amount=requested_tip,
+        spend_amount=discount + funding.gift_spend + funding.card_spend,
+        tip_amount=funding.gift_tip + funding.card_tip,
+        total_amount=discount + funding.total,
+        tax_amount=body.tax_amount,
+        exemption_amount=body.exemption_amount or 0,
+        discount_amount=discount,
+        gift_card_total_amount=funding.gift_spend + funding.gift_tip,
+        gift_card_tip_amount=funding.gift_tip,
+        card_amount=funding.card_spend + funding.card_tip,
+        created_at=clock(),
+        items=[e.model_dump(mode="json", exclude_none=True) for e in body.items]
+        if body.items
+        else None,
+    )
+    customer.discount_amount -= discount
+    customer.gift_card_amount -= order.gift_card_total_amount
+    customer.card_charged_amount += order.card_amount
+    state.orders[order.uuid] = order
+    return {
+        "order": {
+            "uuid": order.uuid,
+            "spend_amount": order.spend_amount,
+            "tip_amount": order.tip_amount,
+            "total_amount": order.total_amount,
+            "gift_card_total_amount": order.gift_card_total_amount,
+            "gift_card_tip_amount": order.gift_card_tip_amount,
+        }
+    }
