@@ -12,13 +12,14 @@ them on a lane.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from pos_app.engine import (
     CheckRecord,
+    CheckState,
     ClosedDay,
     Engine,
     EngineError,
@@ -109,6 +110,15 @@ class ReportDesk:
             return self._engine.days.closed()
         return closed_days(self._journal)
 
+    def day_to_close(self) -> date:
+        """The day a Z report closes unless told: the oldest day with checks not closed yet
+        (a Z taken after midnight closes the night's day, and a forgotten day comes first),
+        else today's."""
+        closed = [c.day for c in self._closed()]
+        first = self._journal.first_day_after(max(closed) if closed else None)
+        today = self._engine.days.closable() if self._engine else self.business_day()
+        return first if first is not None and first <= today else today
+
     def taken(self) -> list[Report]:
         """The Z reports taken on this register, newest first, as they were taken."""
         return [Report.from_data(closed.document) for closed in reversed(self._closed())]
@@ -141,13 +151,13 @@ class ReportDesk:
         )
 
     def z_report(self, approval: ManagerApproval | None, day: date | None = None) -> Report:
-        """Take the Z report of ``day`` (default: ``engine.days.closable()``), with a manager's
+        """Take the Z report of ``day`` (default: :meth:`day_to_close`), with a manager's
         approval of ``CLOSE_DAY``: it closes the day for this register. Raises
         :class:`pos_app.engine.DayAlreadyClosed` or :class:`EngineError` (checks still open)."""
         if self._engine is None:
             raise ReportError("A Z report is taken at the register (its window or CLI).")
         engine = self._engine
-        day = day or engine.days.closable()
+        day = day or self.day_to_close()
         engine.days.require_open(day)
         reconciliation = self.reconciliation(
             day_facts(self._journal, day, self._register, self.day_of)
@@ -167,6 +177,12 @@ class ReportDesk:
                 raise EngineError(
                     f"Check(s) {', '.join(report.open_checks)} of {day:%d %b} are still open: "
                     "finish or void them, then take the Z report."
+                )
+            if unsettled := _unsettled(facts.checks):
+                raise EngineError(
+                    f"Check(s) {', '.join(unsettled)} of {day:%d %b} still have money to "
+                    "settle (a payment being confirmed, refunded or sent, or a balance owed): "
+                    "settle them in Needs attention, then take the Z report."
                 )
             return report.as_data()
 
@@ -218,7 +234,9 @@ def save_report(report: Report, path: Path, fmt: str) -> None:
 def render(report: Report, fmt: str) -> bytes:
     """``report`` as the bytes of a file of format ``fmt`` (one of :data:`FORMATS`)."""
     if fmt == "json":
-        return (json.dumps(report.as_data(), indent=1) + "\n").encode()
+        from pos_app.reports.text import masked_data
+
+        return (json.dumps(masked_data(report.as_data()), indent=1) + "\n").encode()
     if fmt == "text":
         from pos_app.reports.text import report_text
 
@@ -255,10 +273,26 @@ def day_facts(
         if event.kind is not EventKind.CHECK_OPENED and day_of(event.at) == day
     ]
     numbers = {record.check_id: record.check.identifier for record in checks}
+    earlier: dict[str, CheckRecord] = {}
     for check_id, _ in events:
         if check_id and check_id not in numbers:
-            numbers[check_id] = _number(journal.load(check_id), check_id)
-    return DayFacts(day, register, checks, cashiers, events, numbers, _local_hour)
+            record = journal.load(check_id)
+            numbers[check_id] = _number(record, check_id)
+            if record is not None:
+                earlier[check_id] = record
+    return DayFacts(day, register, checks, cashiers, events, numbers, _local_hour, earlier)
+
+
+def _unsettled(checks: Iterable[CheckRecord]) -> list[str]:
+    """The numbers of checks whose money is not settled: a payment in flight (not an offline
+    one not sent yet: it counts as paid, and LevelUp may be away for hours) or a sale owing
+    again."""
+    return [
+        record.check.identifier
+        for record in checks
+        if record.state is CheckState.BALANCE_DUE
+        or any(tender.status.is_in_flight for tender in record.check.tenders)
+    ]
 
 
 def _number(record: CheckRecord | None, check_id: str) -> str:

@@ -53,6 +53,8 @@ class EventSource(Protocol):
 
     def last_seq(self) -> int: ...
 
+    def journal_id(self) -> str: ...
+
 
 @dataclass(frozen=True)
 class ShipStatus:
@@ -118,7 +120,12 @@ class Shipper:
     def of(cls, journal: EventSource, config: Settings, secrets: SecretStore) -> Shipper:
         """The shipper of a register configured by ``config`` (``store.url`` set)."""
         levelup = config.levelup
-        key = RegisterKey(levelup.merchant_id or 0, levelup.location_id or 0, config.register_.id)
+        key = RegisterKey(
+            levelup.merchant_id or 0,
+            levelup.location_id or 0,
+            config.register_.id,
+            journal.journal_id(),
+        )
         return cls(
             journal,
             key,
@@ -295,4 +302,7 @@ class Shipper:
             self._status = status
             listeners = list(self._listeners)
         for listener in listeners:
-            listener(status)
+            try:
+                listener(status)
+            except Exception:  # a listener's fault (a window closing) must not stop shipping
+                logger.exception("A store status listener failed")

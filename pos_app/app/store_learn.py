@@ -13,9 +13,10 @@ window of the register that sent it). A server that cannot be asked knows nothin
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pos_app.engine import CheckRecord
 from pos_app.host.secrets import SecretStore
@@ -24,7 +25,7 @@ from pos_app.levelup.wire import MerchantOrder
 from pos_app.store.connect import configured_store
 from pos_app.store.database import StoreError
 from pos_app.store.events import RegisterKey
-from pos_app.store.findings import finding_for, not_known_elsewhere
+from pos_app.store.findings import findings_for, not_known_elsewhere
 
 if TYPE_CHECKING:
     from pos_app.store.database import Engine as Database
@@ -32,13 +33,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 RECENT = timedelta(days=2)
 """Other registers' checks opened this long ago or less are looked at."""
-QUIET = timedelta(minutes=1)
-"""After the server could not be asked, it is not asked again for this long (a recovery with
-many payments does not wait out a connect timeout for each)."""
+EVERY = 30.0
+"""Seconds between two readings of the server's findings."""
 
 
 class StoreLearning:
-    """The store server's findings for the register ``key``."""
+    """The store server's findings for the register ``key``, read on a thread of its own every
+    :data:`EVERY` seconds (and at :meth:`refresh`): the engine asks under its lock, so it is
+    answered from the last reading, never by waiting for the server."""
 
     def __init__(
         self,
@@ -49,16 +51,26 @@ class StoreLearning:
         self._database = database
         self._key = key
         self._clock = clock
-        self._quiet_until = datetime.min.replace(tzinfo=UTC)
+        self._findings: dict[str, dict[str, Any]] = {}
+        self._unknown: list[tuple[str, CheckRecord, str]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="store-learning", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def refresh(self) -> None:
+        """Read the server's findings now (a server that cannot be asked leaves the last)."""
+        try:
+            findings = findings_for(self._database, self._key)
+            unknown = not_known_elsewhere(self._database, self._key, self._clock() - RECENT)
+        except StoreError as error:
+            log.info("The store server could not be asked for other registers' findings: %s", error)
+            return
+        self._findings, self._unknown = findings, unknown
 
     def found_elsewhere(self, record: CheckRecord, tender_id: str) -> MerchantOrder | None:
-        if self._clock() < self._quiet_until:
-            return None
-        try:
-            data = finding_for(self._database, self._key, tender_id)
-        except StoreError as error:
-            self._failed("about a payment", error)
-            return None
+        data = self._findings.get(tender_id)
         if data is None or data.get("check") != record.check_id:
             return None
         return MerchantOrder(
@@ -71,25 +83,26 @@ class StoreLearning:
         )
 
     def unknown_elsewhere(self) -> list[tuple[str, CheckRecord, str]]:
-        if self._clock() < self._quiet_until:
-            return []
-        try:
-            return not_known_elsewhere(self._database, self._key, self._clock() - RECENT)
-        except StoreError as error:
-            self._failed("for other registers' payments", error)
-            return []
+        return list(self._unknown)
 
     def close(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
         self._database.dispose()
 
-    def _failed(self, what: str, error: StoreError) -> None:
-        log.info("The store server could not be asked %s: %s", what, error)
-        self._quiet_until = self._clock() + QUIET
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.refresh()
+            except Exception:  # a thread that dies would learn nothing ever again
+                log.exception("Reading the store server's findings failed")
+            self._stop.wait(EVERY)
 
 
 def store_learning(config: Settings, secrets: SecretStore) -> StoreLearning | None:
-    """What the register of ``config`` learns from its store server (None: it has none). The
-    server is reached only when asked, and never stops the register."""
+    """What the register of ``config`` learns from its store server (None: it has none),
+    started. The server is read in the background and never stops the register."""
     levelup = config.levelup
     if not config.store.url or levelup.location_id is None or levelup.merchant_id is None:
         return None
@@ -99,4 +112,6 @@ def store_learning(config: Settings, secrets: SecretStore) -> StoreLearning | No
         log.warning("No store server to learn from: %s", error)
         return None
     key = RegisterKey(levelup.merchant_id, levelup.location_id, config.register_.id)
-    return StoreLearning(database, key)
+    learning = StoreLearning(database, key)
+    learning.start()
+    return learning

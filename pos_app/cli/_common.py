@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
@@ -83,6 +84,13 @@ def options(*, verbose: bool = True) -> argparse.ArgumentParser:
             help="log each LevelUp call (-vv: with bodies, credentials masked)",
         )
     return common
+
+
+def http_url(text: str) -> str:
+    """An ``http(s)://`` address given on the command line (an argparse ``type``)."""
+    if not re.match(r"^https?://[^\s/]+", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// address")
+    return text
 
 
 def data_paths(args: argparse.Namespace, environ: Mapping[str, str]) -> Paths:

@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, TextIO
 
-from pos_app.cli._common import Command, CommandError, ExitCode, data_paths, reading
+from pos_app.cli._common import Command, CommandError, ExitCode, data_paths, http_url, reading
 
 if TYPE_CHECKING:
     from pos_app.cli._common import Subcommands
@@ -60,7 +60,9 @@ def add_recover(commands: Subcommands, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="settle every payment the journal left unfinished, and say what it found",
     )
-    recover.add_argument("--sandbox-url", help="look the orders up at this sandbox instead")
+    recover.add_argument(
+        "--sandbox-url", type=http_url, help="look the orders up at this sandbox instead"
+    )
     recover.add_argument(
         "--settle-after",
         type=float,

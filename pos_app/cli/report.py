@@ -22,6 +22,7 @@ from pos_app.cli._common import (
     ExitCode,
     at_terminal,
     data_paths,
+    http_url,
     read_line,
 )
 
@@ -58,7 +59,9 @@ def add_report(commands: Subcommands, common: argparse.ArgumentParser) -> None:
             "--format", choices=("text", "json", "csv", "pdf"), default="text", dest="fmt"
         )
         parser.add_argument("--output", type=Path, metavar="FILE", help="write it to FILE")
-        parser.add_argument("--sandbox-url", help="ask this sandbox for the orders instead")
+        parser.add_argument(
+            "--sandbox-url", type=http_url, help="ask this sandbox for the orders instead"
+        )
     z.add_argument("--manager", metavar="STAFF_ID", help="who approves (their PIN is asked)")
     z.add_argument("--reprint", action="store_true", help="show the day's Z report as it was taken")
     x.set_defaults(command=Command("report x", _x))
@@ -89,7 +92,8 @@ def _z(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: T
 
     if args.reprint:
         with _reader(args, environ, reconciling=False) as desk:
-            day = args.date or desk.business_day()
+            latest = next(iter(desk.taken()), None)
+            day = args.date or (latest.business_date if latest else desk.business_day())
             taken = desk.z_of(day)
         if taken is None:
             raise CommandError(f"No Z report was taken for {day:%Y-%m-%d}.")

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pos_app.cli._common import Command, CommandError, ExitCode, data_paths
+from pos_app.cli._common import Command, CommandError, ExitCode, data_paths, http_url
 from pos_app.reports import ReportKind
 
 if TYPE_CHECKING:
@@ -48,7 +48,9 @@ def add_store_report(actions: Subcommands, common: argparse.ArgumentParser) -> N
         whose = parser.add_mutually_exclusive_group()
         whose.add_argument("--location", type=int, metavar="ID", help="this LevelUp location")
         whose.add_argument("--merchant", type=int, metavar="ID", help="every location of it")
-        parser.add_argument("--sandbox-url", help="ask this sandbox for the orders instead")
+        parser.add_argument(
+            "--sandbox-url", type=http_url, help="ask this sandbox for the orders instead"
+        )
         parser.set_defaults(command=Command(f"store report {kind.value}", partial(_report, kind)))
 
 

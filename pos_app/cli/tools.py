@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pos_app.cli._common import Command, CommandError, ExitCode, data_paths
+from pos_app.cli._common import Command, CommandError, ExitCode, data_paths, http_url
 from pos_app.domain import DomainError, format_cents, parse_cents
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import completed_order_values, proposed_order_values
@@ -95,7 +95,9 @@ def add_demo(commands: Subcommands, common: argparse.ArgumentParser) -> None:
     demo.add_argument("--checks", type=int, default=20, help="how many (default: %(default)s)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default: %(default)s)")
     demo.add_argument(
-        "--sandbox-url", help="a running LevelUp sandbox (default: one started in this process)"
+        "--sandbox-url",
+        type=http_url,
+        help="a running LevelUp sandbox (default: one started in this process)",
     )
     demo.set_defaults(command=Command("demo", _demo, files=True))
 

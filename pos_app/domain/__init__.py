@@ -17,6 +17,7 @@ from pos_app.domain.errors import (
 )
 from pos_app.domain.identifiers import (
     MAX_IDENTIFIER_LENGTH,
+    identifier_day,
     identifier_for,
     next_identifier,
     validate_identifier,
@@ -81,6 +82,7 @@ __all__ = [
     "can_move",
     "check_move",
     "format_cents",
+    "identifier_day",
     "identifier_for",
     "move",
     "next_identifier",

@@ -8,7 +8,7 @@ sortable, and easy for a cashier or manager to read back from the LevelUp dashbo
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from pos_app.domain.errors import InvalidIdentifier
 
@@ -42,6 +42,17 @@ def identifier_for(day: date, sequence: int) -> str:
             f"Check number {sequence} is outside 1–{MAX_DAILY_SEQUENCE} for one day."
         )
     return f"{day:%y%m%d}{sequence:04d}"
+
+
+def identifier_day(identifier: str) -> date | None:
+    """The business day in one of this terminal's identifiers (None: not one of ours)."""
+    match = _OURS.fullmatch(identifier)
+    if match is None:
+        return None
+    try:
+        return datetime.strptime(match.group(1), "%y%m%d").date()
+    except ValueError:
+        return None
 
 
 def next_identifier(previous: str | None, today: date) -> str:

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from pos_app.domain import identifier_day
 from pos_app.engine.approvals import Approvals
 from pos_app.engine.errors import EngineError
 from pos_app.engine.eventlog import EventKind, JournalEvent
-from pos_app.engine.model import ApprovalAction, ManagerApproval
+from pos_app.engine.model import ApprovalAction, CheckRecord, ManagerApproval
 from pos_app.engine.ports import Journal
 from pos_app.engine.recorder import Recorder
 
@@ -113,6 +114,7 @@ class BusinessDays:
         self._lock = lock
         self._closed = closed_days(recorder.journal)
         self._calendar = Calendar(self._closed, local_day)
+        recorder.day_closed = self.is_closed
 
     def day_of(self, at: datetime) -> date:
         """The business day of moment ``at``."""
@@ -121,6 +123,12 @@ class BusinessDays:
     def today(self) -> date:
         """The business day now: the day new checks belong to."""
         return self.day_of(self._recorder.clock())
+
+    def is_closed(self, record: CheckRecord) -> bool:
+        """Whether ``record`` is numbered on a business day a Z report closed: nothing can be
+        added to it (an empty check left open at the Z is replaced by a new one)."""
+        day = identifier_day(record.check.identifier)
+        return day is not None and self.closed_day(day) is not None
 
     def closable(self) -> date:
         """The day a Z report taken now closes by default: today's business day, or, once

@@ -42,6 +42,9 @@ class Recorder:
         self.clock = clock
         self._business_day = business_day
         self._listeners: list[Listener] = []
+        self.day_closed: Callable[[CheckRecord], bool] = lambda record: False
+        """Whether ``record`` belongs to a business day a Z report closed (set by the
+        engine's :class:`~pos_app.engine.days.BusinessDays`)."""
         self._committed: OrderedDict[str, CheckRecord] = OrderedDict()
 
     # ----- listeners --------------------------------------------------------------------
@@ -68,6 +71,11 @@ class Recorder:
         record = self.load(check_id)
         if not record.state.editable:
             raise IllegalTransition(_not_editable(record))
+        if self.day_closed(record):
+            raise IllegalTransition(
+                f"Check {record.check.identifier} belongs to a day whose Z report was taken: "
+                "ring this up on a new check."
+            )
         return record
 
     def payable(self, check_id: str) -> CheckRecord:

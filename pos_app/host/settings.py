@@ -19,6 +19,7 @@ from collections.abc import Mapping, MutableMapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs, urlsplit
 
 import tomlkit
 import tomlkit.exceptions
@@ -172,13 +173,12 @@ class StoreSettings(_Section):
     @field_validator("url")
     @classmethod
     def _store_url(cls, value: str) -> str:
-        if value and not re.match(r"^postgres(ql)?://[^\s/]+/[^\s/?]+", value):
+        parts = urlsplit(value)
+        _ = parts.port  # raises ValueError (refused) for a port that is not a number
+        if value and not (parts.scheme == "postgresql" and parts.hostname and parts.path[1:]):
             raise ValueError("a store URL is postgresql://USER@HOST[:PORT]/DATABASE")
-        if re.match(r"^postgres(ql)?://[^/@\s]*:[^/@\s]*@", value):
-            raise ValueError(
-                "a store URL holds no password: keep it in the secret store "
-                "(levelup-pos store password)"
-            )
+        if parts.password is not None or "password" in parse_qs(parts.query):
+            raise ValueError("a store URL holds no password: it goes in the secret store")
         return value
 
 

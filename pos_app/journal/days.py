@@ -7,10 +7,10 @@ import json
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from pos_app.domain import identifier_for
+from pos_app.domain import identifier_day, identifier_for
 from pos_app.domain.identifiers import MAX_DAILY_SEQUENCE
 from pos_app.engine.eventlog import NO_CHANGES, EventKind, JournalEvent
 from pos_app.engine.model import CheckRecord
@@ -32,6 +32,16 @@ def checks_of_day(
     )
     with database.connect() as connection:
         return [load(snapshot) for snapshot in connection.execute(query).scalars()]
+
+
+def first_day_after(database: Engine, day: date | None) -> date | None:
+    """The first business day after ``day`` (None: from the start) that has a check."""
+    query = select(func.min(checks.c.identifier))
+    if day is not None:
+        query = query.where(checks.c.identifier > identifier_for(day, MAX_DAILY_SEQUENCE))
+    with database.connect() as connection:
+        first = connection.execute(query).scalar()
+    return None if first is None else identifier_day(first)
 
 
 def check_events_between(

@@ -3,13 +3,14 @@ server): each with its sequence (the event's id), its data and changes as JSON t
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
-from pos_app.journal.schema import events
+from pos_app.journal.schema import counters, events
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,19 @@ def rows_after(database: Engine, after: int, limit: int) -> list[JournalRow]:
     )
     with database.connect() as connection:
         return [JournalRow(*row) for row in connection.execute(query)]
+
+
+def journal_id(database: Engine) -> str:
+    """This journal's own random id, made the first time it is asked for: what tells the
+    store server one register's journal from another's (or from a restored older copy)."""
+    with database.begin() as connection:
+        found = connection.execute(
+            select(counters.c.value).where(counters.c.name == "journal_id")
+        ).scalar()
+        if found is None:
+            found = uuid.uuid4().hex
+            connection.execute(insert(counters).values(name="journal_id", value=found))
+        return str(found)
 
 
 def last_seq(database: Engine) -> int:

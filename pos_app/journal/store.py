@@ -190,6 +190,13 @@ class SqliteJournal:
     def last_seq(self) -> int:
         return rows.last_seq(self._engine)
 
+    def journal_id(self) -> str:
+        with self._lock:
+            return rows.journal_id(self._engine)
+
+    def first_day_after(self, day: date | None) -> date | None:
+        return days.first_day_after(self._engine, day)
+
     def checks_of_day(self, day: date) -> list[CheckRecord]:
         return days.checks_of_day(self._engine, day, lambda snapshot: _load(self.path, snapshot))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from pos_app.domain import TenderKind, TenderStatus, format_cents
@@ -82,6 +82,8 @@ class DayFacts:
     """The number of every check those events belong to (check id → identifier)."""
     hour_of: Callable[[datetime], int]
     """The local hour of a moment (the by-hour figures are in the store's time)."""
+    records: Mapping[str, CheckRecord] = field(default_factory=dict)
+    """Earlier days' checks the day's events belong to (a sale refunded today), by id."""
 
 
 def count_day(
@@ -99,13 +101,13 @@ def count_day(
     gross = sum(t.subtotal + t.item_discounts for t in totals)
     discounts = sum(t.item_discounts + t.check_discount for t in totals)
     levelup_discounts = sum(t.levelup_discount for t in totals)
-    returns = sum(t.returned_items for t in totals)
+    returns, returned_tax, returned_fees = _taken_back(facts)
     taxes: dict[str, int] = defaultdict(int)
     for t in totals:
         for code, amount in t.class_taxes:
             taxes[code] += amount
     tax_lines = [TaxLine(code, amount) for code, amount in sorted(taxes.items())]
-    if returned_tax := sum(t.returned_tax for t in totals):
+    if returned_tax:
         tax_lines.append(TaxLine("returned", -returned_tax))
     reversals = tuple(_reversals(facts))
     reconciliation = reconciliation or Reconciliation(problem="LevelUp was not asked.")
@@ -120,12 +122,12 @@ def count_day(
         gross_sales=gross,
         discounts=discounts,
         levelup_discounts=levelup_discounts,
-        comps=_comps(sold),
+        comps=_comps(facts),
         returns=returns,
         net_sales=gross - discounts - levelup_discounts - returns,
         tax=sum(line.amount for line in tax_lines),
         tax_by_class=tuple(tax_lines),
-        fees=sum(t.fees for t in totals),
+        fees=sum(t.fees for t in totals) - returned_fees,
         tips=sum(
             tender.tip for r in facts.checks for tender in r.check.tenders if tender.status.is_paid
         ),
@@ -178,13 +180,32 @@ def notes(report: Report) -> tuple[str, ...]:
     return tuple(said)
 
 
-def _comps(sold: Iterable[CheckRecord]) -> Tally:
+def _comps(facts: DayFacts) -> Tally:
+    """The checks comped on the day, and what their items came to."""
     comps = Tally()
-    for record in sold:
-        t = record.check.totals
-        if record.check.items and not t.grand_total:
-            comps = comps.plus(t.subtotal + t.item_discounts)
+    for _, event in facts.events:
+        if event.kind is EventKind.CHECK_COMPED:
+            comps = comps.plus(int(event.data["subtotal"]))
     return comps
+
+
+def _taken_back(facts: DayFacts) -> tuple[int, int, int]:
+    """What was taken back from sales on the day, whichever day the sale was: items returned
+    and checks voided after they were sold (their items after discounts, tax and fees)."""
+    items = tax = fees = 0
+    sold = {record.check_id: record for record in facts.checks}
+    for check_id, event in facts.events:
+        if event.kind is EventKind.ITEMS_RETURNED:
+            items += int(event.data["items"])
+            tax += int(event.data["tax"])
+        elif event.kind is EventKind.CHECK_VOIDED and event.data.get("state") == "refunded":
+            record = sold.get(check_id) or facts.records.get(check_id)
+            if record is not None:
+                t = record.check.totals
+                items += check_net_sales(record)
+                tax += t.tax - t.returned_tax
+                fees += t.fees
+    return items, tax, fees
 
 
 def _tenders(
@@ -316,4 +337,5 @@ def _cash(facts: DayFacts) -> CashFigures:
         paid_out=drawer.paid_out,
         no_sales=drawer.no_sales,
         counted=sum(int(e.data["counted"]) for e in closed) if closed else None,
+        over_short=sum(int(e.data["over_short"]) for e in closed) if closed else None,
     )

@@ -241,16 +241,14 @@ class CashFigures:
     paid_out: Tally = Tally()
     no_sales: int = 0
     counted: int | None = None
-    """What the closed shifts counted, in all (None: no shift was counted)."""
+    """What the shifts closed on the day counted, in all (None: no shift was counted)."""
+    over_short: int | None = None
+    """Those shifts' counts less what each expected (its float and its own cash moves): over
+    when positive, short when negative. A shift still open is not in it."""
 
     @property
     def expected(self) -> int:
         return expected_cash(self)
-
-    @property
-    def over_short(self) -> int | None:
-        """Counted less expected: over when positive, short when negative."""
-        return None if self.counted is None else self.counted - self.expected
 
     def as_data(self) -> dict[str, Any]:
         return {
@@ -275,4 +273,5 @@ class CashFigures:
             paid_out=Tally.from_data(data["paid_out"]),
             no_sales=int(data["no_sales"]),
             counted=data["counted"],
+            over_short=data["over_short"],
         )

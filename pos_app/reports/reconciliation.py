@@ -86,7 +86,17 @@ def reconcile(
         if tender.kind is TenderKind.LEVELUP and tender.status in _SENT
     ]
     by_uuid = {order.uuid: order for order in orders}
-    claimed: set[str] = set()
+    known = {payment.order_uuid for payment in payments if payment.order_uuid in by_uuid}
+    claimed: set[str] = set(known)  # every payment's own order first, then the unsure ones'
+    registers: dict[str, str | None] = {}
+
+    def ours(order: MerchantOrder) -> bool:
+        if order.register_name is not None:
+            return order.register_name == register
+        if order.uuid not in registers:
+            registers[order.uuid] = details(order.uuid).register_name
+        return registers[order.uuid] == register
+
     found: list[Mismatch] = []
     matched = 0
     for payment in payments:
@@ -96,7 +106,9 @@ def reconcile(
                 (
                     o
                     for o in orders
-                    if o.uuid not in claimed and o.identifier_from_merchant == payment.check
+                    if o.uuid not in claimed
+                    and o.identifier_from_merchant == payment.check
+                    and ours(o)  # another register numbers its checks the same way
                 ),
                 None,
             )
@@ -107,7 +119,6 @@ def reconcile(
         if order is None:
             found.append(_missing_at_levelup(payment))
             continue
-        claimed.add(order.uuid)
         differences = _differences(payment, order)
         found.extend(differences)
         matched += not differences
@@ -115,7 +126,7 @@ def reconcile(
     for order in orders:
         if order.uuid in claimed:
             continue
-        if order.register_name is None and details(order.uuid).register_name != register:
+        if not ours(order):
             others += 1  # another register's check of the same number
             continue
         found.append(_missing_in_journal(order))

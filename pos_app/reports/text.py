@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from pos_app.domain import TenderKind, format_cents
 from pos_app.levelup.redact import MASK, redact
@@ -139,14 +140,26 @@ def _masked(figure: Figure) -> Figure:
     reason typed at the register, a staff label) masked: a report is handed around."""
     return replace(
         figure,
-        name=_mask(figure.name),
-        value=_mask(figure.value),
-        detail=_mask(figure.detail),
+        name=mask_text(figure.name),
+        value=mask_text(figure.value),
+        detail=mask_text(figure.detail),
     )
 
 
-def _mask(text: str) -> str:
+def mask_text(text: str) -> str:
+    """``text`` with payment codes, credentials and email addresses masked."""
     return _EMAIL.sub(MASK, redact(text))
+
+
+def masked_data(data: Any) -> Any:
+    """A JSON-ready document with every string in it masked (:func:`mask_text`)."""
+    if isinstance(data, str):
+        return mask_text(data)
+    if isinstance(data, dict):
+        return {key: masked_data(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [masked_data(value) for value in data]
+    return data
 
 
 # ----- the parts --------------------------------------------------------------------------------

@@ -41,8 +41,9 @@ def store_url(url: str, password: str | None = None) -> URL:
     ``password`` when the URL holds none. TLS and other options pass through."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise StoreError(f"{safe_url(url)} is not a postgresql:// URL.") from None
+        parsed.port  # noqa: B018 - a port that is not a number raises here, not later
+    except (ArgumentError, ValueError):
+        raise StoreError("That is not a postgresql://USER@HOST[:PORT]/DATABASE URL.") from None
     if parsed.get_backend_name() != "postgresql":
         raise StoreError(f"The store server is PostgreSQL (postgresql://...), not {safe_url(url)}.")
     if not parsed.host or not parsed.database:
@@ -57,7 +58,7 @@ def safe_url(url: str | URL) -> str:
     """``url`` without its password, for messages and logs."""
     try:
         parsed = make_url(url) if isinstance(url, str) else url
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "(a URL that cannot be read)"
     return parsed.render_as_string(hide_password=True)
 
@@ -72,6 +73,13 @@ def open_store(url: str, password: str | None = None) -> Engine:
         max_overflow=2,
         connect_args={
             "connect_timeout": CONNECT_TIMEOUT,
+            # A connection whose peer vanished (a pulled cable) fails within seconds, rather
+            # than leaving a background thread waiting for ever.
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 20_000,
             "application_name": "levelup-pos",
             "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
         },

@@ -29,7 +29,7 @@ from pos_app.engine.eventlog import Changes
 from pos_app.engine.replay import Fold
 from pos_app.journal.codec import dump_record, load_changes, load_record
 from pos_app.journal.rows import JournalRow
-from pos_app.store.database import describe
+from pos_app.store.database import StoreError, describe
 from pos_app.store.schema import checks, events, registers
 
 
@@ -40,6 +40,8 @@ class RegisterKey:
     merchant_id: int
     location_id: int
     register_id: str
+    journal_id: str = ""
+    """The shipping journal's own id (``SqliteJournal.journal_id``); empty: not checked."""
 
 
 def shipped_seq(database: Engine, key: RegisterKey) -> int:
@@ -140,14 +142,18 @@ def _register_row(connection: Connection, key: RegisterKey, now: datetime) -> in
         )
         .on_conflict_do_nothing()
     )
-    held = connection.execute(
-        select(registers.c.shipped_seq)
-        .where(
-            registers.c.location_id == key.location_id,
-            registers.c.register_id == key.register_id,
+    where = (registers.c.location_id == key.location_id, registers.c.register_id == key.register_id)
+    held, journal = connection.execute(
+        select(registers.c.shipped_seq, registers.c.journal_id).where(*where).with_for_update()
+    ).one()
+    if key.journal_id and journal and journal != key.journal_id:
+        raise StoreError(
+            f"Another register's journal already ships as register {key.register_id} of "
+            f"location {key.location_id}: give each register its own register.id (or, for a "
+            "register set up again, ask support before it ships)."
         )
-        .with_for_update()
-    ).scalar_one()
+    if key.journal_id and not journal:
+        connection.execute(registers.update().where(*where).values(journal_id=key.journal_id))
     # A server restored from an older dump holds less than it said: trust its events.
     stored = connection.execute(
         select(func.coalesce(func.max(events.c.seq), 0)).where(
@@ -180,7 +186,8 @@ def _insert_events(connection: Connection, key: RegisterKey, batch: Sequence[Jou
             "check_id": event.check_id,
             "tender_id": event.tender_id,
             "kind": event.kind,
-            "data": event.data,
+            # jsonb holds no NUL character: one typed into a reason becomes U+FFFD there.
+            "data": event.data.replace("\\u0000", "\\ufffd"),
             "changes": event.changes,
         }
         for event in batch

@@ -24,9 +24,9 @@ from pos_app.store.schema import checks, events
 NOT_KNOWN = frozenset({TenderStatus.UNKNOWN, TenderStatus.COMPLETING})
 
 
-def finding_for(database: Engine, key: RegisterKey, tender_id: str) -> dict[str, Any] | None:
-    """The newest finding another register of ``key``'s location shipped for ``key``'s
-    payment ``tender_id``, as its event's data."""
+def findings_for(database: Engine, key: RegisterKey) -> dict[str, dict[str, Any]]:
+    """The findings other registers of ``key``'s location shipped for ``key``'s payments, the
+    newest of each, by tender id, as their events' data."""
     query = (
         select(events.c.data)
         .where(
@@ -35,17 +35,15 @@ def finding_for(database: Engine, key: RegisterKey, tender_id: str) -> dict[str,
             events.c.kind == EventKind.RECONCILED.value,
             events.c.check_id == "",
             events.c.data["register"].astext == key.register_id,
-            events.c.data["tender"].astext == tender_id,
         )
-        .order_by(events.c.at.desc())
-        .limit(1)
+        .order_by(events.c.at)
     )
     try:
         with database.connect() as connection:
-            found = connection.execute(query).scalar()
+            rows = connection.execute(query).scalars().all()
     except DBAPIError as error:
         raise describe(error, database.url) from None
-    return dict(found) if found is not None else None
+    return {str(data["tender"]): dict(data) for data in rows}
 
 
 def not_known_elsewhere(
@@ -70,19 +68,20 @@ def not_known_elsewhere(
                 for tender in record.check.tenders
                 if tender.kind is TenderKind.LEVELUP and tender.status in NOT_KNOWN
             ]
-            found = _found(connection, [tender_id for _, _, tender_id in waiting])
+            found = _found(connection, key, [tender_id for _, _, tender_id in waiting])
     except DBAPIError as error:
         raise describe(error, database.url) from None
     return [entry for entry in waiting if entry[2] not in found]
 
 
-def _found(connection: Connection, tender_ids: Sequence[str]) -> set[str]:
+def _found(connection: Connection, key: RegisterKey, tender_ids: Sequence[str]) -> set[str]:
     if not tender_ids:
         return set()
     tender = events.c.data["tender"].astext
     return set(
         connection.execute(
             select(tender).where(
+                events.c.location_id == key.location_id,
                 events.c.kind == EventKind.RECONCILED.value,
                 events.c.check_id == "",
                 tender.in_(tender_ids),

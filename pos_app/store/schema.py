@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 """The newest migration in ``migrations/versions`` (a test holds it to Alembic's head)."""
 
 metadata = MetaData()
@@ -39,6 +39,7 @@ registers = Table(
     Column("location_id", Integer, nullable=False),
     Column("register_id", String(64), nullable=False),
     Column("merchant_id", Integer, nullable=False),
+    Column("journal_id", String(32), nullable=False, server_default=""),
     Column("shipped_seq", BigInteger, nullable=False, server_default="0"),
     Column("folded_seq", BigInteger, nullable=False, server_default="0"),
     Column("shipped_at", DateTime(timezone=True)),

@@ -171,8 +171,10 @@ class DrawerActions:
 
         def figures() -> tuple[DrawerCash, list[DrawerMovement], Shift | None]:
             shift = shifts.current()
-            opening = shift.float_cents if shift else 0
-            return drawer.expected_cash(day, opening=opening), drawer.movements(day), shift
+            if shift is None:
+                return drawer.expected_cash(day), drawer.movements(day), None
+            # The open shift's own cash: its float and what moved since it opened.
+            return shifts.expected(shift).drawer, drawer.movements(day), shift
 
         self._till.lane.run(
             figures,

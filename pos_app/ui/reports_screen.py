@@ -17,7 +17,7 @@ from pos_app.app.receipts import ReceiptError
 from pos_app.app.reports import ReportDesk, ReportError
 from pos_app.engine import DAY_TARGET, ApprovalAction, ManagerApproval
 from pos_app.reports import Report, ReportKind
-from pos_app.reports.text import clock
+from pos_app.reports.text import clock, mask_text
 from pos_app.ui.dialogs import ConfirmDialog
 from pos_app.ui.lane import Lane
 from pos_app.ui.operations import ManagerActions
@@ -156,13 +156,14 @@ class ReportsScreen(QDialog):
     # ----- days ---------------------------------------------------------------------------
 
     def show_day(self, day: date | None) -> None:
-        """Count and show ``day``'s report (None: today's business day): its Z report when
-        it was taken, else an X report as of now."""
+        """Count and show ``day``'s report (None: the day to close next, which is today's
+        unless a day with sales is still open, such as last night's after midnight): its Z
+        report when it was taken, else an X report as of now."""
         desk, manager = self._desk, self._manager
 
         def count() -> tuple[date, Report]:
             today = desk.business_day()
-            wanted = day or today
+            wanted = day or desk.day_to_close()
             taken = next((r for r in desk.taken() if r.business_date == wanted), None)
             return today, taken or desk.x_report(wanted, taken_by=manager)
 
@@ -224,7 +225,7 @@ class ReportsScreen(QDialog):
             lines.append(f"LevelUp's orders were not checked: {check.problem or 'no answer'}")
         lines += [mismatch.text for mismatch in check.details]
         lines += [note for note in report.notes if note not in lines]
-        return lines
+        return [mask_text(line) for line in lines]
 
     def _show_problems(self) -> None:
         """The first :data:`PROBLEMS_SHOWN` problems in red (the charts stay in sight); the

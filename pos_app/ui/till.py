@@ -164,10 +164,10 @@ class Till(QObject):
 
         def job() -> CheckRecord:
             record = None if self._working is None else self.engine.check(self._working)
-            if record is None or record.state in (
-                CheckState.CLOSED,
-                CheckState.VOIDED,
-                CheckState.REFUNDED,
+            if (
+                record is None
+                or record.state in (CheckState.CLOSED, CheckState.VOIDED, CheckState.REFUNDED)
+                or self.engine.days.is_closed(record)
             ):
                 record = self.engine.open_check(self.cashier)
                 self._work_on(record.check_id)

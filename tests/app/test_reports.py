@@ -13,7 +13,14 @@ import pytest
 from pos_app.app.demo import run_demo
 from pos_app.app.terminal import Terminal, open_register, sign_in_to_sandbox
 from pos_app.domain import LineItem, TenderKind, TenderStatus
-from pos_app.engine import DAY_TARGET, ApprovalAction, CheckState, DayAlreadyClosed, EngineError
+from pos_app.engine import (
+    DAY_TARGET,
+    ApprovalAction,
+    CheckState,
+    DayAlreadyClosed,
+    EngineError,
+    IllegalTransition,
+)
 from pos_app.host.paths import Paths
 from pos_app.journal.export import export_document
 from pos_app.reports import MismatchKind, ReportKind, ReversalKind
@@ -87,7 +94,9 @@ def test_the_x_report_agrees_with_journal_export_and_the_sandbox_orders(day):
         assert data["tenders"][kind]["count"] == counts[kind], kind
     sold = [c for c in export if c["state"] in ("CLOSED", "BALANCE_DUE", "REFUNDED")]
     assert data["checks"] == len(sold)
-    assert data["tax"] == sum(c["tax"] for c in sold)
+    # A sale voided after it closed is taken back from sales and tax on the day of the void.
+    assert data["tax"] == sum(c["tax"] for c in sold if c["state"] != "REFUNDED")
+    assert data["net_sales"] + data["tax"] + data["fees"] == sum(amounts.values())
     assert data["tips"] == sum(
         t["tip"] for c in export for t in c["tenders"] if t["state"] in standing
     )
@@ -206,3 +215,92 @@ def test_a_report_prints_on_the_receipt_printer_and_is_refused_without_one(tmp_p
     finally:
         terminal.close()
         printer.stop()
+
+
+def test_a_sale_voided_the_next_day_is_taken_back_on_that_day(tmp_path):
+    terminal = register(tmp_path)
+    try:
+        sale = cash_sale(terminal, 2000)
+        today = terminal.reports.business_day()
+        z = terminal.reports.z_report(approval(terminal, ApprovalAction.CLOSE_DAY, DAY_TARGET))
+        assert z.net_sales == 2000
+        terminal.engine.void_check(
+            sale.check_id,
+            approval(terminal, ApprovalAction.VOID_CHECK, sale.check_id, sale.check_id),
+        )
+        after = terminal.reports.x_report(today + timedelta(days=1), reconcile_orders=False)
+        assert (after.checks, after.returns, after.net_sales) == (0, 2000, -2000)
+        assert after.tax == -sale.check.totals.tax
+        assert after.tender(TenderKind.CASH).refunds.amount == sale.check.totals.grand_total
+        assert terminal.reports.z_of(today) == z  # the closed day is as it was taken
+    finally:
+        terminal.close()
+
+
+def test_nothing_is_added_to_a_closed_day_and_the_json_masks_what_was_typed(tmp_path):
+    terminal = register(tmp_path)
+    try:
+        empty = terminal.engine.open_check()  # left open on screen, empty, at the Z
+        terminal.reports.z_report(approval(terminal, ApprovalAction.CLOSE_DAY, DAY_TARGET))
+        with pytest.raises(IllegalTransition, match="Z report was taken"):
+            terminal.engine.edit_check(empty.check_id, lambda c: c.add_item(LineItem("Tea", 250)))
+        assert terminal.engine.days.is_closed(empty)
+        sale = cash_sale(terminal)
+        terminal.engine.void_check(
+            sale.check_id,
+            terminal.engine.approve(
+                sale.check_id,
+                ApprovalAction.VOID_CHECK,
+                sale.check_id,
+                **MANAGER,
+                reason="refund for ada@example.com",
+            ),
+        )
+        from pos_app.app.reports import render
+
+        report = terminal.reports.x_report(reconcile_orders=False)
+        assert "ada@example.com" in str(report.as_data())  # typed by the manager
+        assert b"ada@example.com" not in render(report, "json")
+    finally:
+        terminal.close()
+
+
+def test_a_z_report_waits_for_a_payment_whose_outcome_is_not_known(tmp_path):
+    terminal = register(tmp_path)
+    try:
+        sale = cash_sale(terminal)
+        terminal.engine.void_tender(
+            sale.check_id,
+            sale.check.tenders[0].tender_id,
+            approval(
+                terminal,
+                ApprovalAction.VOID_TENDER,
+                sale.check.tenders[0].tender_id,
+                sale.check_id,
+            ),
+        )
+        assert terminal.engine.check(sale.check_id).state is CheckState.BALANCE_DUE
+        with pytest.raises(EngineError, match="money to settle"):
+            terminal.reports.z_report(approval(terminal, ApprovalAction.CLOSE_DAY, DAY_TARGET))
+        assert terminal.reports.taken() == []
+    finally:
+        terminal.close()
+
+
+def test_a_z_report_taken_after_midnight_closes_the_nights_day(tmp_path):
+    from datetime import UTC, datetime, time
+
+    from pos_app.engine import Engine
+
+    terminal = register(tmp_path)
+    try:
+        cash_sale(terminal)  # tonight's sale
+        night = terminal.reports.business_day()
+        after_midnight = datetime.combine(night + timedelta(days=1), time(0, 30)).astimezone(UTC)
+        engine: Engine = terminal.engine
+        engine.days._recorder.clock = lambda: after_midnight  # the clock passes midnight
+        assert terminal.reports.day_to_close() == night
+        z = terminal.reports.z_report(approval(terminal, ApprovalAction.CLOSE_DAY, DAY_TARGET))
+        assert z.business_date == night and z.checks == 1
+    finally:
+        terminal.close()

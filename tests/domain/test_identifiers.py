@@ -76,3 +76,13 @@ def test_identifiers_are_unique_short_and_ordered(days, per_day):
     assert len(set(issued)) == len(issued)
     assert all(len(i) <= MAX_IDENTIFIER_LENGTH for i in issued)
     assert issued == sorted(issued)
+
+
+def test_the_business_day_is_read_back_from_our_identifiers():
+    from datetime import date
+
+    from pos_app.domain import identifier_day, identifier_for
+
+    assert identifier_day(identifier_for(date(2026, 12, 2), 42)) == date(2026, 12, 2)
+    assert identifier_day("A-1") is None  # not one of ours
+    assert identifier_day("2613450001") is None  # no such date

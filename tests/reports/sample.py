@@ -104,7 +104,14 @@ def sample_report(kind: ReportKind = ReportKind.Z) -> Report:
         ),
         open_checks=(),
         cash=CashFigures(
-            15_000, Tally(52_118, 38), Tally(899, 1), Tally(2_000, 1), Tally(1_500, 1), 2, 66_519
+            15_000,
+            Tally(52_118, 38),
+            Tally(899, 1),
+            Tally(2_000, 1),
+            Tally(1_500, 1),
+            2,
+            66_519,
+            -200,
         ),
         reconciliation=Reconciliation(
             checked=True,

@@ -123,7 +123,7 @@ def test_the_drawer_expected_counted_and_short():
         row("Counted", "$665.19"),
         row("Short", "-$2.00"),
     ]
-    over = replace(sample_report(), cash=replace(sample_report().cash, counted=67_000))
+    over = replace(sample_report(), cash=replace(sample_report().cash, over_short=281))
     assert row("Over", "$2.81") in report_text(over).splitlines()
 
 

@@ -92,3 +92,22 @@ def test_checks_are_folded_after_their_events_when_asked(store, register):
             )
         }
     assert folded == {record.check_id: record for record in journal.records()}
+
+
+def test_another_journal_under_the_same_register_id_is_refused_not_merged(store, register):
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from pos_app.journal.rows import JournalRow
+    from pos_app.store.database import StoreError
+
+    journal = register.journal
+    mine = replace(KEY, journal_id=journal.journal_id())
+    assert journal.journal_id() == mine.journal_id  # made once, kept
+    receive(store, mine, journal.rows_after(0, 10))
+    other = replace(KEY, journal_id="0" * 32)
+    with pytest.raises(StoreError, match=r"its own register\.id"):
+        receive(store, other, journal.rows_after(0, 10))
+    assert shipped_seq(store, KEY) == 10
+    typed = JournalRow(11, datetime.now(UTC), "", None, "no_sale", '{"reason": "a\\u0000b"}', None)
+    assert receive(store, mine, [typed]) == 11  # a NUL typed into a reason is stored

@@ -44,13 +44,20 @@ def ship(store, terminal: Terminal) -> None:
         held = receive(store, key, rows)
 
 
+def learned(store, terminal: Terminal) -> StoreLearning:
+    """What ``terminal`` has learned from the server, read now."""
+    findings = StoreLearning(store, key_of(terminal))
+    findings.refresh()
+    return findings
+
+
 def learning(store, terminal: Terminal) -> Engine:
     """The register's engine with the store server's findings (as a new process would be)."""
     return Engine(
         terminal.journal,
         terminal.client,
         engine_settings(terminal.config),
-        store=StoreLearning(store, key_of(terminal)),
+        store=learned(store, terminal),
     )
 
 
@@ -74,7 +81,7 @@ def test_an_unknown_payment_settles_from_another_registers_finding(store, pair):
     helper = learning(store, second)
     helper.recover()
     ship(store, second)
-    assert StoreLearning(store, key_of(second)).unknown_elsewhere() == []  # found: said once
+    assert learned(store, second).unknown_elsewhere() == []  # found: said once
 
     admin.add_fault(path=LISTING, status=503)
     report = learning(store, first).recover()
@@ -93,6 +100,7 @@ def test_a_store_that_cannot_be_asked_knows_nothing(pg_cluster, pair):
     (first, _), _ = pair
     down = open_store(f"postgresql://nobody@127.0.0.1:{pg_cluster.port}/missing", "wrong")
     learning_store = StoreLearning(down, key_of(first))
+    learning_store.refresh()  # says why in the log, raises nothing
     assert learning_store.unknown_elsewhere() == []
     record = first.engine.open_check()
     assert learning_store.found_elsewhere(record, "no-such-tender") is None
