@@ -234,6 +234,7 @@ def test_the_drawer_opens_through_the_printer(register, printer, pin):
     till.queue.kick_drawer()
     until(lambda: till.drawer)
     assert till.drawer == [(True, "The cash drawer is open.")]
+    until(printer.printed)  # the printer records a job once its connection closes
     [kick] = printer.printed()
     assert kick.drawer_kicks == [pin]
     assert kick.text == ""
