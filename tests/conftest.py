@@ -44,6 +44,18 @@ def store_database(pg_cluster: "Cluster") -> str:
     return pg_cluster.create_database()
 
 
+@pytest.fixture
+def store(pg_cluster: "Cluster", store_database: str) -> Iterator[object]:
+    """A store server's database on the throwaway server, its schema made (an SQLAlchemy
+    engine)."""
+    from pos_app.store.database import init_store, open_store
+
+    database = open_store(pg_cluster.url_without_password(store_database), pg_cluster.password)
+    init_store(database)
+    yield database
+    database.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _every_journal_verifies(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[None]:
     """After each test, every journal it left in its temporary directory replays: folding each

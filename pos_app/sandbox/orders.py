@@ -9,15 +9,17 @@ the state after a change.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Protocol
 
 from pos_app.domain.money import percent_of
 from pos_app.levelup import qr
 from pos_app.levelup.wire import (
     CompletedOrder,
     CompletedOrderRequest,
+    ItemEnvelope,
     MerchantOrder,
     ProposedOrder,
     ProposedOrderRequest,
@@ -87,36 +89,18 @@ def complete(
         partial=bool(request.partial_authorization_allowed),
         discount_only=bool(request.discount_only),
     )
-    order = OrderRecord(
-        uuid=uuid.uuid4().hex,
-        proposed_order_uuid=proposed.uuid,
-        merchant_id=merchant.id,
-        location_id=request.location_id,
-        customer_id=customer.id,
-        identifier_from_merchant=request.identifier_from_merchant,
-        cashier=request.cashier,
-        register_name=request.register_name,
-        requested_spend_amount=request.spend_amount,
-        requested_tip_amount=request.tip_amount or 0,
-        spend_amount=discount + funding.gift_spend + funding.card_spend,
-        tip_amount=funding.gift_tip + funding.card_tip,
-        total_amount=discount + funding.total,
-        tax_amount=request.tax_amount,
-        exemption_amount=request.exemption_amount or 0,
-        discount_amount=discount,
-        gift_card_total_amount=funding.gift_spend + funding.gift_tip,
-        gift_card_tip_amount=funding.gift_tip,
-        card_amount=funding.card_spend + funding.card_tip,
-        created_at=clock(),
-        items=[entry.model_dump(mode="json", exclude_none=True) for entry in request.items]
-        if request.items
-        else None,
+    order = charge(
+        state,
+        merchant,
+        customer,
+        request,
+        proposed_uuid=proposed.uuid,
+        discount=discount,
+        requested_tip=request.tip_amount or 0,
+        funding=funding,
+        clock=clock,
     )
-    customer.discount_amount -= discount
-    customer.gift_card_amount -= order.gift_card_total_amount
-    customer.card_charged_amount += order.card_amount
     proposed.completed_order_uuid = order.uuid
-    state.orders[order.uuid] = order
     return CompletedOrder(
         uuid=order.uuid,
         spend_amount=order.spend_amount,
@@ -125,6 +109,72 @@ def complete(
         gift_card_total_amount=order.gift_card_total_amount,
         gift_card_tip_amount=order.gift_card_tip_amount,
     )
+
+
+class OrderAsked(Protocol):
+    """What an order asks for (a completed order's body, or a one-step order's)."""
+
+    @property
+    def location_id(self) -> int: ...
+    @property
+    def identifier_from_merchant(self) -> str | None: ...
+    @property
+    def cashier(self) -> str | None: ...
+    @property
+    def register_name(self) -> str | None: ...
+    @property
+    def spend_amount(self) -> int: ...
+    @property
+    def tax_amount(self) -> int: ...
+    @property
+    def exemption_amount(self) -> int | None: ...
+    @property
+    def items(self) -> Sequence[ItemEnvelope] | None: ...
+
+
+def charge(
+    state: SandboxState,
+    merchant: MerchantRecord,
+    customer: CustomerRecord,
+    asked: OrderAsked,
+    *,
+    proposed_uuid: str | None,
+    discount: int,
+    requested_tip: int,
+    funding: _Funding,
+    clock: Callable[[], datetime],
+) -> OrderRecord:
+    """The order ``funding`` pays, recorded, with the customer's balances moved by it."""
+    order = OrderRecord(
+        uuid=uuid.uuid4().hex,
+        proposed_order_uuid=proposed_uuid,
+        merchant_id=merchant.id,
+        location_id=asked.location_id,
+        customer_id=customer.id,
+        identifier_from_merchant=asked.identifier_from_merchant,
+        cashier=asked.cashier,
+        register_name=asked.register_name,
+        requested_spend_amount=asked.spend_amount,
+        requested_tip_amount=requested_tip,
+        spend_amount=discount + funding.gift_spend + funding.card_spend,
+        tip_amount=funding.gift_tip + funding.card_tip,
+        total_amount=discount + funding.total,
+        tax_amount=asked.tax_amount,
+        exemption_amount=asked.exemption_amount or 0,
+        discount_amount=discount,
+        gift_card_total_amount=funding.gift_spend + funding.gift_tip,
+        gift_card_tip_amount=funding.gift_tip,
+        card_amount=funding.card_spend + funding.card_tip,
+        created_at=clock(),
+        items=[entry.model_dump(mode="json", exclude_none=True) for entry in asked.items]
+        if asked.items
+        else None,
+    )
+    customer.discount_amount -= discount
+    customer.gift_card_amount -= order.gift_card_total_amount
+    customer.card_charged_amount += order.card_amount
+    state.orders[order.uuid] = order
+    return order
 
 
 def _open_proposal(

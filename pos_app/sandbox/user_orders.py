@@ -7,7 +7,6 @@ order before it; its refund is the same ``POST /v15/orders/:uuid/refund``.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from pos_app.levelup import qr
 from pos_app.sandbox import accounts, orders
 from pos_app.sandbox.bodies import OrderBody
-from pos_app.sandbox.records import CustomerRecord, MerchantRecord, OrderRecord, SandboxState
+from pos_app.sandbox.records import CustomerRecord, MerchantRecord, SandboxState
 from pos_app.sandbox.rejections import Rejection, error
 
 
@@ -65,35 +64,17 @@ def place(
         partial=bool(body.partial_authorization_allowed),
         discount_only=False,
     )
-    order = OrderRecord(
-        uuid=uuid.uuid4().hex,
-        proposed_order_uuid=None,
-        merchant_id=merchant.id,
-        location_id=body.location_id,
-        customer_id=customer.id,
-        identifier_from_merchant=body.identifier_from_merchant,
-        cashier=body.cashier,
-        register_name=body.register_name,
-        requested_spend_amount=body.spend_amount,
-        requested_tip_amount=requested_tip,
-        spend_amount=discount + funding.gift_spend + funding.card_spend,
-        tip_amount=funding.gift_tip + funding.card_tip,
-        total_amount=discount + funding.total,
-        tax_amount=body.tax_amount,
-        exemption_amount=body.exemption_amount or 0,
-        discount_amount=discount,
-        gift_card_total_amount=funding.gift_spend + funding.gift_tip,
-        gift_card_tip_amount=funding.gift_tip,
-        card_amount=funding.card_spend + funding.card_tip,
-        created_at=clock(),
-        items=[e.model_dump(mode="json", exclude_none=True) for e in body.items]
-        if body.items
-        else None,
+    order = orders.charge(
+        state,
+        merchant,
+        customer,
+        body,
+        proposed_uuid=None,
+        discount=discount,
+        requested_tip=requested_tip,
+        funding=funding,
+        clock=clock,
     )
-    customer.discount_amount -= discount
-    customer.gift_card_amount -= order.gift_card_total_amount
-    customer.card_charged_amount += order.card_amount
-    state.orders[order.uuid] = order
     return {
         "order": {
             "uuid": order.uuid,

@@ -28,14 +28,6 @@ KEY = RegisterKey(merchant_id=1, location_id=19, register_id="1")
 
 
 @pytest.fixture
-def store(pg_cluster, store_database):
-    database = open_store(pg_cluster.url_without_password(store_database), pg_cluster.password)
-    init_store(database)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
 def register(tmp_path):
     terminal = demo_register(tmp_path, checks=5)
     yield terminal

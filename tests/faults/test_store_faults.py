@@ -22,7 +22,7 @@ from pos_app.app.journals import open_journal
 from pos_app.app.shipping import ShipStatus
 from pos_app.engine import CheckState
 from pos_app.host.paths import Paths
-from pos_app.store.database import StoreUnavailable, init_store, open_store
+from pos_app.store.database import StoreUnavailable
 from pos_app.store.events import receive
 from tests.app.test_shipping import (
     assert_server_equals,
@@ -34,14 +34,6 @@ from tests.app.test_shipping import (
 
 SCRIPT = str(Path(sys.executable).with_name("levelup-pos"))
 TABLES = ("registers", "events", "checks", "staff", "catalog", "store_settings", "audit")
-
-
-@pytest.fixture
-def store(pg_cluster, store_database):
-    database = open_store(pg_cluster.url_without_password(store_database), pg_cluster.password)
-    init_store(database)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

@@ -11,19 +11,10 @@ from pos_app.app.demo import run_demo
 from pos_app.app.terminal import open_register, sign_in_to_sandbox
 from pos_app.host.paths import Paths
 from pos_app.journal.codec import load_record
-from pos_app.store.database import init_store, open_store
 from pos_app.store.events import RegisterKey, fold_pending, receive, shipped_seq
 from pos_app.store.schema import checks, events
 
 KEY = RegisterKey(merchant_id=1, location_id=19, register_id="1")
-
-
-@pytest.fixture
-def store(pg_cluster, store_database):
-    database = open_store(pg_cluster.url_without_password(store_database), pg_cluster.password)
-    init_store(database)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

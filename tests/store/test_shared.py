@@ -14,7 +14,6 @@ from pos_app.engine.staff import MAX_FAILURES, AccessDenied, Role, StaffMember
 from pos_app.host.settings import SettingsError
 from pos_app.journal import SqliteJournal
 from pos_app.journal.staff import SqliteStaff
-from pos_app.store.database import init_store, open_store
 from pos_app.store.schema import audit
 from pos_app.store.shared import (
     REFUSED,
@@ -32,14 +31,6 @@ LOCATION = 19
 ADMIN_PIN, CASHIER_PIN, NEW_PIN = "80261973", "57391046", "31415926"
 ADA = AdminPin("ada", ADMIN_PIN)
 BO = StaffMember("bo", "Bo", Role.CASHIER)
-
-
-@pytest.fixture
-def store(pg_cluster, store_database):
-    database = open_store(pg_cluster.url_without_password(store_database), pg_cluster.password)
-    init_store(database)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture

@@ -17,16 +17,6 @@ LISTING = "/v14/locations/*/orders"
 
 
 @pytest.fixture
-def store(pg_cluster, store_database):
-    from pos_app.store.database import init_store, open_store
-
-    database = open_store(pg_cluster.url_without_password(store_database), pg_cluster.password)
-    init_store(database)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
 def pair(tmp_path, server):
     server.reset()
     made = [make_register(tmp_path, server, register_id) for register_id in ("1", "2")]

@@ -18,19 +18,10 @@ from pos_app.host.paths import Paths
 from pos_app.host.settings import set_settings
 from pos_app.journal.export import export_document
 from pos_app.reports import ReportKind
-from pos_app.store.database import init_store, open_store
 from pos_app.store.events import RegisterKey, receive, shipped_seq
 
 KINDS = ("levelup", "cash", "credit", "debit", "other")
 SUMMED = ("checks", "gross_sales", "discounts", "net_sales", "tax", "fees", "tips", "returns")
-
-
-@pytest.fixture
-def store(pg_cluster, store_database):
-    database = open_store(pg_cluster.url_without_password(store_database), pg_cluster.password)
-    init_store(database)
-    yield database
-    database.dispose()
 
 
 def make_register(tmp_path: Path, server, register_id: str) -> Terminal:
