@@ -35,6 +35,7 @@ from pos_app.levelup.errors import (
     Unreachable,
 )
 from pos_app.levelup.orders import (
+    CustomerToken,
     OrderContext,
     completed_order_request,
     fees_from_check,
@@ -90,6 +91,7 @@ __all__ = [
     "CompletedOrder",
     "CompletedOrderRequest",
     "ConfigurationError",
+    "CustomerToken",
     "DetachedRefund",
     "DetachedRefundRequest",
     "ErrorObject",

@@ -25,21 +25,34 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 from pydantic import SecretStr
 
+from pos_app.levelup.app_wire import (
+    AppTokenRequest,
+    PermissionsRequest,
+    PermissionsRequestBody,
+)
 from pos_app.levelup.calls import (
     Call,
     ClientConfig,
     may_have_charged,
     retry_delay,
     user_agent,
+)
+from pos_app.levelup.client_log import (
+    describe,
+    log_answer,
+    log_body,
+    log_failure,
+    parse,
+    request_id,
 )
 from pos_app.levelup.envelope import Request, Response
 from pos_app.levelup.errors import (
@@ -51,7 +64,6 @@ from pos_app.levelup.errors import (
     Unreachable,
     error_for_response,
 )
-from pos_app.levelup.redact import redact
 from pos_app.levelup.wire import (
     AccessToken,
     AccessTokenRequest,
@@ -71,7 +83,6 @@ from pos_app.levelup.wire import (
 log = logging.getLogger("levelup")
 
 _R = TypeVar("_R", bound=Response)
-_T = TypeVar("_T")
 
 # Failures before a single byte of the request left: always safe to try again.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -100,8 +111,7 @@ class LevelUpClient:
             raise ConfigurationError(
                 f"{config.base_url} is not on this machine, so it must use https://."
             )
-        token = config.merchant_token.get_secret_value() if config.merchant_token else ""
-        if not all(33 <= ord(c) < 127 and c not in '",' for c in token):
+        if not _token_shaped(config.merchant_token):
             raise ConfigurationError(
                 "The merchant token has characters a LevelUp token never has; sign in again."
             )
@@ -142,7 +152,25 @@ class LevelUpClient:
         body = AccessTokenRequest(
             api_key=SecretStr(api_key), username=username, password=SecretStr(password)
         )
-        return self._send(self._v15("POST", "access_tokens"), AccessToken, body, auth=False)
+        return self._send(self._v15("POST", "access_tokens"), AccessToken, body, authorization="")
+
+    def app_token(self, api_key: SecretStr, client_secret: SecretStr) -> AccessToken:
+        """The register's token as a LevelUp app (for permissions requests)."""
+        body = AppTokenRequest(api_key=api_key, client_secret=client_secret)
+        return self._send(self._v15("POST", "access_tokens"), AccessToken, body, authorization="")
+
+    def request_permissions(
+        self, app_token: SecretStr, email: str, permissions: Sequence[str]
+    ) -> PermissionsRequest:
+        """Ask the customer with ``email`` for ``permissions``; they answer in their app."""
+        body = PermissionsRequestBody(email=email, permission_keynames=list(permissions))
+        call = self._v15("POST", "apps/permissions_requests")
+        return self._send(call, PermissionsRequest, body, authorization=_app(app_token))
+
+    def permissions_request(self, app_token: SecretStr, request_id: int) -> PermissionsRequest:
+        """A permissions request's state, and the user token once accepted."""
+        call = self._v15("GET", f"apps/permissions_requests/{request_id}")
+        return self._send(call, PermissionsRequest, authorization=_app(app_token))
 
     def managed_locations(self) -> list[Location]:
         return self._send_list(self._v15("GET", "managed_locations"), Location)
@@ -150,13 +178,21 @@ class LevelUpClient:
     def location(self, location_id: int) -> Location:
         return self._send(self._v15("GET", f"locations/{location_id}"), Location)
 
-    def propose(self, request: ProposedOrderRequest) -> ProposedOrder:
-        return self._send(self._v15("POST", "proposed_orders", order=True), ProposedOrder, request)
+    def propose(
+        self, request: ProposedOrderRequest, user_token: SecretStr | None = None
+    ) -> ProposedOrder:
+        """``user_token``: the customer's, paying in place of a code (paying by email)."""
+        call = self._v15("POST", "proposed_orders", order=True)
+        authorization = self._authorization(user_token)
+        return self._send(call, ProposedOrder, request, authorization=authorization)
 
-    def complete(self, request: CompletedOrderRequest) -> CompletedOrder:
+    def complete(
+        self, request: CompletedOrderRequest, user_token: SecretStr | None = None
+    ) -> CompletedOrder:
         """Charge the customer. A lost answer raises :class:`OutcomeUnknown`, never a resend."""
         call = self._v15("POST", "completed_orders", order=True, money=True)
-        return self._send(call, CompletedOrder, request)
+        authorization = self._authorization(user_token)
+        return self._send(call, CompletedOrder, request, authorization=authorization)
 
     def refund(self, order_uuid: str, manager_confirmation: str | None = None) -> MerchantOrder:
         """Refund a whole order."""
@@ -189,10 +225,10 @@ class LevelUpClient:
         url: str | None = f"/v14/locations/{location_id}/orders"
         while url is not None:
             call = Call("GET", urlsplit(url).path)
-            response, _ = self._exchange(call, url, None, auth=True)
+            response, _ = self._exchange(call, url, None, self._authorization())
             if response.status_code == 204:
                 return
-            yield from _parse(call, response, MerchantOrder.list_from_body)
+            yield from parse(call, response, MerchantOrder.list_from_body)
             link = response.links.get("next", {}).get("url")
             url = None if link is None else self._same_origin(call, response, link)
 
@@ -216,28 +252,35 @@ class LevelUpClient:
         return Call(method, f"/{self.config.api_version}/{path}", money, order)
 
     def _send(
-        self, call: Call, model: type[_R], body: Request | None = None, *, auth: bool = True
+        self,
+        call: Call,
+        model: type[_R],
+        body: Request | None = None,
+        *,
+        authorization: str | None = None,
     ) -> _R:
-        response, sent_at = self._exchange(call, call.path, body, auth=auth)
+        """``authorization``: the header to send; None, the merchant's; "", none at all."""
+        if authorization is None:
+            authorization = self._authorization()
+        response, sent_at = self._exchange(call, call.path, body, authorization)
         try:
-            return _parse(call, response, model.from_body)
+            return parse(call, response, model.from_body)
         except InvalidResponse as error:
             if call.moves_money:  # LevelUp acted, and what it said cannot be read
                 raise self._unanswered(call, error.detail, 1, body, sent_at) from None
             raise
 
     def _send_list(self, call: Call, model: type[_R]) -> list[_R]:
-        response, _ = self._exchange(call, call.path, None, auth=True)
-        return _parse(call, response, model.list_from_body)
+        response, _ = self._exchange(call, call.path, None, self._authorization())
+        return parse(call, response, model.list_from_body)
 
     def _exchange(
-        self, call: Call, url: str, body: Request | None, *, auth: bool
+        self, call: Call, url: str, body: Request | None, authorization: str
     ) -> tuple[httpx.Response, datetime]:
         """The answer to ``call`` and when its (last) request was sent."""
-        headers = {"Authorization": self._authorization()} if auth else {}
+        headers = {"Authorization": authorization} if authorization else {}
         content = json.dumps(body.to_body()).encode() if body is not None else None
-        if content is not None and log.isEnabledFor(logging.DEBUG):
-            log.debug("%s body %s", call.what, redact(content.decode()))
+        log_body(call, content)
         timeout = self._http.timeout
         if call.order_call:
             timeout = httpx.Timeout(
@@ -252,16 +295,16 @@ class LevelUpClient:
                     call.method, url, content=content, headers=headers, timeout=timeout
                 )
             except _NOT_SENT as exc:
-                cause = _describe(exc)
-                self._log_failure(call, cause, attempt, attempts, started)
+                cause = describe(exc)
+                log_failure(call, cause, attempt, attempts, started)
                 if attempt == attempts:
                     raise Unreachable(call.what, cause, attempt) from None
             except httpx.HTTPError as exc:  # sent: a read, a reset, an undecodable body, ...
-                cause = _describe(exc)
-                self._log_failure(call, cause, attempt, attempts, started, final=True)
+                cause = describe(exc)
+                log_failure(call, cause, attempt, attempts, started, final=True)
                 raise self._unanswered(call, cause, attempt, body, sent_at) from None
             else:
-                self._log_answer(call, response, attempt, started)
+                log_answer(call, response, attempt, started)
                 if response.status_code == 503 and attempt < attempts:
                     self._backoff(call, attempt)
                     continue
@@ -269,7 +312,7 @@ class LevelUpClient:
                     error = error_for_response(
                         response.status_code,
                         response.content,
-                        request_id=_request_id(response),
+                        request_id=request_id(response),
                         what=call.what,
                     )
                     if may_have_charged(call, response.status_code):
@@ -288,85 +331,36 @@ class LevelUpClient:
             )
         return NoAnswer(call.what, cause, attempt)
 
-    def _authorization(self) -> str:
+    def _authorization(self, user_token: SecretStr | None = None) -> str:
+        """The merchant's token, and the customer's when they pay with it."""
         token = self.config.merchant_token
         if token is None:
             raise ConfigurationError("The register has no LevelUp merchant token yet.")
-        return f'token merchant="{token.get_secret_value()}"'
+        header = f'token merchant="{token.get_secret_value()}"'
+        if user_token is None:
+            return header
+        if not _token_shaped(user_token):
+            raise ConfigurationError("The customer's LevelUp token has characters no token has.")
+        return f'{header}, user="{user_token.get_secret_value()}"'
 
     def _backoff(self, call: Call, attempt: int) -> None:
         delay = retry_delay(self.config, attempt, self._jitter())
         log.info("%s: retrying in %.2f s", call.what, delay)
         self._sleep(delay)
 
-    def _log_answer(
-        self, call: Call, response: httpx.Response, attempt: int, started: float
-    ) -> None:
-        log.info(
-            "%s %s %d in %.1f ms (attempt %d)",
-            call.method,
-            urlsplit(str(response.url)).path,
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-            attempt,
-        )
-        if log.isEnabledFor(logging.DEBUG) and response.content:
-            log.debug("%s answer %s", call.what, redact(response.text))
 
-    def _log_failure(
-        self,
-        call: Call,
-        cause: str,
-        attempt: int,
-        attempts: int,
-        started: float,
-        *,
-        final: bool = False,
-    ) -> None:
-        outcome = (
-            "no retry: it may have reached LevelUp"
-            if final
-            else ("giving up" if attempt == attempts else "will retry")
-        )
-        log.warning(
-            "%s failed in %.1f ms (attempt %d of %d): %s; %s",
-            call.what,
-            (time.perf_counter() - started) * 1000,
-            attempt,
-            attempts,
-            cause,
-            outcome,
-        )
+def _token_shaped(token: SecretStr | None) -> bool:
+    """Whether ``token`` could be a LevelUp token (printable ASCII, no quote or comma): it
+    goes into an ``Authorization`` header as is."""
+    text = token.get_secret_value() if token is not None else ""
+    return all(33 <= ord(c) < 127 and c not in '",' for c in text)
 
 
-def _describe(exc: httpx.HTTPError) -> str:
-    detail = str(exc) or "no detail"
-    return f"{type(exc).__name__} ({detail})"  # masked by the error it becomes, and the log
-
-
-def _request_id(response: httpx.Response) -> str | None:
-    request_id: str | None = response.headers.get("x-request-id")
-    return request_id
-
-
-def _json(call: Call, response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise InvalidResponse(
-            response.status_code, f"not JSON ({exc})", response.content, what=call.what
-        ) from None
-
-
-def _parse(call: Call, response: httpx.Response, read: Callable[[Any], _T]) -> _T:
-    """``read`` (a model's ``from_body`` or ``list_from_body``) applied to the JSON answer."""
-    document = _json(call, response)
-    try:
-        return read(document)
-    except ValueError as exc:
-        raise InvalidResponse(
-            response.status_code, f"unexpected shape ({exc})", response.content, what=call.what
-        ) from None
+def _app(app_token: SecretStr) -> str:
+    """The ``Authorization`` header of an app's calls: its token, untagged."""
+    if not app_token.get_secret_value() or not _token_shaped(app_token):
+        raise ConfigurationError("The register's LevelUp app token is not a token.")
+    return f"token {app_token.get_secret_value()}"
 
 
 __all__ = [

@@ -96,6 +96,15 @@ class AuthenticationError(ApiError):
     )
 
 
+class CustomerNotAuthorized(AuthenticationError):
+    """401 for the customer's user token (paying by email): withdrawn, or not for orders."""
+
+    cashier_message = (
+        "LevelUp did not accept the customer's permission (it may have been withdrawn). Ask "
+        "them again by email, or take another payment method."
+    )
+
+
 class NotFoundError(ApiError):
     cashier_message = "LevelUp could not find that order or location."
 
@@ -190,6 +199,8 @@ def error_for_response(
     kind = _BY_STATUS.get(status) or (ServerError if status >= 500 else UnexpectedStatus)
     if kind is RequestRejected:
         kind = _refine_rejection(errors)
+    if kind is AuthenticationError and any(e.property == "user_token" for e in errors):
+        kind = CustomerNotAuthorized
     return kind(status, errors, request_id=request_id, what=what)
 
 

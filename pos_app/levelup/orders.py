@@ -8,7 +8,7 @@ cashier, receipt message, the merchant's choices); :func:`proposed_order_request
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import SecretStr
@@ -24,6 +24,28 @@ from pos_app.levelup.wire import (
     ItemEnvelope,
     ProposedOrderRequest,
 )
+
+
+@dataclass(frozen=True)
+class CustomerToken:
+    """A customer's user token with ``create_orders``, from a permissions request they
+    accepted: it pays in place of a scanned code. ``label`` names the customer safely (their
+    email, masked); the token is kept out of ``repr`` and is never journaled."""
+
+    token: SecretStr = field(repr=False)
+    label: str
+
+    def masked(self) -> str:
+        return self.label
+
+
+Payer = PaymentCode | CustomerToken
+"""Who pays an order: a scanned code, or a customer's user token."""
+
+
+def user_token(payer: Payer) -> SecretStr | None:
+    """The user token to send in the ``Authorization`` header, for a :class:`CustomerToken`."""
+    return payer.token if isinstance(payer, CustomerToken) else None
 
 
 @dataclass(frozen=True)
@@ -86,14 +108,15 @@ def fees_from_check(check: Check) -> list[FeeEnvelope]:
 
 def _order_fields(
     check: Check,
-    code: PaymentCode,
+    payer: Payer,
     values: AdjustedCheckValues,
     context: OrderContext,
     tip_amount: int,
 ) -> dict[str, Any]:
+    code = SecretStr(payer.data) if isinstance(payer, PaymentCode) else None
     return {
         "location_id": context.location_id,
-        "payment_token_data": SecretStr(code.data),
+        "payment_token_data": code,
         "spend_amount": values.spend_amount,
         "tax_amount": values.tax_amount,
         "exemption_amount": values.exemption_amount,
@@ -111,19 +134,19 @@ def _order_fields(
 
 def proposed_order_request(
     check: Check,
-    code: PaymentCode,
+    payer: Payer,
     values: AdjustedCheckValues,
     context: OrderContext,
     *,
     tip_amount: int = 0,
 ) -> ProposedOrderRequest:
-    """The proposed order for paying ``values`` of ``check`` with ``code``."""
-    return ProposedOrderRequest.parse(_order_fields(check, code, values, context, tip_amount))
+    """The proposed order for paying ``values`` of ``check`` by ``payer``."""
+    return ProposedOrderRequest.parse(_order_fields(check, payer, values, context, tip_amount))
 
 
 def completed_order_request(
     check: Check,
-    code: PaymentCode,
+    payer: Payer,
     values: AdjustedCheckValues,
     context: OrderContext,
     *,
@@ -138,7 +161,7 @@ def completed_order_request(
     """
     return CompletedOrderRequest.parse(
         {
-            **_order_fields(check, code, values, context, tip_amount),
+            **_order_fields(check, payer, values, context, tip_amount),
             "proposed_order_uuid": proposed_order_uuid,
             "applied_discount_amount": applied_discount_amount,
         }

@@ -3,7 +3,8 @@
 Payment codes, tokens, passwords, API keys, PINs and manager codes are replaced wherever they
 show: as the value of a secret key however it is written (JSON, a Python ``repr``, ``key=value``,
 a query string; quoted, bare or cut off mid-string), in ``Authorization`` headers, or bare (a
-``LU02…`` code anywhere in the text).
+``LU02…`` code anywhere in the text). Email addresses (a customer paying by email) are masked
+too.
 """
 
 from __future__ import annotations
@@ -37,12 +38,15 @@ _AUTHORIZATION = re.compile(
     re.IGNORECASE,
 )
 _CODE = re.compile(r"LU02[0-9A-Z]{2,}", re.IGNORECASE)
+_EMAIL = re.compile(r"[^\s@\"'<>(),;:\[\]]+@[^\s@\"'<>(),;:\[\]]+\.[a-z]{2,}", re.IGNORECASE)
 
 
 def redact(text: str) -> str:
-    """``text`` with every credential it carries replaced by ``***`` (codes keep ``LU02``)."""
+    """``text`` with every credential and email it carries replaced by ``***`` (codes keep
+    ``LU02``)."""
     text = _KEY_VALUE.sub(_masked_value, text)
     text = _AUTHORIZATION.sub(lambda m: f"{m.group(1) or m.group(2)}{MASK}", text)
+    text = _EMAIL.sub(f"{MASK}@{MASK}", text)
     return _CODE.sub(f"LU02{MASK}", text)
 
 

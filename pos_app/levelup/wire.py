@@ -162,8 +162,11 @@ class FeeEnvelope(Body):
 
 
 class _OrderRequest(Request):
+    """A proposed or completed order. ``payment_token_data`` is the scanned code; an order
+    paid with a customer's user token (``user=`` in the ``Authorization`` header) has none."""
+
     location_id: Id
-    payment_token_data: Secret
+    payment_token_data: Secret | None = None
     spend_amount: Amount
     tax_amount: Amount
     exemption_amount: Amount | None = None
