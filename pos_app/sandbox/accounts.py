@@ -20,7 +20,7 @@ from pos_app.sandbox.records import (
     NewCustomer,
     SandboxState,
 )
-from pos_app.sandbox.rejections import Rejection, error, not_authorized
+from pos_app.sandbox.rejections import Rejection, bad_user_token, error, not_authorized
 
 MAX_TIP_PERCENT = 100
 """LevelUp's ``qr_codes`` endpoint limits ``tip_percent`` to 100."""
@@ -123,3 +123,52 @@ def add_customer(state: SandboxState, profile: NewCustomer) -> CustomerRecord:
 def _new_token() -> str:
     alphabet = string.digits + string.ascii_uppercase
     return "".join(secrets.choice(alphabet) for _ in range(qr.TOKEN_LENGTH))
+
+
+USER_PERMISSIONS = frozenset(
+    {
+        "create_orders",
+        "edit_user_basic_info",
+        "read_user_orders",
+        "read_user_basic_info",
+        "read_qr_code",
+        "manage_user_campaigns",
+        "manage_user_addresses",
+        "manage_user_payment_methods",
+    }
+)
+"""The user permissions of LevelUp's permissions list; a customer's own token has them all."""
+
+
+def user_for_token(state: SandboxState, token: str) -> tuple[CustomerRecord, frozenset[str]] | None:
+    """The customer a user token stands for, and its permissions: every one for the
+    customer's own token, those granted for a token from an accepted permissions request."""
+    for own in state.customers:
+        if own.access_token and own.access_token == token:
+            return own, USER_PERMISSIONS
+    for asked in state.permissions_requests:
+        if asked.token is not None and asked.token == token:
+            granted = frozenset(asked.permission_keynames)
+            return customer(state, asked.customer_id), granted
+    return None
+
+
+def order_payer(
+    state: SandboxState, user_token: str | None, code: SecretStr | None
+) -> tuple[CustomerRecord, str | None]:
+    """Who pays an order, and the code they scanned (None when they pay with a user token):
+    the customer of ``user_token`` (``user="…"`` in the ``Authorization`` header, which must
+    carry ``create_orders``; it wins over a code in the body), else the customer whose code
+    the body holds; 422 for neither."""
+    if user_token is not None:
+        found = user_for_token(state, user_token)
+        if found is None or "create_orders" not in found[1]:
+            raise bad_user_token("order", "create_orders")
+        return found[0], None
+    if code is None:
+        raise Rejection(
+            422,
+            error("order", "payment_token_data", "Payment token data can't be blank", "blank"),
+        )
+    text = code.get_secret_value()
+    return customer_for_code(state, text, "order"), text

@@ -62,10 +62,7 @@ async def _body(request: Request, model: type[_M]) -> _M | JSONResponse:
 
 @_admin
 async def seed(request: Request, services: Services) -> Response:
-    view = services.ledger.seed_view()
-    with services.ledger.holding(changes=False) as state:
-        view["app"] = state.apps[0].model_dump() if state.apps else None
-    return JSONResponse(view)
+    return JSONResponse(services.ledger.seed_view())
 
 
 @_admin

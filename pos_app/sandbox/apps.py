@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import string
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pos_app.sandbox import accounts
@@ -195,6 +195,19 @@ def decide(state: SandboxState, request_id: int, accept: bool) -> dict[str, Any]
     else:
         asked.state = "rejected"
     return app_view(state, asked)
+
+
+def accept_due(state: SandboxState, after: timedelta, now: datetime) -> bool:
+    """Accept every pending request at least ``after`` old, as its customer would; whether
+    any was."""
+    due = [
+        r
+        for r in state.permissions_requests
+        if r.state == "pending" and now - r.created_at >= after
+    ]
+    for asked in due:
+        decide(state, asked.id, accept=True)
+    return bool(due)
 
 
 def app_view(state: SandboxState, asked: PermissionsRequestRecord) -> dict[str, Any]:

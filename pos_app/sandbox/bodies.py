@@ -1,7 +1,8 @@
 """The request bodies of the app, user and legacy endpoints, as their v15 pages show them.
 
-The POS's own bodies live in :mod:`pos_app.levelup.wire`; these are the sandbox's alone (the
-register never sends them), on the same :class:`~pos_app.levelup.envelope.Request` base.
+The POS's own bodies live in :mod:`pos_app.levelup.wire` and :mod:`pos_app.levelup.app_wire`
+(an app token and permissions requests, which the register sends to pay by email); these are
+the sandbox's alone, on the same :class:`~pos_app.levelup.envelope.Request` base.
 """
 
 from __future__ import annotations
@@ -11,6 +12,12 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from pos_app.domain.money import MAX_CENTS
+from pos_app.levelup.app_wire import (  # noqa: F401 - the register sends these too
+    AppTokenRequest,
+    Email,
+    Keynames,
+    PermissionsRequestBody,
+)
 from pos_app.levelup.envelope import (
     Amount,
     Flag,
@@ -23,21 +30,8 @@ from pos_app.levelup.envelope import (
 from pos_app.levelup.wire import ItemEnvelope
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=255)]
-Email = Annotated[
-    str, StringConstraints(min_length=3, max_length=255, pattern=r"^[^@\s]+@[^@\s]+$")
-]
-Keynames = Annotated[list[Text], Field(min_length=1)]
 
 AddressType = Literal["billing", "delivery", "home", "other", "payment", "shipping", "work"]
-
-
-class AppTokenRequest(Request):
-    """``POST /v15/access_tokens`` for an app: its API key and client secret."""
-
-    envelope = "access_token"
-
-    api_key: Secret
-    client_secret: Secret
 
 
 class NewUser(Request):
@@ -57,13 +51,6 @@ class AppUserRequest(Request):
 
     api_key: Secret
     user: NewUser
-    permission_keynames: Keynames
-
-
-class PermissionsRequestBody(Request):
-    envelope = "permissions_request"
-
-    email: Email
     permission_keynames: Keynames
 
 

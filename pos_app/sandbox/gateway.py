@@ -23,27 +23,14 @@ from pos_app.levelup import envelope
 from pos_app.levelup.envelope import InvalidPayload
 from pos_app.levelup.wire import ErrorObject, errors_body
 from pos_app.sandbox import accounts
+from pos_app.sandbox.accounts import user_for_token
 from pos_app.sandbox.records import AppRecord, CustomerRecord, MerchantRecord, SandboxState
-from pos_app.sandbox.rejections import Rejection, error
+from pos_app.sandbox.rejections import Rejection, bad_token, bad_user_token, error
 from pos_app.sandbox.services import Services, merchant_token
 
 WWW_AUTHENTICATE = 'OAuth2 realm="levelup", error="invalid_token"'
 _ACCEPTABLE = ("application/json", "application/*", "*/*")
 _PAIR = re.compile(r'(\w+)\s*=\s*"?([^",\s]*)"?')
-
-USER_PERMISSIONS = frozenset(
-    {
-        "create_orders",
-        "edit_user_basic_info",
-        "read_user_orders",
-        "read_user_basic_info",
-        "read_qr_code",
-        "manage_user_campaigns",
-        "manage_user_addresses",
-        "manage_user_payment_methods",
-    }
-)
-"""The user permissions of LevelUp's permissions list; a customer's own token has them all."""
 
 Auth = Literal["none", "app", "merchant", "user"]
 
@@ -202,19 +189,6 @@ def _credentials(header: str | None) -> str | None:
     return credentials
 
 
-def user_for_token(state: SandboxState, token: str) -> tuple[CustomerRecord, frozenset[str]] | None:
-    """The customer a user token stands for, and its permissions: every one for the
-    customer's own token, those granted for a token from an accepted permissions request."""
-    for customer in state.customers:
-        if customer.access_token and customer.access_token == token:
-            return customer, USER_PERMISSIONS
-    for asked in state.permissions_requests:
-        if asked.token is not None and asked.token == token:
-            granted = frozenset(asked.permission_keynames)
-            return accounts.customer(state, asked.customer_id), granted
-    return None
-
-
 def _identify(
     state: SandboxState, request: Request, auth: Auth, permission: str | None, obj: str
 ) -> Caller:
@@ -225,36 +199,16 @@ def _identify(
         token = merchant_token(header)
         app = next((a for a in state.apps if token and a.access_token == token), None)
         if app is None:
-            raise _bad_token(obj, "app_token")
+            raise bad_token(obj, "app_token")
         return Caller(app=app)
     if auth == "merchant":
         token = merchant_token(header)
         merchant = accounts.merchant_for_token(state, token) if token else None
         if merchant is None:
-            raise _bad_token(obj, "merchant_token")
+            raise bad_token(obj, "merchant_token")
         return Caller(merchant=merchant)
     token = user_token(header)
     found = user_for_token(state, token) if token else None
     if found is None or (permission is not None and permission not in found[1]):
         raise bad_user_token(obj, permission)
     return Caller(user=found[0])
-
-
-def bad_user_token(obj: str, permission: str | None) -> Rejection:
-    """The 401 for a user token that is missing, unknown or lacks ``permission``."""
-    return _bad_token(obj, "user_token", permission)
-
-
-def _bad_token(obj: str, prop: str, permission: str | None = None) -> Rejection:
-    kind = prop.replace("_", " ")
-    lacking = f" or lacks {permission}" if permission else ""
-    return Rejection(
-        401,
-        error(
-            obj,
-            prop,
-            f"Not authorized: the {kind} is missing or invalid{lacking}.",
-            "not_authorized",
-        ),
-        bad_token=True,
-    )

@@ -31,7 +31,7 @@ from pos_app.levelup.wire import (
 from pos_app.sandbox.admin import admin_routes
 from pos_app.sandbox.apps_api import app_routes, with_app_tokens
 from pos_app.sandbox.faults import FaultBook, FaultMiddleware
-from pos_app.sandbox.gateway import negotiate, parse, rejection_response
+from pos_app.sandbox.gateway import negotiate, parse, rejection_response, tagged_tokens
 from pos_app.sandbox.ledger import Ledger
 from pos_app.sandbox.merchant_v14 import merchant_routes
 from pos_app.sandbox.records import MerchantRecord
@@ -113,12 +113,17 @@ async def location(request: Request, services: Services, _: Any, __: Any) -> Any
 
 @_endpoint("order", body=ProposedOrderRequest)
 async def proposed_orders(request: Request, services: Services, merchant: Any, body: Any) -> Any:
-    return services.ledger.propose(merchant, body)
+    return services.ledger.propose(merchant, body, _user_token(request))
 
 
 @_endpoint("order", body=CompletedOrderRequest)
 async def completed_orders(request: Request, services: Services, merchant: Any, body: Any) -> Any:
-    return services.ledger.complete(merchant, body)
+    return services.ledger.complete(merchant, body, _user_token(request))
+
+
+def _user_token(request: Request) -> str | None:
+    """The customer's token beside the merchant's (``user="…"``), paying in place of a code."""
+    return tagged_tokens(request.headers.get("authorization")).get("user")
 
 
 @_endpoint("refund", body=RefundRequest)

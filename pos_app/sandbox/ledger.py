@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from pos_app.levelup.wire import (
     ProposedOrder,
     ProposedOrderRequest,
 )
-from pos_app.sandbox import accounts, credits, orders, views
+from pos_app.sandbox import accounts, apps, credits, orders, views
 from pos_app.sandbox.records import CustomerRecord, MerchantRecord, NewCustomer, SandboxState
 
 
@@ -51,6 +51,10 @@ class Ledger:
         self._path = path
         self._clock = clock
         self._lock = threading.RLock()
+        self.accept_after: float | None = None
+        """Seconds after which a pending permissions request is accepted by its customer, as
+        demo customers do; None: it waits for ``POST /sandbox/permissions_requests/…``. Never
+        saved with the state."""
 
     @classmethod
     def open(cls, path: Path | None = None) -> Ledger:
@@ -85,12 +89,18 @@ class Ledger:
     def holding(self, *, changes: bool) -> Iterator[SandboxState]:
         """The state under the lock, for the sandbox's areas that are functions over it (as the
         ledger's own are); saved afterwards when ``changes``."""
-        if changes:
-            with self._changing() as state:
-                yield state
-        else:
-            with self._lock:
+        with self._lock:
+            if self._accept_due() or changes:
+                with self._changing() as state:
+                    yield state
+            else:
                 yield self._state
+
+    def _accept_due(self) -> bool:
+        """Let the customers accept the requests that waited :attr:`accept_after` (a demo)."""
+        if self.accept_after is None:
+            return False
+        return apps.accept_due(self._state, timedelta(seconds=self.accept_after), self._clock())
 
     def _save(self) -> None:
         if self._path is None:
@@ -116,13 +126,17 @@ class Ledger:
 
     # ----- orders ---------------------------------------------------------------------------
 
-    def propose(self, merchant: MerchantRecord, request: ProposedOrderRequest) -> ProposedOrder:
+    def propose(
+        self, merchant: MerchantRecord, request: ProposedOrderRequest, user_token: str | None
+    ) -> ProposedOrder:
         with self._changing() as state:
-            return orders.propose(state, merchant, request, self._clock)
+            return orders.propose(state, merchant, request, self._clock, user_token)
 
-    def complete(self, merchant: MerchantRecord, request: CompletedOrderRequest) -> CompletedOrder:
+    def complete(
+        self, merchant: MerchantRecord, request: CompletedOrderRequest, user_token: str | None
+    ) -> CompletedOrder:
         with self._changing() as state:
-            return orders.complete(state, merchant, request, self._clock)
+            return orders.complete(state, merchant, request, self._clock, user_token)
 
     def refund(
         self, merchant: MerchantRecord, order_uuid: str, manager_confirmation: str | None

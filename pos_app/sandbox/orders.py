@@ -43,12 +43,12 @@ def propose(
     merchant: MerchantRecord,
     request: ProposedOrderRequest,
     clock: Callable[[], datetime],
+    user_token: str | None = None,
 ) -> ProposedOrder:
-    """Offer the customer's merchant-funded credit as a pre-tax discount (API-NOTES §11.4)."""
+    """Offer the customer's merchant-funded credit as a pre-tax discount (API-NOTES §11.4).
+    The customer is ``user_token``'s, or the code's in the body."""
     accounts.require_own_location(state, merchant, request.location_id, "order")
-    customer = accounts.customer_for_code(
-        state, request.payment_token_data.get_secret_value(), "order"
-    )
+    customer, _ = accounts.order_payer(state, user_token, request.payment_token_data)
     _require_spend(request.spend_amount)
     exemption = request.exemption_amount or 0
     eligible = max(0, request.spend_amount - request.tax_amount - exemption)
@@ -72,11 +72,11 @@ def complete(
     merchant: MerchantRecord,
     request: CompletedOrderRequest,
     clock: Callable[[], datetime],
+    user_token: str | None = None,
 ) -> CompletedOrder:
     """Charge the customer: discount, then gift card, then card (SEED-COMPLETED)."""
     accounts.require_own_location(state, merchant, request.location_id, "order")
-    code_text = request.payment_token_data.get_secret_value()
-    customer = accounts.customer_for_code(state, code_text, "order")
+    customer, code_text = accounts.order_payer(state, user_token, request.payment_token_data)
     proposed = _open_proposal(state, request, customer)
     _require_spend(request.spend_amount)
     discount = abs(request.applied_discount_amount or 0)
@@ -85,7 +85,7 @@ def complete(
     funding = fund(
         customer,
         due=request.spend_amount - discount,
-        tip=customer_tip(qr.parse(code_text), request.spend_amount, request.tip_amount or 0),
+        tip=order_tip(code_text, request.spend_amount, request.tip_amount or 0),
         partial=bool(request.partial_authorization_allowed),
         discount_only=bool(request.discount_only),
     )
@@ -109,6 +109,12 @@ def complete(
         gift_card_total_amount=order.gift_card_total_amount,
         gift_card_tip_amount=order.gift_card_tip_amount,
     )
+
+
+def order_tip(code_text: str | None, spend: int, requested: int) -> int:
+    """The tip of an order: with a code, as the code's tip preference says; paid with a user
+    token, the ``tip_amount`` asked."""
+    return requested if code_text is None else customer_tip(qr.parse(code_text), spend, requested)
 
 
 class OrderAsked(Protocol):

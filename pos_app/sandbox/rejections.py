@@ -41,3 +41,23 @@ def not_authorized(obj: str) -> Rejection:
             "not_authorized",
         ),
     )
+
+
+def bad_user_token(obj: str, permission: str | None) -> Rejection:
+    """The 401 for a user token that is missing, unknown or lacks ``permission``."""
+    return bad_token(obj, "user_token", permission)
+
+
+def bad_token(obj: str, prop: str, permission: str | None = None) -> Rejection:
+    kind = prop.replace("_", " ")
+    lacking = f" or lacks {permission}" if permission else ""
+    return Rejection(
+        401,
+        error(
+            obj,
+            prop,
+            f"Not authorized: the {kind} is missing or invalid{lacking}.",
+            "not_authorized",
+        ),
+        bad_token=True,
+    )

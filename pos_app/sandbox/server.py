@@ -85,8 +85,12 @@ class RunningSandbox:
         self.stop()
 
 
-def start_embedded(ledger: Ledger | None = None, host: str = "127.0.0.1") -> RunningSandbox:
-    """Start a sandbox on a free port of ``host`` in a daemon thread; return once it serves."""
+def start_embedded(
+    ledger: Ledger | None = None, host: str = "127.0.0.1", *, accept_after: float | None = None
+) -> RunningSandbox:
+    """Start a sandbox on a free port of ``host`` in a daemon thread; return once it serves.
+    ``accept_after``: customers accept permissions requests by themselves after that many
+    seconds (:attr:`Ledger.accept_after`)."""
     # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only for sockets
     # that say they are TCP. Without it every answer waits 40 ms for a delayed ACK.
     listener = socket.socket(
@@ -95,7 +99,9 @@ def start_embedded(ledger: Ledger | None = None, host: str = "127.0.0.1") -> Run
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((host, 0))
     port = listener.getsockname()[1]
-    server, services = _server(ledger or Ledger.open(), access_log=False)
+    ledger = ledger or Ledger.open()
+    ledger.accept_after = accept_after
+    server, services = _server(ledger, access_log=False)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [listener]}, name="levelup-sandbox", daemon=True
     )
@@ -113,9 +119,12 @@ def _wait_until(condition: Callable[[], bool]) -> None:
         time.sleep(0.005)
 
 
-def serve(host: str, port: int, state: Path | None, out: TextIO) -> int:
+def serve(
+    host: str, port: int, state: Path | None, out: TextIO, *, accept_after: float | None = None
+) -> int:
     """Run in the foreground until SIGINT or SIGTERM; print the URL and demo credentials."""
     ledger = Ledger.open(state)
+    ledger.accept_after = accept_after
     server, _ = _server(ledger, access_log=True)
     server.config.host, server.config.port = host, port
     authority = f"[{host}]" if ":" in host else host
@@ -131,9 +140,14 @@ def serve(host: str, port: int, state: Path | None, out: TextIO) -> int:
             f"  token {merchant['access_token']}\n  locations {locations}",
             file=out,
         )
-    print("customers (payment codes to scan or type):", file=out)
+    print("customers (payment codes to scan or type, and emails to pay by email):", file=out)
     for customer in seed["customers"]:
-        print(f"  {customer['payment_token_data']}  {customer['name']}", file=out)
+        print(
+            f"  {customer['payment_token_data']}  {customer['name']}  {customer['email']}",
+            file=out,
+        )
+    if accept_after is not None:
+        print(f"Customers accept a request to pay by email after {accept_after:g} s.", file=out)
     print("Stop with Ctrl+C.", file=out, flush=True)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, restores the handlers it found and then
     # raises the signal again. With these in place that last signal is a no-op and the command

@@ -11,29 +11,22 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from pos_app.levelup import qr
 from pos_app.sandbox import accounts, orders
 from pos_app.sandbox.bodies import OrderBody
-from pos_app.sandbox.records import CustomerRecord, MerchantRecord, SandboxState
+from pos_app.sandbox.records import MerchantRecord, SandboxState
 from pos_app.sandbox.rejections import Rejection, error
 
 
 def place(
     state: SandboxState,
     merchant: MerchantRecord,
-    user: CustomerRecord | None,
+    user_token: str | None,
     body: OrderBody,
     clock: Callable[[], datetime],
 ) -> dict[str, Any]:
-    """Charge ``user`` (or the customer whose code the body holds) for ``body``."""
+    """Charge the customer of ``user_token`` (or whose code the body holds) for ``body``."""
     accounts.require_own_location(state, merchant, body.location_id, "order")
-    code = body.payment_token_data.get_secret_value() if body.payment_token_data else None
-    if user is None and code is None:
-        raise Rejection(
-            422,
-            error("order", "payment_token_data", "Payment token data can't be blank", "blank"),
-        )
-    customer = user or accounts.customer_for_code(state, code or "", "order")
+    customer, code = accounts.order_payer(state, user_token, body.payment_token_data)
     if body.spend_amount <= 0:
         raise Rejection(
             422, error("order", "spend_amount", "Spend amount must be greater than 0.", "invalid")
@@ -52,11 +45,7 @@ def place(
             ),
         )
     requested_tip = body.tip_amount or 0
-    tip = (
-        requested_tip
-        if code is None
-        else orders.customer_tip(qr.parse(code), body.spend_amount, requested_tip)
-    )
+    tip = orders.order_tip(code, body.spend_amount, requested_tip)
     funding = orders.fund(
         customer,
         due=body.spend_amount - discount,

@@ -130,4 +130,5 @@ def seed_view(state: SandboxState) -> dict[str, Any]:
         }
         for m in state.merchants
     ]
-    return {"merchants": merchants, "customers": customers(state)}
+    app = state.apps[0].model_dump() if state.apps else None
+    return {"merchants": merchants, "customers": customers(state), "app": app}
