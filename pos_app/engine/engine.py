@@ -50,7 +50,7 @@ from pos_app.engine.returns import Returns
 from pos_app.engine.shifts import Shifts
 from pos_app.engine.staff import StaffDirectory, StaffMember
 from pos_app.engine.voids import Voids
-from pos_app.levelup import qr
+from pos_app.levelup import CustomerToken, qr
 
 Listener = Callable[[EngineEvent], None]
 
@@ -263,28 +263,27 @@ class Engine:
     def pay_levelup(
         self,
         check_id: str,
-        code_text: str,
+        payer: str | CustomerToken,
         amount: int | None = None,
         *,
         cashier: str | None = None,
         discount_only: bool = False,
         cancelled: Callable[[], bool] = lambda: False,
     ) -> tuple[CheckRecord, str]:
-        """Pay ``amount`` (default: all that is due) with a scanned LevelUp code.
+        """Pay ``amount`` (default: all that is due) with a scanned LevelUp code (its text), or
+        by email with the customer's :class:`~pos_app.levelup.orders.CustomerToken`.
 
-        Returns the check and the new tender's id; look at the tender's status for the
-        outcome. Raises :class:`~pos_app.levelup.qr.InvalidPaymentCode` for text that is not
-        a LevelUp code, and :class:`IllegalTransition` for an amount that cannot be paid.
-        ``cancelled`` is asked once the proposal is back: if the cashier cancelled by then,
-        the completed order is never sent (nothing is charged) and the tender is declined.
-        """
+        Returns the check and the new tender's id, whose status is the outcome. Raises
+        :class:`~pos_app.levelup.qr.InvalidPaymentCode` for text that is not a code, and
+        :class:`IllegalTransition` for an amount that cannot be paid. ``cancelled`` is asked
+        once the proposal is back: if the cashier cancelled, nothing is charged."""
         if not self.settings.levelup_enabled:
             raise IllegalTransition("LevelUp is turned off at this store: take another tender.")
-        code = qr.parse(code_text)
+        paying = qr.parse(payer) if isinstance(payer, str) else payer
         with self._lock:
             return self._levelup.pay(
                 check_id,
-                code,
+                paying,
                 amount,
                 cashier=cashier,
                 discount_only=discount_only,

@@ -1,6 +1,11 @@
 """A LevelUp payment: the calculator's values → proposed order → its discount applied before
 tax → the calculator again → completed order → the outcome.
 
+The customer pays with a scanned code, or by email: with the user token their permissions
+request granted (:class:`~pos_app.levelup.orders.CustomerToken`), sent in the
+``Authorization`` header and never journaled. A payment by email is never accepted offline:
+it cannot be sent later without keeping the token, so LevelUp out of reach declines it.
+
 The intent is committed before each request (``REQUESTED`` before the proposed order,
 ``COMPLETING`` before the completed order), so whatever fails afterwards the journal says what
 may have happened. Cancel works until the completed order is sent.
@@ -19,7 +24,6 @@ from pos_app.engine.offline import OfflineQueue
 from pos_app.engine.outcomes import Outcomes
 from pos_app.engine.ports import PaymentGateway
 from pos_app.engine.recorder import Recorder
-from pos_app.levelup import qr
 from pos_app.levelup.calculator import (
     AdjustedCheckValues,
     completed_order_values,
@@ -27,9 +31,12 @@ from pos_app.levelup.calculator import (
 )
 from pos_app.levelup.errors import LevelUpError
 from pos_app.levelup.orders import (
+    CustomerToken,
     OrderContext,
+    Payer,
     completed_order_request,
     proposed_order_request,
+    user_token,
 )
 
 
@@ -63,7 +70,7 @@ class LevelUpPayments:
     def pay(
         self,
         check_id: str,
-        code: qr.PaymentCode,
+        payer: Payer,
         amount: int | None,
         *,
         cashier: str | None,
@@ -87,20 +94,22 @@ class LevelUpPayments:
             levelup=LevelUpDetail(),
             asked=requested,
         )
+        by_email = payer.label if isinstance(payer, CustomerToken) else ""
+        paid_with = {"by_email": by_email} if by_email else {"code": payer.masked()}
         record = self._recorder.save(
-            record.with_tender(tender, TenderInfo(requested=requested)),
+            record.with_tender(tender, TenderInfo(requested=requested, by_email=by_email)),
             self._recorder.event(
-                EventKind.TENDER_REQUESTED, tender_id, requested=requested, code=code.masked()
+                EventKind.TENDER_REQUESTED, tender_id, requested=requested, **paid_with
             ),
         )
         values = proposed_order_values(due.outstanding, due.tax, due.exempt, requested)
         context = self.context(cashier, discount_only)
         try:
             proposal = self._gateway.propose(
-                proposed_order_request(record.check, code, values, context)
+                proposed_order_request(record.check, payer, values, context), user_token(payer)
             )
         except NOT_REACHED as error:
-            return self._offline.accept_or_fail(record, tender_id, code, values, error), tender_id
+            return self._not_reached(record, tender_id, payer, values, error), tender_id
         except LevelUpError as error:
             return self._outcomes.fail(record, tender_id, error), tender_id
         if cancelled():
@@ -108,13 +117,28 @@ class LevelUpPayments:
             event = self._recorder.event(EventKind.CANCELLED, tender_id)
             return self._outcomes.declined(record, tender_id, note, event), tender_id
         offer = (proposal.uuid, proposal.discount_amount)
-        return self._complete(record, tender_id, code, requested, offer, values, context), tender_id
+        return self._complete(
+            record, tender_id, payer, requested, offer, values, context
+        ), tender_id
+
+    def _not_reached(
+        self,
+        record: CheckRecord,
+        tender_id: str,
+        payer: Payer,
+        values: AdjustedCheckValues,
+        error: LevelUpError,
+    ) -> CheckRecord:
+        """LevelUp was not reached: a code may be accepted offline, a payment by email not."""
+        if isinstance(payer, CustomerToken):
+            return self._outcomes.fail(record, tender_id, error)
+        return self._offline.accept_or_fail(record, tender_id, payer, values, error)
 
     def _complete(
         self,
         record: CheckRecord,
         tender_id: str,
-        code: qr.PaymentCode,
+        payer: Payer,
         requested: int,
         offer: tuple[str, int],
         proposed_values: AdjustedCheckValues,
@@ -140,7 +164,7 @@ class LevelUpPayments:
         values = completed_order_values(due.outstanding, due.tax, due.exempt, requested, applied)
         request = completed_order_request(
             record.check,
-            code,
+            payer,
             values,
             context,
             proposed_order_uuid=proposed_uuid,
@@ -177,11 +201,11 @@ class LevelUpPayments:
             ),
         )
         try:
-            order = self._gateway.complete(request)
+            order = self._gateway.complete(request, user_token(payer))
         except LOST_ANSWER as error:
             return self._outcomes.unknown(record, tender_id, error)
         except NOT_REACHED as error:
-            return self._offline.accept_or_fail(record, tender_id, code, proposed_values, error)
+            return self._not_reached(record, tender_id, payer, proposed_values, error)
         except LevelUpError as error:
             return self._outcomes.fail(record, tender_id, error)
         return self._outcomes.approved(record, tender_id, order, EventKind.APPROVED)

@@ -59,6 +59,9 @@ class TenderInfo:
     payer: str = ""
     """Who paid, as LevelUp shows its customers to merchants ("First L."), once known: asked
     after the payment is approved (:mod:`pos_app.engine.payers`). Never the payment code."""
+    by_email: str = ""
+    """For a LevelUp payment made by email (a user token, not a scan): the customer's email,
+    masked (``a•••@e•••.com``). Empty for a scanned code."""
 
 
 VOIDABLE = frozenset({TenderStatus.APPROVED, TenderStatus.PARTIALLY_APPROVED, TenderStatus.QUEUED})

@@ -10,6 +10,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
+from pydantic import SecretStr
+
 from pos_app.engine.eventlog import EventKind, JournalEvent
 from pos_app.engine.model import CheckRecord
 from pos_app.levelup.wire import (
@@ -24,9 +26,15 @@ from pos_app.levelup.wire import (
 class PaymentGateway(Protocol):
     """LevelUp's order endpoints, raising :mod:`pos_app.levelup.errors` on failure."""
 
-    def propose(self, request: ProposedOrderRequest) -> ProposedOrder: ...
+    def propose(
+        self, request: ProposedOrderRequest, user_token: SecretStr | None = None
+    ) -> ProposedOrder:
+        """``user_token``: the customer's, for a payment by email (none for a scanned code)."""
+        ...
 
-    def complete(self, request: CompletedOrderRequest) -> CompletedOrder: ...
+    def complete(
+        self, request: CompletedOrderRequest, user_token: SecretStr | None = None
+    ) -> CompletedOrder: ...
 
     def refund(self, order_uuid: str, manager_confirmation: str | None = None) -> MerchantOrder: ...
 

@@ -165,16 +165,16 @@ class CrashingGateway:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)
 
-    def propose(self, request):
-        answer = self.real.propose(request)
+    def propose(self, request, user_token=None):
+        answer = self.real.propose(request, user_token)
         if self.moment == "after propose":
             raise Crash
         return answer
 
-    def complete(self, request):
+    def complete(self, request, user_token=None):
         if self.moment == "before complete":
             raise Crash
-        answer = self.real.complete(request)
+        answer = self.real.complete(request, user_token)
         if self.moment == "after complete":
             raise Crash
         return answer
