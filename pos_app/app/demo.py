@@ -3,23 +3,28 @@
 Each check gets random catalog items that ask nothing when added (with modifiers, sometimes a fee
 or an exempt gift card), then a customer of one of the funding profiles pays with LevelUp and
 whatever LevelUp does not cover is paid with cash or a card, as a cashier would: a gift card that
-runs out, a loyalty-only customer, a decline. Customers are created through the sandbox's admin
-API, so every run has fresh balances.
+runs out, a loyalty-only customer, a decline. Every fourth customer pays by email (when the
+register has app credentials): the demo asks them, and they accept at once through the admin
+API, as on their phone. Customers are created through the sandbox's admin API, so every run has
+fresh balances.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pos_app.app.catalog import load_catalog
+from pos_app.app.email_payments import EmailPaymentError, EmailPayments
 from pos_app.app.sandbox_admin import SandboxAdmin
 from pos_app.domain import Check, Fee, FeeType, LineItem, TenderKind, TenderStatus
 from pos_app.domain.catalog import Catalog
 from pos_app.engine import CheckRecord, CheckState, Engine
+from pos_app.levelup import CustomerToken
 
 # name, admin API profile
 PROFILES: list[tuple[str, dict[str, Any]]] = [
@@ -53,18 +58,24 @@ def run_demo(
     seed: int,
     progress: Callable[[str], None] = lambda line: None,
     closed: Callable[[CheckRecord], None] = lambda record: None,
+    email_payments: EmailPayments | None = None,
 ) -> DemoSummary:
     """Ring up and pay ``checks`` checks; report how they ended. ``closed`` hears each check
-    that a payment closed (the demo prints its receipt)."""
+    that a payment closed (the demo prints its receipt); ``email_payments``, when it is
+    available, takes every fourth payment by email."""
+    by_email = email_payments if email_payments is not None and email_payments.available else None
     rng = random.Random(seed)  # noqa: S311 - a repeatable script, not a secret
     catalog = load_catalog()
     with SandboxAdmin(sandbox_url) as admin:
         records = []
         for number in range(checks):
             profile, fields = rng.choice(PROFILES)
-            code = admin.add_customer(f"Demo {profile} {number}", **fields)["payment_token_data"]
+            customer = admin.add_customer(f"Demo {profile} {number}", **fields)
+            payer: str | CustomerToken = customer["payment_token_data"]
             record = _ring_up(engine, catalog, rng)
-            record = _pay(engine, record, code, rng)
+            if by_email is not None and number % 4 == 3:
+                payer, profile = _asked_by_email(by_email, admin, customer), f"{profile}, by email"
+            record = _pay(engine, record, payer, rng)
             progress(
                 f"check {record.check.identifier} ({profile}): {record.state.value}, "
                 + ", ".join(f"{t.kind.value} {t.status.value}" for t in record.check.tenders)
@@ -109,9 +120,28 @@ def _with_modifiers(item: LineItem, catalog: Catalog, rng: random.Random) -> Lin
     )
 
 
-def _pay(engine: Engine, record: CheckRecord, code: str, rng: random.Random) -> CheckRecord:
+def _asked_by_email(
+    payments: EmailPayments, admin: SandboxAdmin, customer: dict[str, Any]
+) -> str | CustomerToken:
+    """The customer's permission, asked by email; they accept as soon as it reaches them.
+    When LevelUp cannot ask them, their code (they scan instead)."""
+    answered: list[bool] = []
+
+    def accept(_: object) -> None:
+        if not answered:
+            answered.append(admin.answer_permissions(customer, accept=True) is not None)
+
+    try:
+        return payments.ask(customer["email"], threading.Event(), accept)
+    except EmailPaymentError:
+        return customer["payment_token_data"]  # LevelUp would not ask: the customer scans
+
+
+def _pay(
+    engine: Engine, record: CheckRecord, payer: str | CustomerToken, rng: random.Random
+) -> CheckRecord:
     """LevelUp first; the rest as a cashier would take it."""
-    record, tender_id = engine.pay_levelup(record.check_id, code)
+    record, tender_id = engine.pay_levelup(record.check_id, payer)
     status = record.tender(tender_id).status
     if status in (TenderStatus.UNKNOWN, TenderStatus.COMPLETING):
         engine.recover()

@@ -39,6 +39,21 @@ class SandboxAdmin:
         ...); returns it, payment code included."""
         return dict(self._call("POST", "customers", {"name": name, **profile})["customer"])
 
+    def answer_permissions(self, customer: dict[str, Any], *, accept: bool) -> dict[str, Any]:
+        """``customer`` (from :meth:`customers`) accepts or rejects the request waiting for them
+        in their LevelUp app (a request to pay by email), as they would on their phone."""
+        try:
+            pending = self._http.get(
+                "/v15/permissions_requests",
+                headers={"Authorization": f'token user="{customer["access_token"]}"'},
+            )
+            pending.raise_for_status()
+            request_id = pending.json()["permissions_request"]["id"]
+        except (httpx.HTTPError, ValueError, KeyError) as exc:
+            raise SandboxAdminError(f"no request waits for that customer ({exc})") from exc
+        answer = "accept" if accept else "reject"
+        return dict(self._call("POST", f"permissions_requests/{request_id}/{answer}"))
+
     def orders(self) -> list[dict[str, Any]]:
         """The orders the sandbox took, oldest first."""
         return list(self._call("GET", "orders"))

@@ -25,6 +25,7 @@ from types import TracebackType
 from pydantic import SecretStr
 
 from pos_app.app.catalog import CatalogError, catalog_file, load_discounts
+from pos_app.app.email_payments import AppCredentials, EmailPayments, keep_app_credentials
 from pos_app.app.journals import open_journal
 from pos_app.app.receipts import ReceiptDesk
 from pos_app.app.reports import ReportDesk
@@ -103,6 +104,10 @@ def engine_settings(settings: Settings, presets: tuple[DiscountPreset, ...] = ()
     )
 
 
+DEMO_ACCEPT_AFTER = 2.0
+"""Seconds before a demo customer accepts a request to pay by email (the embedded sandbox)."""
+
+
 class Terminal:
     """A register's secret store, journal, LevelUp client, engine and receipts desk, with its data
     directory's writer lock (``what`` says who holds it). Close it when done."""
@@ -126,7 +131,10 @@ class Terminal:
             if url == EMBEDDED:
                 from pos_app.sandbox import Ledger, start_embedded
 
-                sandbox = start_embedded(Ledger.open(self.sandbox_state))
+                # Demo customers accept a request to pay by email by themselves.
+                sandbox = start_embedded(
+                    Ledger.open(self.sandbox_state), accept_after=DEMO_ACCEPT_AFTER
+                )
                 self._stack.callback(sandbox.stop)
                 url = sandbox.url
             self.levelup_url = url
@@ -164,6 +172,12 @@ class Terminal:
             self.engine = Engine(
                 self.journal, self.client, settings, staff=SqliteStaff(self.journal), store=learning
             )
+            self.email_payments = EmailPayments(
+                self.client,
+                lambda: AppCredentials.of(self.secrets),
+                timeout=config.levelup.email_wait,
+            )
+            """Asks customers paying by email for their permission, off the engine's lane."""
             self.receipts = ReceiptDesk(self.journal, config, self.secrets)
             """Receipts, printer and drawer; started by whoever prints (the window, the demo)."""
             self._stack.callback(self.receipts.close)
@@ -257,7 +271,9 @@ def sign_in_to_sandbox(
         except SandboxAdminError as exc:
             raise TerminalError(f"No LevelUp sandbox answers at {sandbox_url} ({exc}).") from None
     merchant = seed["merchants"][0]
-    open_secret_store(paths.data_dir, key_path).set(MERCHANT_TOKEN, merchant["access_token"])
+    secrets = open_secret_store(paths.data_dir, key_path)
+    secrets.set(MERCHANT_TOKEN, merchant["access_token"])
+    keep_app_credentials(secrets, seed["app"]["api_key"], seed["app"]["client_secret"])
     return set_settings(
         paths,
         environ,
@@ -307,6 +323,10 @@ def open_register(
     if config.levelup.location_id is None and not paths.settings_file.exists():
         config = sign_in_to_sandbox(paths, None, environ, key_path=key_path)
     terminal = Terminal(paths, config, key_path=key_path)
+    if config.levelup.demo and AppCredentials.of(terminal.secrets) is None:
+        from pos_app.sandbox.seed import DEMO_API_KEY, DEMO_CLIENT_SECRET
+
+        keep_app_credentials(terminal.secrets, DEMO_API_KEY, DEMO_CLIENT_SECRET)  # made before
     if config.levelup.demo:
         staff = SqliteStaff(terminal.journal)
         known = {member.staff_id for member in staff.members()}

@@ -39,6 +39,12 @@ def add_setup(commands: Subcommands, common: argparse.ArgumentParser) -> None:
     setup.add_argument("--url", default=None, help="LevelUp's address (default: production)")
     setup.add_argument("--username", required=True, help="the merchant's LevelUp e-mail")
     setup.add_argument("--location", type=int, help="one of the merchant's location ids")
+    setup.add_argument(
+        "--pay-by-email",
+        action="store_true",
+        help="also keep the API key and the app's client secret (asked, or "
+        "$LEVELUP_POS_CLIENT_SECRET) so the register takes payments by email",
+    )
     setup.set_defaults(command=Command("setup", _setup))
 
 
@@ -80,6 +86,10 @@ def _setup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, er
         finish(paths, environ, signed_in, location.id)
         retired = retire_demo_staff(paths)
     print(f"Signed in: {location.name} (location {location.id}) at {url}.", file=out)
+    if args.pay_by_email:
+        from pos_app.cli.pay_by_email import keep_credentials
+
+        keep_credentials(args, environ, api_key, out)
     if retired:
         print(
             f"The demo staff ({', '.join(retired)}) can no longer sign in: add your own with "
@@ -141,7 +151,7 @@ def _set(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err:
     paths = data_paths(args, environ)
     with WriterLock(paths, "levelup-pos config set"):
         set_setting(paths, environ, args.key, args.value)
-        _audit_settings(paths, EventKind.SETTINGS_CHANGED, {"key": args.key, "value": args.value})
+        audit_settings(paths, EventKind.SETTINGS_CHANGED, {"key": args.key, "value": args.value})
     print(f"{args.key} set in {paths.settings_file}", file=out)
     return ExitCode.OK
 
@@ -154,12 +164,12 @@ def _import(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, e
     paths = data_paths(args, environ)
     with WriterLock(paths, "levelup-pos config import"):
         import_settings(paths, environ, args.file)
-        _audit_settings(paths, EventKind.SETTINGS_IMPORTED, {"file": str(args.file.resolve())})
+        audit_settings(paths, EventKind.SETTINGS_IMPORTED, {"file": str(args.file.resolve())})
     print(f"{args.file} is now {paths.settings_file}", file=out)
     return ExitCode.OK
 
 
-def _audit_settings(paths: Paths, kind: EventKind, data: dict[str, str]) -> None:
+def audit_settings(paths: Paths, kind: EventKind, data: dict[str, str]) -> None:
     """Settings changes go to the register's audit trail (once it has a journal)."""
     from datetime import UTC, datetime
 

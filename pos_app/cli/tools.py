@@ -75,6 +75,13 @@ def add_sandbox(commands: Subcommands, common: argparse.ArgumentParser) -> None:
     )
     sandbox.add_argument("--port", type=int, default=8765, help="port (default: %(default)s)")
     sandbox.add_argument(
+        "--accept-after",
+        type=float,
+        metavar="SECONDS",
+        help="customers accept a request to pay by email by themselves after SECONDS "
+        "(default: only through POST /sandbox/permissions_requests/ID/accept)",
+    )
+    sandbox.add_argument(
         "--state",
         metavar="FILE",
         type=Path,
@@ -161,7 +168,7 @@ def _sandbox(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, 
     from pos_app.sandbox import serve  # the server's libraries load only for this command
 
     try:
-        return serve(args.host, args.port, args.state, out)
+        return serve(args.host, args.port, args.state, out, accept_after=args.accept_after)
     except (OSError, ValueError) as exc:  # the port is taken, the state file unreadable, ...
         raise CommandError(str(exc)) from None
 
@@ -194,6 +201,7 @@ def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
             shipper.start()
             terminal.engine.subscribe(lambda _: shipper.wake())
         queued: list[str] = []
+        terminal.email_payments.poll_every = 0.02  # the demo's customers answer at once
 
         def print_receipt(record: CheckRecord) -> None:
             """A receipt for every closed check, as a cashier would print, with a printer."""
@@ -208,6 +216,7 @@ def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
             args.seed,
             progress=lambda line: print(line, file=out, flush=True),
             closed=print_receipt,
+            email_payments=terminal.email_payments,
         )
         document = summary.as_json()
         if desk.printing:

@@ -41,6 +41,10 @@ STORE_PASSWORD = "store-password"  # noqa: S105 - the name it is stored under
 """The password of the store server's account (``store.url``)."""
 SMTP_PASSWORD = "smtp-password"  # noqa: S105 - the name it is stored under
 """The password of the merchant's SMTP server (``email.user``), for emailed receipts."""
+APP_API_KEY = "levelup-app-api-key"
+"""The register's LevelUp app API key, for paying by email (``levelup-pos pay-by-email``)."""
+APP_CLIENT_SECRET = "levelup-app-client-secret"  # noqa: S105 - the name it is stored under
+"""That app's client secret."""
 VALUES_FILE_NAME = "secrets.json"
 KEY_FILE_NAME = "secret-store.key"
 
