@@ -50,7 +50,11 @@ class DemoCustomers(QScrollArea):
         inner = QWidget()
         self._layout = QVBoxLayout(inner)
         self._layout.addWidget(
-            label("Tap a customer to scan their LevelUp code, as at the counter.", "subtle")
+            label(
+                "Tap a customer to scan their LevelUp code, as at the counter, or type their "
+                "email in Pay with LevelUp → By email…",
+                "subtle",
+            )
         )
         self._status = label("Loading the sandbox's customers…", "subtle")
         self._layout.addWidget(self._status)
@@ -67,10 +71,11 @@ class DemoCustomers(QScrollArea):
         for customer in customers:
             name = customer["name"]
             self.codes[name] = customer["payment_token_data"]
-            choice = button(f"{name}\n{describe(customer)}", "customer")
+            email = customer.get("email", "")
+            choice = button(f"{name}\n{describe(customer)}\n{email}", "customer")
             choice.setMinimumWidth(0)
             choice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-            choice.setToolTip(f"{name}: {describe(customer)}")
+            choice.setToolTip(f"{name}: {describe(customer)}; pays by email as {email}")
             choice.setObjectName(f"customer:{name}")
             choice.clicked.connect(lambda _=False, n=name: self.scanned.emit(self.codes[n]))
             self._layout.insertWidget(self._layout.count() - 1, choice)

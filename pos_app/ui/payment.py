@@ -5,13 +5,16 @@ Cancel works until the completed order is sent (the engine asks just before send
 from then on the customer may be charged, so Cancel is disabled and the dialog waits for the
 answer. A partial approval says exactly what to collect and leads straight into the next
 tender (:attr:`LevelUpDialog.collect`). A payment of part of the check leaves the dialog
-ready for the next customer's scan, with the next share filled in.
+ready for the next customer's scan, with the next share filled in. A customer may pay by email
+instead (:mod:`~pos_app.ui.email_pay`): once they accept in LevelUp, the payment is a scan's.
 """
 
 from __future__ import annotations
 
 from pos_app.domain import TenderKind, TenderStatus, format_cents
 from pos_app.engine import CheckRecord, PaymentProblem, RemainderDue
+from pos_app.levelup import CustomerToken
+from pos_app.ui.email_pay import SCAN_NOT_USED, EmailAsker, EmailEntry, EmailPaying
 from pos_app.ui.problems import problem_of
 from pos_app.ui.qt import (
     QDialog,
@@ -40,7 +43,7 @@ def partial_words(remainder: RemainderDue) -> str:
     return f"LevelUp paid {paid} of {asked}. Collect {left} with another tender."
 
 
-class LevelUpDialog(QDialog):
+class LevelUpDialog(EmailPaying, QDialog):
     """LevelUp payments of what the check owes, one customer's scan at a time."""
 
     collect = Signal(object)  # TenderKind: take the rest with this tender
@@ -85,6 +88,16 @@ class LevelUpDialog(QDialog):
         keyed.clicked.connect(self._keyed)
         manual.addWidget(self.code, 1)
         manual.addWidget(keyed)
+        self.entry = EmailEntry(self.code, keyed, self)
+        self.asker: EmailAsker | None = None
+        self._asked: tuple[str, int | None] = ("", None)
+        """The email asked (while the customer decides, and for a try again), and the amount."""
+        if till.email_payments is not None:
+            manual.addWidget(self.entry.switch)
+            self.asker = EmailAsker(till.email_payments, self)
+            self.asker.waiting.connect(self._waiting)
+            self.asker.accepted.connect(self._accepted)
+            self.asker.refused.connect(self._not_asked)
         layout.addWidget(self.manual)
 
         self.progress = QProgressBar()
@@ -167,10 +180,12 @@ class LevelUpDialog(QDialog):
             widget.setVisible(False)
         self.manual.setVisible(True)
         self.progress.setVisible(False)
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
         self.cancel.setEnabled(True)
         self.cancel.setText("Cancel")
         self.lines.setText("")
-        self.code.clear()
+        self.code.setText(self._asked[0] if self.entry.by_email else "")
         self.code.setFocus()
 
     def scan(self, label_text: str) -> None:
@@ -179,6 +194,8 @@ class LevelUpDialog(QDialog):
         or another LevelUp account for the rest); otherwise it is not used, and that is said."""
         if self.state == "scan" or (self.state == "answered" and self._due() > 0):
             self._pay(label_text)
+        elif self.state == "asking":
+            self.error.setText(SCAN_NOT_USED)
         elif self.state == "paying":
             self.error.setText("LevelUp is still answering: that scan was not used.")
         else:
@@ -186,16 +203,27 @@ class LevelUpDialog(QDialog):
 
     def _keyed(self) -> None:
         text = self.code.text().strip()
-        if text:
+        if text and self.entry.by_email:
+            self._ask(text)
+        elif text:
             self._pay(text)
 
-    def _pay(self, code_text: str) -> None:
+    def _amount(self) -> tuple[bool, int | None]:
+        """Whether an amount is chosen, and which (None: all that is due)."""
         choosing = not self.part_amount.isHidden()
         amount = self.part_amount.chosen() if choosing else None
-        if choosing and amount is None:
+        return not (choosing and amount is None), amount
+
+    def _pay(self, code_text: str) -> None:
+        chosen, amount = self._amount()
+        if not chosen:
             self.error.setText("That scan was not used: choose the amount first.")
             return
-        self.state = "paying"
+        self._start(code_text, amount)
+
+    def _busy(self, state: str, title: str) -> None:
+        """Waiting for LevelUp or the customer: only Cancel and the progress show."""
+        self.state = state
         self.error.setText("")
         self.code.clear()
         for widget in (self.manual, self.retry, self.close_button, self.tenders, self.part_amount):
@@ -205,14 +233,23 @@ class LevelUpDialog(QDialog):
         self.cancel.setVisible(True)
         self.cancel.setEnabled(True)
         self.lines.setText("")
-        self.title.setText("Pay with LevelUp")
+        self.title.setText(title)
         restyle(self.title, "heading")
         self.progress.setVisible(True)
+
+    def _start(self, payer: str | CustomerToken, amount: int | None) -> None:
+        self._busy("paying", "Pay with LevelUp")
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
         self.prompt.setText("Waiting for LevelUp…")
-        self._till.pay_levelup(code_text, self._answered, self._refused, amount)
+        self._till.pay_levelup(payer, self._answered, self._refused, amount)
 
     def _cancel(self) -> None:
-        if self.state == "paying":
+        if self.state == "asking" and self.asker is not None:
+            self.asker.cancel()
+            self.cancel.setEnabled(False)
+            self.prompt.setText("Cancelling… (nothing is charged)")
+        elif self.state == "paying":
             self._till.cancel_levelup()
             self.cancel.setEnabled(False)
             self.prompt.setText("Cancelling… (LevelUp will charge nothing)")
@@ -300,8 +337,10 @@ class LevelUpDialog(QDialog):
         """What the payment brought: who paid (once LevelUp says), discount, gift card, tip."""
         tender = record.tender(tender_id)
         detail = tender.levelup
-        payer = record.info(tender_id).payer
-        lines = [f"Paid by {payer}"] if payer else []
+        info = record.info(tender_id)
+        lines = [f"Paid by {info.payer}"] if info.payer else []
+        if info.by_email:
+            lines.append(f"By email: {info.by_email}")
         if detail and detail.discount_amount:
             lines.append(f"LevelUp discount  −{format_cents(detail.discount_amount)}")
         if detail and detail.gift_card_amount:
@@ -351,6 +390,9 @@ class LevelUpDialog(QDialog):
         self.collect.emit(kind)
 
     def reject(self) -> None:
-        """Escape or closing the window: never while LevelUp is being asked."""
+        """Escape or closing the window: never while LevelUp is being asked; a customer asked
+        by email is no longer waited for."""
+        if self.state == "asking" and self.asker is not None:
+            self.asker.cancel()
         if self.state != "paying":
             super().reject()

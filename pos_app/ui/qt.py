@@ -14,7 +14,7 @@ binding in use does not leak.
 from __future__ import annotations
 
 import PySide6
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal, qVersion
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer, Signal, SignalInstance, qVersion
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -130,6 +130,7 @@ __all__ = [
     "Qt",
     "QtBindingUnfit",
     "Signal",
+    "SignalInstance",
     "binding_versions",
     "check_binding",
     "isValid",

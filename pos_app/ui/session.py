@@ -48,6 +48,8 @@ class RegisterSession(QObject):
         config = terminal.config
         location_id = config.levelup.location_id
         self.till = Till(terminal.engine, lambda: terminal.client.location(location_id or 0))
+        if terminal.email_payments.available:
+            self.till.email_payments = terminal.email_payments
         self.helpers = Lane("register-helpers")
         """Work that is neither the engine's nor the GUI's (the network, the scanners)."""
         demo = config.levelup.demo

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
+from pos_app.app.email_payments import EmailPayments
 from pos_app.domain import Check, LineItem, TenderKind
 from pos_app.engine import (
     ApprovalAction,
@@ -27,6 +28,7 @@ from pos_app.engine import (
     PaymentProblem,
 )
 from pos_app.engine.staff import StaffMember
+from pos_app.levelup import CustomerToken
 from pos_app.ui.bridge import EngineBridge
 from pos_app.ui.health import HealthWatch
 from pos_app.ui.lane import Lane, gone
@@ -78,6 +80,8 @@ class Till(QObject):
         self.cashier: StaffMember | None = None
         self.recent_problems: deque[Problem] = deque(maxlen=50)
         self._cancel: threading.Event | None = None
+        self.email_payments: EmailPayments | None = None
+        """Set when the register can take LevelUp payments by email."""
 
     def close(self) -> None:
         self._payers.close()
@@ -232,13 +236,14 @@ class Till(QObject):
 
     def pay_levelup(
         self,
-        code_text: str,
+        payer: str | CustomerToken,
         done: Callable[[tuple[CheckRecord, str]], None],
         failed: Callable[[Exception], None],
         amount: int | None = None,
     ) -> None:
-        """Pay ``amount`` (None: all that is due) with a LevelUp code; :meth:`cancel_levelup`
-        stops it before the completed order is sent. Who paid is asked afterwards."""
+        """Pay ``amount`` (None: all that is due) with a LevelUp code, or by email with the
+        customer's token; :meth:`cancel_levelup` stops it before the completed order is sent.
+        Who paid is asked afterwards."""
         cancel = self._cancel = threading.Event()
         cashier = self.cashier.name if self.cashier else None
 
@@ -252,7 +257,7 @@ class Till(QObject):
 
         self.lane.run(
             lambda: self.engine.pay_levelup(
-                self._current(), code_text, amount, cashier=cashier, cancelled=cancel.is_set
+                self._current(), payer, amount, cashier=cashier, cancelled=cancel.is_set
             ),
             answered,
             failed,
