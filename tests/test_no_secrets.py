@@ -25,6 +25,7 @@ def test_no_command_leaves_a_secret_in_clear(server, tmp_path):
         **os.environ,
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "LEVELUP_POS_API_KEY": merchant["api_key"],
+        "LEVELUP_POS_CLIENT_SECRET": seed["app"]["client_secret"],
     }
     console: list[str] = []
 
@@ -50,8 +51,10 @@ def test_no_command_leaves_a_secret_in_clear(server, tmp_path):
         merchant["username"],
         "--location",
         "19",
+        "--pay-by-email",
         stdin=merchant["password"] + "\n",
     )
+    run("pay-by-email", "status", "--check")
     run("staff", "add", "mia", "Mia", "--role", "manager", stdin=MANAGER_PIN + "\n")
     run("staff", "add", "cal", "Cal", stdin=CASHIER_PIN + "\n")
     run("staff", "list")
@@ -73,6 +76,9 @@ def test_no_command_leaves_a_secret_in_clear(server, tmp_path):
     run("scanners", "listen", f"fake://?codes={codes[0]}&interval=0", "--count", "1")
     run("code", stdin=codes[1] + "\n")
     run("staff", "disable", "cal")
+    customers = httpx.get(f"{server.url}/sandbox/customers").json()
+    granted = _granted_tokens(server.url, seed["app"]["access_token"])
+    assert len(granted) == 2, "the demo's 4th and 8th customers pay by email"
 
     secrets = {
         "merchant token": merchant["access_token"],
@@ -80,7 +86,14 @@ def test_no_command_leaves_a_secret_in_clear(server, tmp_path):
         "api key": merchant["api_key"],
         "manager PIN": MANAGER_PIN,
         "cashier PIN": CASHIER_PIN,
+        "client secret": seed["app"]["client_secret"],
+        "app token": seed["app"]["access_token"],
     }
+    for number, customer in enumerate(customers):
+        secrets[f"user token {number}"] = customer["access_token"]
+        secrets[f"email {number}"] = customer["email"]
+    for number, token in enumerate(granted):
+        secrets[f"granted user token {number}"] = token
     for number, code in enumerate(codes):
         secrets[f"payment code {number}"] = code
         secrets[f"payment token {number}"] = code[4:24]
@@ -99,3 +112,17 @@ def test_no_command_leaves_a_secret_in_clear(server, tmp_path):
         if secret.encode() in blob
     ]
     assert leaks == []
+
+
+def _granted_tokens(url: str, app_token: str) -> list[str]:
+    """The user tokens customers granted the register's app (paying by email)."""
+    tokens = []
+    for request_id in range(1, 100):
+        answer = httpx.get(
+            f"{url}/v15/apps/permissions_requests/{request_id}",
+            headers={"Authorization": f"token {app_token}"},
+        )
+        if answer.status_code == 404:
+            return tokens
+        tokens.append(answer.json()["permissions_request"]["token"])
+    return tokens

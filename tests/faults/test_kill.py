@@ -1,6 +1,8 @@
 """SIGKILL a real ``levelup-pos demo`` at random moments; after ``recover``, every order the
 sandbox charged is in the journal exactly once, nothing the journal approved is missing at the
-sandbox, and no tender is left unsettled.
+sandbox, and no tender is left unsettled. Every fourth customer of the demo pays by email (a
+permissions request they accept, then the orders with their user token), so a kill lands in
+payments by email too.
 
 The second test does it while the sandbox misbehaves (connections dropped before and after
 the order is committed, maintenance 503s, latency), kills the demo while those faults bite,
