@@ -116,7 +116,7 @@ def test_no_command_leaves_a_secret_in_clear(server, tmp_path):
 
 def _granted_tokens(url: str, app_token: str) -> list[str]:
     """The user tokens customers granted the register's app (paying by email)."""
-    tokens = []
+    tokens: list[str] = []
     for request_id in range(1, 100):
         answer = httpx.get(
             f"{url}/v15/apps/permissions_requests/{request_id}",

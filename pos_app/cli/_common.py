@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from pos_app.host.paths import HOME_ENV, Paths, resolve_paths
 
 if TYPE_CHECKING:
+    from pos_app.engine import EventKind
     from pos_app.journal import SqliteJournal
 
     Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -169,3 +170,20 @@ def reading(args: argparse.Namespace, environ: Mapping[str, str]) -> Iterator[Sq
         raise CommandError(f"There is no journal in {paths.data_dir}.")
     with closing(open_journal(paths, terminal_id="reader", codes=False)) as journal:
         yield journal
+
+
+API_KEY_ENV = "LEVELUP_POS_API_KEY"
+"""Where ``setup`` and ``pay-by-email setup`` read the LevelUp API key from, if set."""
+
+
+def audit_settings(paths: Paths, kind: EventKind, data: dict[str, str]) -> None:
+    """Settings changes go to the register's audit trail (once it has a journal)."""
+    from datetime import UTC, datetime
+
+    from pos_app.app.journals import open_journal
+    from pos_app.engine import JournalEvent
+
+    if not paths.journal_file.exists():
+        return
+    with closing(open_journal(paths, terminal_id="config", codes=False)) as journal:
+        journal.audit(JournalEvent(kind, datetime.now(UTC), data=data))

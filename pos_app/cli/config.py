@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping, Sequence
-from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pos_app.cli._common import (
+    API_KEY_ENV,
     Command,
     CommandError,
     ExitCode,
     at_terminal,
+    audit_settings,
     data_paths,
     secret_input,
 )
@@ -20,10 +21,6 @@ from pos_app.levelup import PRODUCTION_URL
 
 if TYPE_CHECKING:
     from pos_app.cli._common import Subcommands
-    from pos_app.engine import EventKind
-    from pos_app.host.paths import Paths
-
-API_KEY_ENV = "LEVELUP_POS_API_KEY"
 
 
 def add_setup(commands: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -167,16 +164,3 @@ def _import(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, e
         audit_settings(paths, EventKind.SETTINGS_IMPORTED, {"file": str(args.file.resolve())})
     print(f"{args.file} is now {paths.settings_file}", file=out)
     return ExitCode.OK
-
-
-def audit_settings(paths: Paths, kind: EventKind, data: dict[str, str]) -> None:
-    """Settings changes go to the register's audit trail (once it has a journal)."""
-    from datetime import UTC, datetime
-
-    from pos_app.app.journals import open_journal
-    from pos_app.engine import JournalEvent
-
-    if not paths.journal_file.exists():
-        return
-    with closing(open_journal(paths, terminal_id="config", codes=False)) as journal:
-        journal.audit(JournalEvent(kind, datetime.now(UTC), data=data))

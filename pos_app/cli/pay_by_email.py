@@ -8,8 +8,15 @@ import argparse
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, TextIO
 
-from pos_app.cli._common import Command, CommandError, ExitCode, data_paths, secret_input
-from pos_app.cli.config import API_KEY_ENV, audit_settings
+from pos_app.cli._common import (
+    API_KEY_ENV,
+    Command,
+    CommandError,
+    ExitCode,
+    audit_settings,
+    data_paths,
+    secret_input,
+)
 
 if TYPE_CHECKING:
     from pydantic import SecretStr

@@ -135,6 +135,7 @@ def test_check_rebuilds_the_documented_completed_order_body():
 def test_documented_body_parses_and_reserializes_unchanged():
     request = CompletedOrderRequest.from_body(EXAMPLE["request"])
     assert request.register_name == "3"
+    assert request.payment_token_data is not None
     assert request.payment_token_data.get_secret_value() == CODE.data
     assert_same_json(request.to_body(), EXAMPLE["request"])
 
