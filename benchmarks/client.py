@@ -25,7 +25,13 @@ from pos_app.domain import Check, LineItem
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import completed_order_values, proposed_order_values
 from pos_app.levelup.client import ClientConfig, LevelUpClient
-from pos_app.levelup.orders import OrderContext, completed_order_request, proposed_order_request
+from pos_app.levelup.orders import (
+    CustomerToken,
+    OrderContext,
+    completed_order_request,
+    proposed_order_request,
+    user_token,
+)
 
 CHECK = (
     Check("2611230001")
@@ -35,15 +41,16 @@ CHECK = (
 CONTEXT = OrderContext(location_id=19, register="3", cashier="Bob")
 
 
-def client_pair(client: LevelUpClient, code_text: str) -> Callable[[], None]:
+def client_pair(client: LevelUpClient, payer: str | CustomerToken) -> Callable[[], None]:
     """One propose + complete through the client, bodies built from a check as the engine
-    will."""
-    code = qr.parse(code_text)
+    will; ``payer`` a code's text, or a customer's token (paying by email)."""
+    code = qr.parse(payer) if isinstance(payer, str) else payer
     total = CHECK.totals.grand_total
 
     def pair() -> None:
         proposed = client.propose(
-            proposed_order_request(CHECK, code, proposed_order_values(total, 0, 0, total), CONTEXT)
+            proposed_order_request(CHECK, code, proposed_order_values(total, 0, 0, total), CONTEXT),
+            user_token(code),
         )
         client.complete(
             completed_order_request(
@@ -53,7 +60,8 @@ def client_pair(client: LevelUpClient, code_text: str) -> Callable[[], None]:
                 CONTEXT,
                 proposed_order_uuid=proposed.uuid,
                 applied_discount_amount=0,
-            )
+            ),
+            user_token(code),
         )
 
     return pair
