@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
@@ -89,9 +88,12 @@ def options(*, verbose: bool = True) -> argparse.ArgumentParser:
 
 def http_url(text: str) -> str:
     """An ``http(s)://`` address given on the command line (an argparse ``type``)."""
-    if not re.match(r"^https?://[^\s/]+", text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// address")
-    return text
+    from pos_app.levelup.calls import check_http_url
+
+    try:
+        return check_http_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not usable: it {exc}") from None
 
 
 def data_paths(args: argparse.Namespace, environ: Mapping[str, str]) -> Paths:

@@ -4,7 +4,6 @@ puts them together and reads and writes the layers."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated, Literal
 from urllib.parse import parse_qs, urlsplit
@@ -12,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pos_app.levelup import PRODUCTION_URL
+from pos_app.levelup.calls import check_http_url
 
 EMBEDDED = "embedded"
 
@@ -40,9 +40,12 @@ class LevelUpSettings(Section):
     @field_validator("base_url")
     @classmethod
     def _url(cls, value: str) -> str:
-        if value != EMBEDDED and not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("must be an http(s):// address or 'embedded'")
-        return value.rstrip("/")
+        if value == EMBEDDED:
+            return value
+        try:
+            return check_http_url(value).rstrip("/")
+        except ValueError as exc:
+            raise ValueError(f"{exc} (or 'embedded')") from None
 
 
 class RegisterSettings(Section):

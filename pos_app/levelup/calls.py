@@ -48,6 +48,24 @@ class ClientConfig:
             return False
 
 
+def check_http_url(text: str) -> str:
+    """``text`` if it is one plain ``http(s)://`` address (a host, maybe a port and a path);
+    ``ValueError`` in plain words for anything else: spaces or control characters (a header
+    smuggled in), no host, a port that is not one, a login, a query or a fragment."""
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
+        raise ValueError("must be one http(s):// address, with no spaces or control characters")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http(s):// address with a host")
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when asked
+    except ValueError:
+        raise ValueError("has a port that is not a number from 0 to 65535") from None
+    if parts.username is not None or parts.query or parts.fragment:
+        raise ValueError("must have no login, query or fragment")
+    return text
+
+
 def user_agent() -> str:
     """``Company-Product/Version [OS]``, the form LevelUp's SDK sent."""
     return (

@@ -90,7 +90,9 @@ class Ledger:
         """The state under the lock, for the sandbox's areas that are functions over it (as the
         ledger's own are); saved afterwards when ``changes``."""
         with self._lock:
-            if self._accept_due() or changes:
+            if self._accept_due():
+                self._save()
+            if changes:
                 with self._changing() as state:
                     yield state
             else:

@@ -91,6 +91,7 @@ def start_embedded(
     """Start a sandbox on a free port of ``host`` in a daemon thread; return once it serves.
     ``accept_after``: customers accept permissions requests by themselves after that many
     seconds (:attr:`Ledger.accept_after`)."""
+    _require_delay(accept_after)
     # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only for sockets
     # that say they are TCP. Without it every answer waits 40 ms for a delayed ACK.
     listener = socket.socket(
@@ -113,6 +114,11 @@ def start_embedded(
     return RunningSandbox(f"http://{authority}:{port}", server, services, thread)
 
 
+def _require_delay(accept_after: float | None) -> None:
+    if accept_after is not None and not accept_after >= 0:
+        raise ValueError("customers cannot accept after fewer than 0 seconds")
+
+
 def _wait_until(condition: Callable[[], bool]) -> None:
     deadline = time.monotonic() + _START_TIMEOUT
     while not condition() and time.monotonic() < deadline:
@@ -123,6 +129,7 @@ def serve(
     host: str, port: int, state: Path | None, out: TextIO, *, accept_after: float | None = None
 ) -> int:
     """Run in the foreground until SIGINT or SIGTERM; print the URL and demo credentials."""
+    _require_delay(accept_after)
     ledger = Ledger.open(state)
     ledger.accept_after = accept_after
     server, _ = _server(ledger, access_log=True)

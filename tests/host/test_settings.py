@@ -196,3 +196,39 @@ def test_the_customer_display_is_auto_on_or_off(paths):
     paths.settings_file.write_text('[display]\ncustomer = "second"\n')
     with pytest.raises(SettingsError, match=r"line 2: display\.customer"):
         load_settings(paths, {})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:28765 junk",
+        "https://a.example\r\nX-Injected: 1",
+        "https://a.example\tb",
+        "https://",
+        "https://a.example:99999",
+        "https://a.example:port",
+        "https://user:secret@a.example",
+        "https://a.example/?q=1",
+        "https://a.example/#x",
+        "ftp://a.example",
+    ],
+)
+def test_levelup_base_url_is_one_plain_address(paths, url):
+    """Red team D13: the address was checked by its prefix only."""
+    with pytest.raises(SettingsError, match=r"levelup\.base_url"):
+        set_setting(paths, {}, "levelup.base_url", url)
+    assert not paths.settings_file.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["https://api.thelevelup.com", "http://127.0.0.1:28765/", "https://lu.example/v"]
+)
+def test_plain_addresses_are_taken(paths, url):
+    assert set_setting(paths, {}, "levelup.base_url", url).levelup.base_url == url.rstrip("/")
+
+
+def test_a_command_line_address_is_checked_the_same_way(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    with pytest.raises(SystemExit):
+        cli.main(["recover", "--sandbox-url", "http://127.0.0.1:1 junk"])
+    assert "no spaces or control characters" in capsys.readouterr().err

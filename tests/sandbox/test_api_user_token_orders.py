@@ -9,27 +9,27 @@ import httpx
 import pytest
 
 from tests.sandbox.support import LOCATION, LevelUp, errors_of
+from tests.sandbox.test_admin_and_faults import add_fault
 from tests.sandbox.test_api_apps import _app_token, _as, _ask
 
 WWW_AUTHENTICATE = 'OAuth2 realm="levelup", error="invalid_token"'
 
 
-def _header(levelup: LevelUp, user: str, form: str = ", ") -> dict[str, str]:
-    merchant = f'merchant="{levelup.merchant["access_token"]}"'
-    pair = [merchant, f'user="{user}"']
-    if form == "user first":
-        pair.reverse()
-        form = ", "
-    return {"Authorization": "token " + form.join(pair)}
+def _header(levelup: LevelUp, user: str, between: str = ", ", user_first: bool = False) -> dict:
+    pair = [f'merchant="{levelup.merchant["access_token"]}"', f'user="{user}"']
+    return {"Authorization": "token " + between.join(reversed(pair) if user_first else pair)}
 
 
 def _order(spend: int, **fields: Any) -> dict[str, Any]:
     return {"location_id": LOCATION, "spend_amount": spend, "tax_amount": 0, **fields}
 
 
-def pay(levelup: LevelUp, user: str, spend: int, form: str = ", ", **fields: Any) -> httpx.Response:
-    """Propose, then complete with the discount offered, by ``user``'s token."""
-    headers = _header(levelup, user, form)
+def pay(
+    levelup: LevelUp, user: str, spend: int, *, header: Any = (), **fields: Any
+) -> httpx.Response:
+    """Propose, then complete with the discount offered, by ``user``'s token (``header``: the
+    arguments of :func:`_header` after the token)."""
+    headers = _header(levelup, user, *header)
     proposed = levelup.http.post(
         "/v15/proposed_orders", json={"proposed_order": _order(spend, **fields)}, headers=headers
     )
@@ -47,9 +47,12 @@ def token_of(levelup: LevelUp, name: str) -> str:
     return levelup.customer(name)["access_token"]
 
 
-@pytest.mark.parametrize("form", [", ", ",", "user first"])
-def test_a_customer_pays_with_their_token_in_every_header_form(levelup: LevelUp, form) -> None:
-    answer = pay(levelup, token_of(levelup, "Ada"), 1200, form)
+@pytest.mark.parametrize("user_first", [False, True], ids=["merchant first", "user first"])
+@pytest.mark.parametrize("between", [", ", ","], ids=["comma space", "comma"])
+def test_a_customer_pays_with_their_token_in_every_header_form(
+    levelup: LevelUp, between: str, user_first: bool
+) -> None:
+    answer = pay(levelup, token_of(levelup, "Ada"), 1200, header=(between, user_first))
     assert answer.status_code == 200, answer.text
     order = answer.json()["order"]
     assert (order["spend_amount"], order["total_amount"]) == (1200, 1200)
@@ -111,10 +114,48 @@ def test_a_token_that_cannot_create_orders_is_401(levelup: LevelUp, token: str) 
     assert errors_of(answer)[0][0] == "order.user_token"
 
 
-def test_neither_a_token_nor_a_code_is_422(levelup: LevelUp) -> None:
-    answer = levelup.post("/v15/proposed_orders", {"proposed_order": _order(1000)})
+@pytest.mark.parametrize("kind", ["proposed_order", "completed_order"])
+def test_neither_a_token_nor_a_code_is_422(levelup: LevelUp, kind: str) -> None:
+    order = _order(1000, proposed_order_uuid="x", applied_discount_amount=0)
+    answer = levelup.post(f"/v15/{kind}s", {kind: order})
     assert answer.status_code == 422
-    assert errors_of(answer) == [("order.payment_token_data", "Payment token data can't be blank")]
+    assert answer.json() == [
+        {
+            "error": {
+                "object": "order",
+                "property": "payment_token_data",
+                "message": "Payment token data can't be blank",
+                "code": "blank",
+            }
+        }
+    ]
+
+
+def test_the_user_token_wins_over_a_code_in_the_body(levelup: LevelUp) -> None:
+    answer = pay(levelup, token_of(levelup, "Ada"), 700, payment_token_data=levelup.code("Ben"))
+    assert answer.status_code == 200, answer.text
+    assert levelup.customer("Ada")["card_charged_amount"] == 700
+    assert levelup.customer("Ben")["card_charged_amount"] == 0
+
+
+def test_a_proposal_by_code_is_not_completed_by_another_customers_token(levelup: LevelUp) -> None:
+    proposed = levelup.propose(levelup.code("Ada"), 1000).json()["proposed_order"]
+    completed = _order(1000, proposed_order_uuid=proposed["uuid"], applied_discount_amount=0)
+    answer = levelup.http.post(
+        "/v15/completed_orders",
+        json={"completed_order": completed},
+        headers=_header(levelup, token_of(levelup, "Hal")),
+    )
+    assert answer.status_code == 422
+    assert errors_of(answer)[0][0] == "order.proposed_order_uuid"
+
+
+def test_fault_rules_apply_to_orders_paid_by_token(levelup: LevelUp) -> None:
+    add_fault(levelup, path="/v15/completed_orders", drop="after_commit", times=1)
+    with pytest.raises(httpx.RemoteProtocolError):
+        pay(levelup, token_of(levelup, "Ada"), 500)
+    [order] = levelup.orders()
+    assert order["total_amount"] == 500
 
 
 def test_a_completion_by_another_customer_than_the_proposal_is_refused(levelup: LevelUp) -> None:
