@@ -87,13 +87,17 @@ def _setup(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, er
         from pos_app.cli.pay_by_email import keep_credentials
 
         keep_credentials(args, environ, api_key, out)
+    _say_retired(retired, out)
+    return ExitCode.OK
+
+
+def _say_retired(retired: list[str], out: TextIO) -> None:
     if retired:
         print(
             f"The demo staff ({', '.join(retired)}) can no longer sign in: add your own with "
             "levelup-pos staff add.",
             file=out,
         )
-    return ExitCode.OK
 
 
 def _choose_location(locations: Sequence[Any], chosen: int | None, out: TextIO) -> Any:
@@ -141,15 +145,20 @@ def _show(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
 
 
 def _set(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    from pos_app.app.terminal import retire_demo_staff
     from pos_app.engine import EventKind
     from pos_app.host.instance import WriterLock
     from pos_app.host.settings import set_setting
 
     paths = data_paths(args, environ)
     with WriterLock(paths, "levelup-pos config set"):
-        set_setting(paths, environ, args.key, args.value)
+        settings = set_setting(paths, environ, args.key, args.value)
         audit_settings(paths, EventKind.SETTINGS_CHANGED, {"key": args.key, "value": args.value})
+        # Red team D15: demo staff have published PINs; a register no longer a demo retires them.
+        demo_off = args.key == "levelup.demo" and not settings.levelup.demo
+        retired = retire_demo_staff(paths) if demo_off else []
     print(f"{args.key} set in {paths.settings_file}", file=out)
+    _say_retired(retired, out)
     return ExitCode.OK
 
 

@@ -101,3 +101,24 @@ def test_setup_turns_a_demo_register_into_a_real_one(monkeypatch, capsys, tmp_pa
     assert active == {"2"}
     assert len(DEMO_STAFF) == 2
     assert retire_demo_staff(paths) == []  # once is enough
+
+
+def test_turning_demo_mode_off_with_config_set_retires_the_demo_staff(
+    monkeypatch, capsys, tmp_path
+):
+    """Red team D15: ``config set levelup.demo false`` left the published demo PINs active."""
+    from pos_app.app.terminal import open_register
+    from pos_app.host.paths import Paths
+    from pos_app.journal import SqliteJournal
+    from pos_app.journal.staff import SqliteStaff
+
+    paths = Paths(tmp_path / "register")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    open_register(paths, {}).close()  # a demo: demo staff are added
+    status = cli.main(["config", "set", "levelup.demo", "false", "--data-dir", str(paths.data_dir)])
+    assert status == 0
+    assert "The demo staff (1, 9) can no longer sign in" in capsys.readouterr().out
+    journal = SqliteJournal(paths.journal_file, b"0" * 43 + b"=", "test")
+    active = {m.staff_id for m in SqliteStaff(journal).members() if m.active}
+    journal.close()
+    assert active == set()
