@@ -13,19 +13,43 @@ from pathlib import Path
 
 from drivers.scanner import Listener, ReadingScanner, ScanEvent
 
+MAX_PAUSE = 3600.0
+"""The longest pause a script may ask for before a scan, in seconds."""
+MAX_SCRIPT = 1 << 20
+"""The largest script file read, in bytes."""
+
+
+def pause_of(text: str) -> float:
+    """Seconds to pause before a scan, from ``text``: ValueError unless a number from 0 to
+    :data:`MAX_PAUSE` (``inf`` and ``1e309`` would kill the reader's wait)."""
+    try:
+        pause = float(text)
+    except ValueError:
+        raise ValueError("a pause is a number of seconds") from None
+    if not 0.0 <= pause <= MAX_PAUSE:  # also refuses nan
+        raise ValueError(f"a pause is from 0 to {MAX_PAUSE:g} seconds")
+    return pause
+
 
 def read_script(path: Path) -> list[tuple[float, str]]:
-    """``(pause, label)`` pairs from a script file."""
+    """``(pause, label)`` pairs from a script file: a regular file of at most
+    :data:`MAX_SCRIPT` bytes. Errors name the line, never its text (the file may be any)."""
+    if not path.is_file():
+        raise ValueError(f"{path} is not a script file")
+    with path.open("rb") as file:
+        data = file.read(MAX_SCRIPT + 1)
+    if len(data) > MAX_SCRIPT:
+        raise ValueError(f"{path} is larger than a script ({MAX_SCRIPT} bytes)")
     steps = []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         pause, _, label = line.partition(" ")
         try:
-            steps.append((float(pause), label.strip()))
-        except ValueError:
-            raise ValueError(f"{path}:{number}: expected 'SECONDS LABEL', not {line!r}") from None
+            steps.append((pause_of(pause), label.strip()))
+        except ValueError as exc:
+            raise ValueError(f"{path}:{number}: expected 'SECONDS LABEL' ({exc})") from None
     return steps
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, unquote_to_bytes, urlsplit
 
-from drivers.fake import FakeScanner, read_script
+from drivers.fake import FakeScanner, pause_of, read_script
 from drivers.hid_scanner import HidapiTransport, HidScanner
 from drivers.scanner import Listener, Scanner
 from drivers.serial_scanner import SerialScanner
@@ -80,7 +80,7 @@ def _fake(path: str, query: dict[str, str], url: str, listener: Listener | None)
         if path:
             steps = read_script(Path(path))
         else:
-            interval = float(query.get("interval", "0.5"))
+            interval = pause_of(query.get("interval", "0.5"))
             steps = [(interval, code) for code in query.get("codes", "").split(",") if code]
     except OSError as exc:
         raise ScannerUrlError(f"{url}: {exc.strerror}") from None

@@ -127,7 +127,12 @@ def test_fake_scripts(tmp_path):
         ("serial:///dev/x?suffix=CRCR", "Unknown suffix"),
         ("hid://zz:1", "hexadecimal"),
         ("hid://0c2e:0b61?mode=mouse", "mode is pos or keyboard"),
-        ("fake:///no/such/script", "No such file"),
+        ("fake:///no/such/script", "is not a script file"),
+        ("fake:///dev/zero", "is not a script file"),  # red team D19: it hung
+        ("fake://?codes=A&interval=inf", "a pause is from 0 to 3600 seconds"),  # D19
+        ("fake://?codes=A&interval=1e309", "a pause is from 0 to 3600 seconds"),
+        ("fake://?codes=A&interval=nan", "a pause is from 0 to 3600 seconds"),
+        ("fake://?codes=A&interval=-1", "a pause is from 0 to 3600 seconds"),
     ],
 )
 def test_bad_urls_say_what_is_wrong(url, message):
@@ -181,3 +186,20 @@ def test_any_bytes_never_crash_the_framer_nor_invent_a_code(noise):
 def test_a_run_without_terminator_is_cut_off_as_noise():
     out = LineFramer().feed(b"A" * (MAX_CODE + 1), now=0.0)
     assert isinstance(out[0], FramingError) and "no terminator" in out[0].reason
+
+
+def test_a_script_with_an_endless_pause_is_refused(tmp_path):
+    """Red team D19: a script line ``inf`` killed the reader thread."""
+    script = tmp_path / "scans"
+    script.write_text("0.1 LU02A\ninf LU02B\n")
+    with pytest.raises(ScannerUrlError, match=r"scans:2: expected 'SECONDS LABEL'"):
+        open_scanner(f"fake://{script}")
+
+
+def test_a_file_that_is_not_a_script_is_never_echoed(tmp_path):
+    """Red team D19: ``fake:///etc/shadow`` put the file's first line in the error."""
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$very-secret-hash:19000:0:99999:7:::\n")
+    with pytest.raises(ScannerUrlError) as caught:
+        open_scanner(f"fake://{secret}")
+    assert "very-secret-hash" not in str(caught.value)
