@@ -25,10 +25,15 @@ def _order(spend: int, **fields: Any) -> dict[str, Any]:
 
 
 def pay(
-    levelup: LevelUp, user: str, spend: int, *, header: Any = (), **fields: Any
+    levelup: LevelUp,
+    user: str,
+    spend: int,
+    *,
+    header: tuple[str, bool] = (", ", False),
+    **fields: Any,
 ) -> httpx.Response:
-    """Propose, then complete with the discount offered, by ``user``'s token (``header``: the
-    arguments of :func:`_header` after the token)."""
+    """Propose, then complete with the discount offered, by ``user``'s token (``header``: what
+    is between the tokens, and whether the user's comes first)."""
     headers = _header(levelup, user, *header)
     proposed = levelup.http.post(
         "/v15/proposed_orders", json={"proposed_order": _order(spend, **fields)}, headers=headers
