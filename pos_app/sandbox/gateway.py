@@ -29,6 +29,8 @@ from pos_app.sandbox.rejections import Rejection, bad_token, bad_user_token, err
 from pos_app.sandbox.services import Services, merchant_token
 
 WWW_AUTHENTICATE = 'OAuth2 realm="levelup", error="invalid_token"'
+MAX_BODY = 1 << 20
+"""The largest request body the sandbox reads, in bytes."""
 _ACCEPTABLE = ("application/json", "application/*", "*/*")
 _PAIR = re.compile(r'(\w+)\s*=\s*"?([^",\s]*)"?')
 
@@ -123,15 +125,28 @@ async def parse(
 
 
 async def json_of(request: Request) -> Any:
+    """The body as JSON: 413 past :data:`MAX_BODY` bytes, 400 for unparseable or too deeply
+    nested JSON (red team D18: a nested body was a 500, a 50 MB one was parsed)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise _too_large()
     raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise _too_large()
     if not raw.strip():
         return {}
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise Rejection(
             400, error("request", "body", "The request contained invalid, unparseable JSON.")
         ) from None
+
+
+def _too_large() -> Rejection:
+    return Rejection(
+        413, error("request", "body", f"The request body is larger than {MAX_BODY} bytes.")
+    )
 
 
 def validation_errors(exc: InvalidPayload, obj: str) -> list[ErrorObject]:

@@ -49,7 +49,7 @@ def propose(
     The customer is ``user_token``'s, or the code's in the body."""
     accounts.require_own_location(state, merchant, request.location_id, "order")
     customer, _ = accounts.order_payer(state, user_token, request.payment_token_data)
-    require_spend(request.spend_amount)
+    require_spend(request.spend_amount, request.tax_amount)
     exemption = request.exemption_amount or 0
     eligible = max(0, request.spend_amount - request.tax_amount - exemption)
     proposed = ProposedOrderRecord(
@@ -78,7 +78,7 @@ def complete(
     accounts.require_own_location(state, merchant, request.location_id, "order")
     customer, code_text = accounts.order_payer(state, user_token, request.payment_token_data)
     proposed = _open_proposal(state, request, customer)
-    require_spend(request.spend_amount)
+    require_spend(request.spend_amount, request.tax_amount)
     discount = abs(request.applied_discount_amount or 0)
     eligible = request.spend_amount - request.tax_amount - (request.exemption_amount or 0)
     _require_discount(discount, proposed, customer, eligible)
@@ -290,10 +290,16 @@ def customer_tip(code: qr.PaymentCode, spend: int, requested: int) -> int:
     return requested
 
 
-def require_spend(spend: int) -> None:
+def require_spend(spend: int, tax: int) -> None:
+    """A spend above 0 that holds its tax (red team D18: tax above the spend was taken)."""
     if spend <= 0:
         raise Rejection(
             422, error("order", "spend_amount", "Spend amount must be greater than 0.", "invalid")
+        )
+    if tax > spend:
+        raise Rejection(
+            422,
+            error("order", "tax_amount", "Tax amount cannot be more than the spend.", "invalid"),
         )
 
 

@@ -27,7 +27,7 @@ def place(
     """Charge the customer of ``user_token`` (or whose code the body holds) for ``body``."""
     accounts.require_own_location(state, merchant, body.location_id, "order")
     customer, code = accounts.order_payer(state, user_token, body.payment_token_data)
-    orders.require_spend(body.spend_amount)
+    orders.require_spend(body.spend_amount, body.tax_amount)
     discount = body.applied_discount_amount or 0
     eligible = max(0, body.spend_amount - body.tax_amount - (body.exemption_amount or 0))
     if discount > min(customer.discount_amount, eligible):

@@ -219,3 +219,37 @@ def test_a_valid_token_on_someone_elses_location_is_401_without_www_authenticate
     response = levelup.get("/v14/locations/30/orders")
     assert response.status_code == 401
     assert "www-authenticate" not in response.headers
+
+
+def test_deeply_nested_json_is_a_400_not_a_500(levelup):
+    """Red team D18."""
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = levelup.http.post(
+        "/v15/proposed_orders",
+        content=body,
+        headers={**levelup.auth, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert errors_of(response) == [
+        ("request.body", "The request contained invalid, unparseable JSON.")
+    ]
+
+
+def test_a_body_past_a_megabyte_is_refused_unread(levelup):
+    """Red team D18: a 50 MB body was parsed."""
+    body = b'{"proposed_order": {"x": "' + b"a" * (2 << 20) + b'"}}'
+    response = levelup.http.post(
+        "/v15/proposed_orders",
+        content=body,
+        headers={**levelup.auth, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+
+
+def test_tax_above_the_spend_is_refused(levelup):
+    """Red team D18."""
+    response = levelup.propose(levelup.code("Ada"), 500, tax=600)
+    assert response.status_code == 422
+    assert errors_of(response) == [
+        ("order.tax_amount", "Tax amount cannot be more than the spend.")
+    ]
