@@ -137,7 +137,8 @@ def _run(
         if failure is None:
             raise
         message, status = failure
-    print(f"levelup-pos {command.name}".rstrip() + f": {message}", file=err)
+    # A secret typed into this command (a password quoted back by a server) is masked too.
+    print(f"levelup-pos {command.name}".rstrip() + f": {logs.scrub(message)}", file=err)
     return status
 
 

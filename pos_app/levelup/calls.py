@@ -17,6 +17,14 @@ from pos_app.levelup import PRODUCTION_URL
 ORDER_READ_TIMEOUT = 20.0
 """LevelUp's own SDK waited 20 s for an order call."""
 
+ORDER_DEADLINE = 30.0
+"""The most one attempt of an order call may take, connect, send, headers and body together:
+a server that drips its answer cannot hold a completed order longer. The settle window
+(:attr:`pos_app.engine.model.EngineSettings.settle_after`) is longer than this."""
+
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
+"""The largest answer read, once decompressed (a page of orders is a few kilobytes)."""
+
 
 @dataclass(frozen=True)
 class ClientConfig:
@@ -31,6 +39,9 @@ class ClientConfig:
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
     order_read_timeout: float = ORDER_READ_TIMEOUT
+    deadline: float = 15.0
+    """The most one attempt of any other call may take, as a whole."""
+    order_deadline: float = ORDER_DEADLINE
     retries: int = 3
     backoff: float = 0.25
     backoff_cap: float = 2.0

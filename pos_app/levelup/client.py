@@ -52,8 +52,10 @@ from pos_app.levelup.client_log import (
     log_body,
     log_failure,
     parse,
+    read_answer,
     request_id,
 )
+from pos_app.levelup.deadline import deadline_transport, within
 from pos_app.levelup.envelope import Request, Response
 from pos_app.levelup.errors import (
     ConfigurationError,
@@ -126,14 +128,16 @@ class LevelUpClient:
                 "User-Agent": user_agent(),
             },
             timeout=httpx.Timeout(config.read_timeout, connect=config.connect_timeout),
-            # Certificates are always checked; loopback HTTP (the sandbox) has none to check.
-            verify=config.ca_bundle or True,
-            # Shorter than servers' idle timeouts (uvicorn: 5 s), so a pooled connection is
-            # not reused just as the server closes it.
-            limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=4.0),
             # A proxy from the environment may serve the internet, never the local sandbox.
             trust_env=not config.is_loopback,
-            transport=transport,
+            transport=transport
+            or deadline_transport(
+                # Certificates are always checked; loopback HTTP (the sandbox) has none.
+                verify=config.ca_bundle or True,
+                # Shorter than servers' idle timeouts (uvicorn: 5 s), so a pooled connection
+                # is not reused just as the server closes it.
+                limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=4.0),
+            ),
         )
 
     def close(self) -> None:
@@ -282,18 +286,19 @@ class LevelUpClient:
         content = json.dumps(body.to_body()).encode() if body is not None else None
         log_body(call, content)
         timeout = self._http.timeout
+        deadline = self.config.deadline
         if call.order_call:
             timeout = httpx.Timeout(
                 self.config.order_read_timeout, connect=self.config.connect_timeout
             )
+            deadline = self.config.order_deadline
         attempts = 1 + max(0, self.config.retries)
         for attempt in range(1, attempts + 1):
             started = time.perf_counter()
             sent_at = datetime.now(UTC)
             try:
-                response = self._http.request(
-                    call.method, url, content=content, headers=headers, timeout=timeout
-                )
+                with within(deadline) as running:
+                    response = read_answer(self._http, call.method, url, content, headers, timeout)
             except _NOT_SENT as exc:
                 cause = describe(exc)
                 log_failure(call, cause, attempt, attempts, started)
@@ -301,6 +306,8 @@ class LevelUpClient:
                     raise Unreachable(call.what, cause, attempt) from None
             except httpx.HTTPError as exc:  # sent: a read, a reset, an undecodable body, ...
                 cause = describe(exc)
+                if running.passed:
+                    cause = f"no whole answer within {deadline:g} s ({cause})"
                 log_failure(call, cause, attempt, attempts, started, final=True)
                 raise self._unanswered(call, cause, attempt, body, sent_at) from None
             else:

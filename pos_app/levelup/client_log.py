@@ -1,6 +1,7 @@
 """What the client says about each exchange, and how it reads an answer: the ``levelup``
 logger's lines (one INFO line a call; bodies at DEBUG, every credential masked) and the
-parsing of a JSON answer into a model, a failure becoming :class:`InvalidResponse`."""
+reading of an answer, bounded in time and size, and its parsing into a model, a failure
+becoming :class:`InvalidResponse`."""
 
 from __future__ import annotations
 
@@ -12,13 +13,47 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from pos_app.levelup.calls import Call
+from pos_app.levelup.calls import MAX_ANSWER_BYTES, Call
 from pos_app.levelup.errors import InvalidResponse
 from pos_app.levelup.redact import redact
 
 log = logging.getLogger("levelup")
 
 _T = TypeVar("_T")
+
+# What no longer describes the body once it is read whole and decompressed.
+_DECODED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def read_answer(
+    http: httpx.Client,
+    method: str,
+    url: str,
+    content: bytes | None,
+    headers: dict[str, str],
+    timeout: httpx.Timeout,
+) -> httpx.Response:
+    """The whole answer to one request, read within ``timeout`` and at most
+    :data:`MAX_ANSWER_BYTES` once decompressed: a huge body or a gzip bomb is refused as it
+    streams in."""
+    request = http.build_request(method, url, content=content, headers=headers, timeout=timeout)
+    response = http.send(request, stream=True)
+    body = bytearray()
+    try:
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > MAX_ANSWER_BYTES:
+                raise httpx.DecodingError(
+                    f"the answer is over {MAX_ANSWER_BYTES // 2**20} MiB", request=request
+                )
+    finally:
+        response.close()
+    kept = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in _DECODED_HEADERS
+    ]
+    return httpx.Response(response.status_code, headers=kept, content=bytes(body), request=request)
 
 
 def log_body(call: Call, content: bytes | None) -> None:
@@ -73,7 +108,7 @@ def parse(call: Call, response: httpx.Response, read: Callable[[Any], _T]) -> _T
     """``read`` (a model's ``from_body`` or ``list_from_body``) applied to the JSON answer."""
     try:
         document = response.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
         raise InvalidResponse(
             response.status_code, f"not JSON ({exc})", response.content, what=call.what
         ) from None

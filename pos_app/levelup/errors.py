@@ -38,8 +38,9 @@ _BODY_EXCERPT = 200
 
 
 class LevelUpError(Exception):
-    """Base of every LevelUp failure. Its detail is masked here, once, since it is logged and
-    journaled: an answer or a transport error may echo a code or a token."""
+    """Base of every LevelUp failure. Its detail and cashier message are masked here, once,
+    since both are logged, journaled and shown: an answer or a transport error may echo a
+    code or a token, and LevelUp's own wording may quote the request."""
 
     cashier_message: str = "LevelUp could not complete this. Try again or use another tender."
 
@@ -48,7 +49,7 @@ class LevelUpError(Exception):
         super().__init__(detail)
         self.detail = detail
         if cashier_message is not None:
-            self.cashier_message = cashier_message
+            self.cashier_message = redact(cashier_message)
 
 
 class ApiError(LevelUpError):
@@ -82,7 +83,7 @@ class ApiError(LevelUpError):
     @property
     def messages(self) -> list[str]:
         """LevelUp's own messages, meant for people."""
-        return [e.message for e in self.errors if e.message]
+        return [redact(e.message) for e in self.errors if e.message]
 
     def has_error(self, field: str) -> bool:
         """Whether LevelUp named ``field`` (``object.property``, e.g. ``order.base``)."""
@@ -193,7 +194,7 @@ def error_for_response(
     if body.strip():
         try:
             errors = parse_errors(json.loads(body))
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
             if status < 500:
                 return InvalidResponse(status, f"not a LevelUp error list ({exc})", body, what=what)
     kind = _BY_STATUS.get(status) or (ServerError if status >= 500 else UnexpectedStatus)

@@ -3,8 +3,8 @@
 Payment codes, tokens, passwords, API keys, PINs and manager codes are replaced wherever they
 show: as the value of a secret key however it is written (JSON, a Python ``repr``, ``key=value``,
 a query string; quoted, bare or cut off mid-string), in ``Authorization`` headers, or bare (a
-``LU02…`` code anywhere in the text). Email addresses (a customer paying by email) are masked
-too.
+``LU02…`` code or a ``1001-0449…`` token anywhere in the text). Email addresses (a customer
+paying by email) are masked too.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ _AUTHORIZATION = re.compile(
     re.IGNORECASE,
 )
 _CODE = re.compile(r"LU02[0-9A-Z]{2,}", re.IGNORECASE)
+_BARE_TOKEN = re.compile(r"\b\d+-[0-9a-f]{16,}\b", re.IGNORECASE)
+"""A LevelUp token on its own in free text (``1001-0449…``): a number, a dash and a long hex
+run, which neither an order uuid nor any other value the register shows has."""
 _EMAIL = re.compile(r"[^\s@\"'<>(),;:\[\]]+@[^\s@\"'<>(),;:\[\]]+\.[a-z]{2,}", re.IGNORECASE)
 
 
@@ -47,6 +50,7 @@ def redact(text: str) -> str:
     text = _KEY_VALUE.sub(_masked_value, text)
     text = _AUTHORIZATION.sub(lambda m: f"{m.group(1) or m.group(2)}{MASK}", text)
     text = _EMAIL.sub(f"{MASK}@{MASK}", text)
+    text = _BARE_TOKEN.sub(MASK, text)
     return _CODE.sub(f"LU02{MASK}", text)
 
 

@@ -29,6 +29,11 @@ from pos_app.levelup.redact import redact
         ("pin=1234 api_key = K3Y; password: hunter2", "pin=*** api_key = ***; password: ***"),
         ("/v15/x?access_token=1-ab&page=2", "/v15/x?access_token=***&page=2"),
         ("spin=3 pinned: 4 token_count=5", "spin=3 pinned: 4 token_count=5"),
+        ("Rejected credential 1001-0449ab0449ab0449ab0449", "Rejected credential ***"),
+        (
+            "order 12345678-1234-4abc-8def-1234567890ab of check 2612030001-000a",
+            "order 12345678-1234-4abc-8def-1234567890ab of check 2612030001-000a",
+        ),
     ],
 )
 def test_redact(text, expected):
