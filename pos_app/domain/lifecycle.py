@@ -82,8 +82,10 @@ LEVELUP_MOVES: Mapping[TenderStatus, frozenset[TenderStatus]] = {
     _S.FORWARDING: frozenset({_S.APPROVED, _S.PARTIALLY_APPROVED, _S.DECLINED, _S.QUEUED}),
     _S.APPROVED: frozenset({_S.REFUNDING}),
     _S.PARTIALLY_APPROVED: frozenset({_S.REFUNDING}),
-    _S.REFUNDING: frozenset({_S.REFUNDED, _S.APPROVED, _S.PARTIALLY_APPROVED}),
-    _S.DECLINED: frozenset(),
+    _S.REFUNDING: frozenset({_S.REFUNDED, _S.APPROVED, _S.PARTIALLY_APPROVED, _S.CHARGED_LATE}),
+    # Declined because its order was absent: LevelUp may still commit it, late.
+    _S.DECLINED: frozenset({_S.CHARGED_LATE}),
+    _S.CHARGED_LATE: frozenset({_S.APPROVED, _S.PARTIALLY_APPROVED, _S.REFUNDING, _S.REFUNDED}),
     _S.REFUNDED: frozenset(),
 }
 """Which status a LevelUp tender may take next."""

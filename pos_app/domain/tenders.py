@@ -32,6 +32,10 @@ class TenderStatus(StrEnum):
     FORWARDING = "forwarding"
     """An offline payment sent to LevelUp whose answer is not in yet (or was lost): it still
     counts as paid, and is looked for at LevelUp before it is ever sent again."""
+    CHARGED_LATE = "charged_late"
+    """LevelUp committed, after the register had presumed it not charged, an attempt whose
+    order was absent once its settle window passed: the money was taken, but it counts for
+    nothing until a manager keeps it as payment or refunds it."""
     REFUNDING = "refunding"
     REFUNDED = "refunded"
     VOID = "void"

@@ -7,11 +7,8 @@ before a request leaves, and the outcome is committed before any listener hears 
 Whatever fails afterwards (the network, LevelUp, the process, the power), what the journal
 holds is enough to finish the payment without losing it or charging twice.
 
-The parts, each owning one piece of the lifecycle (:mod:`pos_app.domain.lifecycle`):
-:mod:`~pos_app.engine.levelup_payment` (proposed → completed order),
-:mod:`~pos_app.engine.outcomes` (every tender outcome), :mod:`~pos_app.engine.offline` (the
-offline queue), :mod:`~pos_app.engine.voids`, :mod:`~pos_app.engine.approvals` and
-:mod:`~pos_app.engine.recovery`.
+Its parts each own one piece of the lifecycle (:mod:`pos_app.domain.lifecycle`), one module
+each: a LevelUp payment, outcomes, the offline queue, voids, approvals, recovery, late charges.
 """
 
 from __future__ import annotations
@@ -141,14 +138,8 @@ class Engine:
         return [r for r in self.open_checks() if r.state is CheckState.BALANCE_DUE]
 
     def needing_attention(self) -> list[CheckRecord]:
-        """What a manager must look at, whatever its day: sales that owe money again, and
-        checks with a payment or refund whose outcome LevelUp has not told yet."""
-        return [
-            r
-            for r in self._recorder.journal.unsettled()
-            if r.state is CheckState.BALANCE_DUE
-            or any(t.status in (TenderStatus.UNKNOWN, TenderStatus.REFUNDING) for t in r.in_flight)
-        ]
+        """What a manager must look at, whatever its day (:attr:`CheckRecord.needs_manager`)."""
+        return [r for r in self._recorder.journal.unsettled() if r.needs_manager]
 
     def edit_check(self, check_id: str, change: Callable[[Check], Check]) -> CheckRecord:
         """Change items or fees, or take discounts off (give one with :meth:`give_discount`)."""
@@ -380,6 +371,14 @@ class Engine:
         LevelUp now, without waiting for the next recovery. Needs a manager's approval."""
         with self._lock:
             return self._recovery.reconcile(check_id, tender_id, approval)
+
+    def keep_late_payment(
+        self, check_id: str, tender_id: str, approval: ManagerApproval | None
+    ) -> CheckRecord:
+        """Keep as the check's payment one LevelUp charged late (:mod:`~pos_app.engine.late`);
+        refunding it instead is :meth:`void_tender`. Needs a manager's approval."""
+        with self._lock:
+            return self._recovery.late.keep(check_id, tender_id, approval)
 
     def recover(self) -> RecoveryReport:
         """Settle every tender the journal left unfinished (at every start, and in the

@@ -62,11 +62,23 @@ class TenderInfo:
     by_email: str = ""
     """For a LevelUp payment made by email (a user token, not a scan): the customer's email,
     masked (``a•••@e•••.com``). Empty for a scanned code."""
+    watch_until: datetime | None = None
+    """A payment declined because LevelUp had no order for it once its settle window passed
+    is presumed not charged, and looked for again until then (LevelUp may commit late)."""
 
 
-VOIDABLE = frozenset({TenderStatus.APPROVED, TenderStatus.PARTIALLY_APPROVED, TenderStatus.QUEUED})
-"""Payments a void takes back: refunded (LevelUp), given back (cash, card), or cancelled
-(an offline payment not sent yet)."""
+_S = TenderStatus
+
+VOIDABLE = frozenset(
+    {
+        TenderStatus.APPROVED,
+        TenderStatus.PARTIALLY_APPROVED,
+        TenderStatus.QUEUED,
+        TenderStatus.CHARGED_LATE,
+    }
+)
+"""Payments a void takes back: refunded (LevelUp, a late charge too), given back (cash,
+card), or cancelled (an offline payment not sent yet)."""
 _RESOLVABLE = frozenset({TenderStatus.COMPLETING, TenderStatus.UNKNOWN})
 
 
@@ -124,6 +136,32 @@ class CheckRecord:
     def unsettled(self) -> list[Tender]:
         """Tenders whose outcome is still to come: what recovery looks at."""
         return [t for t in self.check.tenders if not t.status.is_final]
+
+    @property
+    def watched(self) -> list[Tender]:
+        """Payments presumed not charged that LevelUp may still commit late: recovery keeps
+        looking for their order until their watch ends."""
+        return [
+            t
+            for t in self.check.tenders
+            if t.status is TenderStatus.DECLINED and self.info(t.tender_id).watch_until
+        ]
+
+    @property
+    def needs_manager(self) -> bool:
+        """A manager must look: the sale owes money again, LevelUp has not told a payment's
+        or refund's outcome yet, or it charged a payment late."""
+        return (
+            self.state is CheckState.BALANCE_DUE
+            or bool(self.charged_late)
+            or any(t.status in (_S.UNKNOWN, _S.REFUNDING) for t in self.in_flight)
+        )
+
+    @property
+    def charged_late(self) -> list[Tender]:
+        """Payments LevelUp charged after they were presumed not charged: a manager keeps
+        each as payment (while the check owes it) or refunds it."""
+        return [t for t in self.check.tenders if t.status is TenderStatus.CHARGED_LATE]
 
     # ----- guards: what a manager may do now (the window asks before it asks for a PIN) -----
 
@@ -284,6 +322,9 @@ class EngineSettings:
     levelup_enabled: bool = True
     """The merchant's switch for the LevelUp tender (off: LevelUp payments are refused)."""
     settle_after: timedelta = timedelta(seconds=60)
+    late_watch: timedelta = timedelta(days=1)
+    """How long a payment presumed not charged is looked for at LevelUp (it may commit
+    late)."""
     """How long after sending a completed order its absence at LevelUp proves it was not
     charged: before that, LevelUp may still be working on it."""
     comp_needs_approval: bool = True

@@ -26,6 +26,11 @@ from pos_app.levelup.wire import CompletedOrder, MerchantOrder
 
 _S = TenderStatus
 
+PRESUMED_NOT_CHARGED = (
+    "LevelUp has no record of this payment: it is presumed not charged. Take the payment "
+    "again; the register keeps looking for a day and tells a manager if LevelUp charged it late."
+)
+
 
 @dataclass(frozen=True)
 class Lookup:
@@ -147,13 +152,19 @@ class Outcomes:
         return record
 
     def declined(
-        self, record: CheckRecord, tender_id: str, note: str, event: JournalEvent
+        self,
+        record: CheckRecord,
+        tender_id: str,
+        note: str,
+        event: JournalEvent,
+        watch_until: datetime | None = None,
     ) -> CheckRecord:
-        """The tender took nothing; ``note`` tells the cashier what to do."""
+        """The tender took nothing; ``note`` tells the cashier what to do; ``watch_until``:
+        only presumed, looked for at LevelUp until then."""
         return self._recorder.save(
             record.with_tender(
                 move(record.tender(tender_id), _S.DECLINED, amount=0),
-                replace(record.info(tender_id), note=note),
+                replace(record.info(tender_id), note=note, watch_until=watch_until),
             ),
             event,
         )
@@ -248,13 +259,10 @@ class Outcomes:
             # An offline payment whose forwarding was lost: LevelUp has none, so it waits again.
             outcome = event(EventKind.RECONCILED, tender_id, outcome="absent, queued again")
             return self.requeued(record, tender_id, outcome)
-        if lookup.absent:
-            note = (
-                "LevelUp confirms this payment did not go through: nothing was charged. "
-                "Take the payment again."
-            )
-            outcome = event(EventKind.RECONCILED, tender_id, outcome="absent")
-            return self.declined(record, tender_id, note, outcome)
+        if lookup.absent:  # presumed: LevelUp may still commit it (pos_app.engine.late)
+            outcome = event(EventKind.RECONCILED, tender_id, outcome="absent, presumed not charged")
+            watch = (info.sent_at or record.opened_at) + self._settings.late_watch
+            return self.declined(record, tender_id, PRESUMED_NOT_CHARGED, outcome, watch)
         if lookup.ambiguous:
             note = (
                 "LevelUp has more than one order this payment could be; a manager must "

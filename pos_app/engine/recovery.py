@@ -2,7 +2,8 @@
 and when a manager asks ("resolve").
 
 Attempts that never reached a completed order charged nothing and are declined; completed
-orders, forwards and refunds whose answer was lost are looked up at LevelUp. What LevelUp
+orders, forwards and refunds whose answer was lost are looked up at LevelUp, and payments
+presumed not charged are looked for again (:mod:`pos_app.engine.late`). What LevelUp
 cannot tell yet stays as it is, and the report says why: LevelUp could not be asked, or the
 order may still appear until its settle window has passed.
 """
@@ -16,6 +17,7 @@ from pos_app.domain import TenderStatus
 from pos_app.engine.approvals import Approvals
 from pos_app.engine.errors import IllegalTransition
 from pos_app.engine.eventlog import EventKind
+from pos_app.engine.late import LateCharges
 from pos_app.engine.model import ApprovalAction, CheckRecord, EngineSettings, ManagerApproval
 from pos_app.engine.outcomes import Lookup, Outcomes
 from pos_app.engine.ports import PaymentGateway, StoreFindings
@@ -62,6 +64,7 @@ class Recovery:
         self._gateway = gateway
         self._settings = settings
         self._store = store
+        self.late = LateCharges(recorder, outcomes, approvals, gateway, settings)
         self._told: set[str] = set()
         """Other registers' payments this register found and said so (once each)."""
 
@@ -83,7 +86,13 @@ class Recovery:
                     report.still_unknown.append(line)
                 elif after is not before:
                     report.resolved.append(line)
-            self._outcomes.finish_void(record)
+            record = self._outcomes.finish_void(record)
+            record, found = self.late.look_again(record, recent)
+            if found:
+                report.resolved.append(
+                    f"check {record.check.identifier}: {found} payment(s) presumed not charged "
+                    "were charged late by LevelUp; a manager must keep or refund each"
+                )
         self._find_for_others(recent)
         return report
 

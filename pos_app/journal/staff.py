@@ -24,6 +24,7 @@ from pos_app.engine.staff import (
     hash_pin,
     pin_matches,
 )
+from pos_app.journal.opening import writing
 from pos_app.journal.schema import staff
 from pos_app.journal.store import SqliteJournal
 
@@ -160,8 +161,9 @@ class SqliteStaff:
         now = self._clock()
         refusal: str | None = None
         # The count of wrong PINs is committed before the refusal is raised (raising inside
-        # the transaction would roll it back, and nobody would ever be locked out).
-        with self._database.begin() as connection:
+        # the transaction would roll it back, and nobody would ever be locked out). The write
+        # lock is held from the read: a guess from another process waits, then sees this one.
+        with writing(self._database) as connection:
             row = connection.execute(select(staff).where(staff.c.id == staff_id)).mappings().first()
             if row is None or not row["active"]:
                 pin_matches(pin, self._decoy)

@@ -25,9 +25,10 @@ from sqlalchemy.engine import Engine
 from pos_app.domain import next_identifier
 from pos_app.engine.eventlog import EventKind, JournalEvent
 from pos_app.engine.model import CheckRecord
+from pos_app.host.files import write_atomically
 from pos_app.journal import days, drawer, rows
 from pos_app.journal.codec import dump_changes, dump_record, load_record
-from pos_app.journal.opening import JournalUnusable, open_database
+from pos_app.journal.opening import JournalUnusable, open_database, writing
 from pos_app.journal.schema import (
     checks,
     counters,
@@ -89,7 +90,7 @@ class SqliteJournal:
         now = datetime.now(UTC)
         totals = record.check.totals
         snapshot = dump_record(record)
-        unsettled = record.state.takes_payments or bool(record.unsettled)
+        unsettled = record.state.takes_payments or bool(record.unsettled or record.watched)
         check_row = {
             "id": record.check_id,
             "identifier": record.check.identifier,
@@ -242,11 +243,19 @@ class SqliteJournal:
             ) from None
 
     def next_identifier(self, business_day: date) -> str:
-        with self._lock, self._engine.begin() as connection:
+        """The next check number: above the journal's last one, and above the last one this
+        data directory ever issued (``<journal>-numbers``, outside the journal), so that a
+        journal restored from a backup the same day never issues a number LevelUp already
+        has an order for."""
+        with self._lock, writing(self._engine) as connection:
             previous = connection.execute(
                 select(counters.c.value).where(counters.c.name == "identifier")
             ).scalar_one_or_none()
+            issued = self._issued()
+            if issued is not None and (previous is None or issued > previous):
+                previous = issued
             identifier = next_identifier(previous, business_day)
+            write_atomically(self._numbers, identifier.encode())
             if previous is None:
                 connection.execute(insert(counters).values(name="identifier", value=identifier))
             else:
@@ -254,6 +263,19 @@ class SqliteJournal:
                     update(counters).where(counters.c.name == "identifier").values(value=identifier)
                 )
             return identifier
+
+    @property
+    def _numbers(self) -> Path:
+        return self.path.with_name(f"{self.path.name}-numbers")
+
+    def _issued(self) -> str | None:
+        """The last number written beside the journal; None when there is none worth
+        trusting (not ten digits: a number from it could be anything)."""
+        try:
+            text = self._numbers.read_bytes()[:16].decode("ascii", "replace").strip()
+        except OSError:
+            return None
+        return text if len(text) == 10 and text.isdigit() else None
 
     # ----- reading for people -------------------------------------------------------------
 

@@ -65,7 +65,8 @@ def test_an_order_lost_before_levelup_got_it_stays_unknown_until_proven_absent(r
     report = register.engine.recover()
     record = register.engine.check(record.check_id)
     assert record.tender(tender_id).status is TenderStatus.DECLINED
-    assert "did not go through" in record.info(tender_id).note
+    assert "presumed not charged" in record.info(tender_id).note
+    assert record.info(tender_id).watch_until == record.info(tender_id).sent_at + timedelta(days=1)
     assert report.resolved and not report.still_unknown
     assert register.orders() == []
 
