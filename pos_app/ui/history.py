@@ -117,7 +117,7 @@ class HistoryDialog(QDialog):
         self.refund.clicked.connect(self._refund)
         self.returns = button("Return items", "danger")
         self.returns.clicked.connect(self._return)
-        self.resolve = button("Resolve unknown payment", "danger")
+        self.resolve = button("Resolve payment", "danger")
         self.resolve.clicked.connect(self._resolve)
         self.reprint = button("Reprint receipt")
         self.reprint.clicked.connect(self._reprint)
@@ -190,7 +190,9 @@ class HistoryDialog(QDialog):
         self.show_button.setEnabled(record is not None)
         self.refund.setEnabled(record is not None and record.can_void)
         self.returns.setEnabled(record is not None and record.state is CheckState.CLOSED)
-        self.resolve.setEnabled(record is not None and bool(record.resolvable))
+        self.resolve.setEnabled(
+            record is not None and bool(record.resolvable or record.charged_late)
+        )
         receipt = record is not None and (
             record.state.was_sold or record.state is CheckState.VOIDED
         )

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from pos_app.engine import ApprovalAction, CheckRecord, ManagerApproval
 from pos_app.ui.check_view import CheckView
-from pos_app.ui.dialogs import COMP_REASONS, ManagerDialog, ReasonDialog
+from pos_app.ui.dialogs import COMP_REASONS, ConfirmDialog, ManagerDialog, ReasonDialog
 from pos_app.ui.qt import QDialog, QWidget
 from pos_app.ui.till import Till
 from pos_app.ui.wording import tender_text, void_check_prompt, void_prompt
@@ -130,7 +130,12 @@ class ManagerActions:
             self._window.open_dialog(dialog)
 
     def resolve(self, record: CheckRecord) -> None:
-        """Ask LevelUp now about the check's unknown payment."""
+        """Ask LevelUp now about the check's unknown payment; for a payment LevelUp charged
+        late, keep it as payment (while the check owes) or refund it."""
+        late = next(iter(record.charged_late), None)
+        if late is not None:
+            self._late_charge(record, late.tender_id)
+            return
         tender = next(iter(record.resolvable), None)
         if tender is None:
             self._window.say(f"Check {record.check.identifier} has no unknown payment.", bad=True)
@@ -144,3 +149,34 @@ class ManagerActions:
             f"({tender_text(tender)}).",
             lambda approval: self._till.resolve(check_id, tender_id, approval),
         )
+
+    def _late_charge(self, record: CheckRecord, tender_id: str) -> None:
+        check_id, note = record.check_id, record.info(tender_id).note
+        if record.state.takes_payments:
+            title, action = "Keep the late payment?", "Keep as payment"
+            question = f"{note} Keep it as this check's payment? (Void it instead to refund it.)"
+        else:
+            title, action = "Refund the late payment?", "Refund it"
+            question = f"{note} Check {record.check.identifier} owes nothing: refund it?"
+        confirm = ConfirmDialog(title, question, action, self._parent)
+        if record.state.takes_payments:
+            confirm.accepted.connect(
+                lambda: self.approve_then(
+                    check_id,
+                    ApprovalAction.RESOLVE_TENDER,
+                    tender_id,
+                    f"Keep the payment LevelUp charged late on check {record.check.identifier}.",
+                    lambda approval: self._till.keep_late(check_id, tender_id, approval),
+                )
+            )
+        else:
+            confirm.accepted.connect(
+                lambda: self.approve_then(
+                    check_id,
+                    ApprovalAction.VOID_TENDER,
+                    tender_id,
+                    void_prompt(record, record.tender(tender_id)),
+                    lambda approval: self._till.void_tender(check_id, tender_id, approval),
+                )
+            )
+        self._window.open_dialog(confirm)

@@ -307,6 +307,13 @@ class Till(QObject):
             lambda record: f"{approved_by(approval)} {answered(record, tender_id)}",
         )
 
+    def keep_late(self, check_id: str, tender_id: str, approval: ManagerApproval) -> None:
+        """Keep as the check's payment one LevelUp charged late."""
+        self._command(
+            lambda: self.engine.keep_late_payment(check_id, tender_id, approval),
+            lambda record: f"{approved_by(approval)} {answered(record, tender_id)}",
+        )
+
     def history(
         self,
         since: datetime,

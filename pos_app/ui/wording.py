@@ -30,6 +30,7 @@ _STATUS_WORDS = {
     TenderStatus.UNKNOWN: "outcome unknown: checking with LevelUp",
     TenderStatus.QUEUED: "accepted offline",
     TenderStatus.FORWARDING: "accepted offline, sending to LevelUp",
+    TenderStatus.CHARGED_LATE: "charged late by LevelUp: a manager keeps or refunds it",
     TenderStatus.REFUNDING: "refunding",
     TenderStatus.REFUNDED: "refunded",
     TenderStatus.VOID: "voided",
