@@ -9,6 +9,7 @@ refunded, refused (the payment stands), or looked up at LevelUp when its answer 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -216,7 +217,7 @@ class Outcomes:
                 identifier=record.check.identifier,
                 sent_at=sent_at,
                 max_spend=info.sent_spend or info.requested,
-                claimed=_claimed_orders(record),
+                claimed=self.claimed_by(record),
             )
         except LevelUpError as error:
             return Lookup(failure=error.detail)
@@ -388,10 +389,8 @@ class Outcomes:
             ),
         )
 
-
-def _claimed_orders(record: CheckRecord) -> set[str]:
-    return {
-        t.levelup.order_uuid
-        for t in record.check.tenders
-        if t.levelup is not None and t.levelup.order_uuid is not None
-    }
+    def claimed_by(self, record: CheckRecord) -> Callable[[str], bool]:
+        """Whether an order is held already: by a tender of ``record``, or of another check."""
+        own = {t.levelup.order_uuid for t in record.check.tenders if t.levelup is not None}
+        held = self._recorder.journal.check_of_order
+        return lambda uuid: uuid in own or held(uuid) not in (None, record.check_id)

@@ -94,6 +94,10 @@ class Journal(Protocol):
         """The next ``identifier_from_merchant`` of this terminal."""
         ...
 
+    def check_of_order(self, order_uuid: str) -> str | None:
+        """The check one of whose tenders holds LevelUp's order ``order_uuid``, if any."""
+        ...
+
     def audit(self, event: JournalEvent) -> None:
         """Append an event that belongs to no check (a sign-in), durably."""
         ...

@@ -4,12 +4,12 @@ LevelUp has no idempotency key, so after a completed order (or a refund) gets no
 register looks at what LevelUp has: the location's orders, newest first, back to a little
 before the request was sent, for the one order with this check's ``identifier_from_merchant``
 from this register, not refunded, that asked for the spend that was sent and that no other
-tender of the check already claims.
+tender already claims.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 
 from pos_app.engine.ports import PaymentGateway
@@ -66,22 +66,24 @@ def find_order(
     identifier: str,
     sent_at: datetime,
     max_spend: int,
-    claimed: set[str],
+    claimed: Callable[[str], bool],
 ) -> MerchantOrder | None:
     """The order in ``orders`` (the location's, newest first) matching the lost answer, or
     ``None`` when LevelUp provably has none.
 
-    A match has this check's number, this register, was not refunded, and asked for exactly
-    the spend that was sent. Raises :class:`AmbiguousOrder` when more than one order matches
-    (the register cannot tell them apart: a manager must), and :mod:`pos_app.levelup.errors`
-    when LevelUp cannot be asked: then nothing is known.
+    A match has this check's number, this register, was not refunded, asked for exactly the
+    spend that was sent, and is not ``claimed`` (held by a tender of this check or of any
+    other: a number issued twice must never pair one check's payment with another's). Raises
+    :class:`AmbiguousOrder` when more than one order matches (the register cannot tell them
+    apart: a manager must), and :mod:`pos_app.levelup.errors` when LevelUp cannot be asked:
+    then nothing is known.
     """
     oldest = sent_at - CLOCK_SKEW
     matches: list[MerchantOrder] = []
     for order in orders:
         if order.created_at is not None and order.created_at < oldest:
             break
-        if order.uuid in claimed or order.is_refunded or (order.spend_amount or 0) > max_spend:
+        if claimed(order.uuid) or order.is_refunded or (order.spend_amount or 0) > max_spend:
             continue
         if order.identifier_from_merchant not in (None, identifier):
             continue

@@ -158,11 +158,7 @@ class Recovery:
                     identifier=record.check.identifier,
                     sent_at=info.sent_at or record.opened_at,
                     max_spend=info.sent_spend or info.requested,
-                    claimed={
-                        t.levelup.order_uuid
-                        for t in record.check.tenders
-                        if t.levelup is not None and t.levelup.order_uuid
-                    },
+                    claimed=self._outcomes.claimed_by(record),
                 )
             except (LevelUpError, AmbiguousOrder):
                 continue  # its own register, or a manager, settles it

@@ -7,7 +7,8 @@ imported only when the schema must change, not at every start.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,15 +69,12 @@ def open_database(path: Path) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
     # A connection per thread (the default pool), never one shared: a read on one thread
     # would end another thread's write transaction on a shared connection, losing its rows.
-    # Transactions are begun here, not by pysqlite, which begins none before DDL: creating or
-    # migrating the schema is then one transaction, never left half done by a full disk.
-    engine = create_engine(
-        f"sqlite:///{path}", connect_args={"check_same_thread": False, "isolation_level": None}
-    )
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _pragmas)
-    event.listen(engine, "begin", _begin)
     try:
-        with engine.begin() as connection:
+        # pysqlite begins no transaction before DDL: begun here, creating or migrating the
+        # schema is one transaction, never left half built by a full disk.
+        with writing(engine) as connection:
             status = connection.exec_driver_sql("PRAGMA quick_check").scalar()
             if status != "ok":
                 raise JournalUnusable(
@@ -121,16 +119,20 @@ def _upgrade(connection: Connection, path: Path) -> None:
     command.upgrade(_config(connection), "head")
 
 
-def writing(engine: Engine) -> AbstractContextManager[Connection]:
-    """A write transaction that takes SQLite's write lock at its first statement, so what it
-    reads cannot change before it writes, even from another process (a counter, a count of
-    wrong PINs)."""
-    return engine.execution_options(immediate_write=True).begin()
-
-
-def _begin(connection: Connection) -> None:
-    immediate = connection.get_execution_options().get("immediate_write", False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds SQLite's write lock from its first statement, so what it reads
+    cannot change before it writes, even from another process (a counter, a count of wrong
+    PINs, the schema). Committed when the block ends, rolled back if it raises."""
+    with engine.connect() as connection:
+        # pysqlite then begins nothing itself: it sees the transaction open.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
 
 
 def _pragmas(connection: Any, _: Any) -> None:

@@ -77,6 +77,13 @@ class SqliteJournal:
             ).scalar_one_or_none()
         return check_id
 
+    def check_of_order(self, order_uuid: str) -> str | None:
+        with self._engine.connect() as connection:
+            check_id: str | None = connection.execute(
+                select(tenders.c.check_id).where(tenders.c.order_uuid == order_uuid).limit(1)
+            ).scalar_one_or_none()
+        return check_id
+
     # ----- the engine's port ------------------------------------------------------------------
 
     def save(

@@ -41,7 +41,8 @@ _CODE = re.compile(r"LU02[0-9A-Z]{2,}", re.IGNORECASE)
 _BARE_TOKEN = re.compile(r"\b\d+-[0-9a-f]{16,}\b", re.IGNORECASE)
 """A LevelUp token on its own in free text (``1001-0449…``): a number, a dash and a long hex
 run, which neither an order uuid nor any other value the register shows has."""
-_EMAIL = re.compile(r"[^\s@\"'<>(),;:\[\]]+@[^\s@\"'<>(),;:\[\]]+\.[a-z]{2,}", re.IGNORECASE)
+# An address already masked for people (``a•••@e•••.com``) is left as it is.
+_EMAIL = re.compile(r"[^\s@\"'<>(),;:\[\]•]+@[^\s@\"'<>(),;:\[\]•]+\.[a-z]{2,}", re.IGNORECASE)
 
 
 def redact(text: str) -> str:

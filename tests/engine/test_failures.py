@@ -329,3 +329,23 @@ def test_a_lost_answer_is_found_even_after_the_register_was_renamed(register):
     report = engine.recover()
     assert report.still_unknown == []
     assert engine.check(record.check_id).tender(tender_id).status is TenderStatus.APPROVED
+
+
+def test_a_lost_answer_is_never_matched_to_another_checks_order(register, monkeypatch):
+    """Red team D1: two checks with one number (a restored journal, a second process), the
+    same register and spend. Bob's order must not settle Alice's lost payment."""
+    monkeypatch.setattr(register.journal, "next_identifier", lambda day: "2612030007")
+    bob = register.check(974)
+    bob, bobs = register.engine.pay_levelup(bob.check_id, register.code("Ada"))
+    assert bob.tender(bobs).status is TenderStatus.APPROVED
+    register.fault(path="/v15/completed_orders", drop="before_commit", times=1)
+    alice = register.check(974)
+    assert alice.check.identifier == bob.check.identifier
+    alice, alices = register.engine.pay_levelup(alice.check_id, register.code("Ada"))
+    assert alice.tender(alices).status is TenderStatus.UNKNOWN
+    register.offset += SETTLED
+    register.engine.recover()
+    alice = register.engine.check(alice.check_id)
+    assert alice.tender(alices).status is TenderStatus.DECLINED
+    assert alice.tender(alices).levelup.order_uuid is None
+    assert len(register.orders()) == 1

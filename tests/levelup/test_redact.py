@@ -38,3 +38,9 @@ from pos_app.levelup.redact import redact
 )
 def test_redact(text, expected):
     assert redact(text) == expected
+
+
+def test_an_address_masked_for_people_is_left_as_it_is():
+    assert (
+        redact("sent to A•••@e•••.com, not ada@example.com") == "sent to A•••@e•••.com, not ***@***"
+    )
