@@ -13,7 +13,7 @@ import httpx
 
 SCRIPT = str(Path(sys.executable).with_name("levelup-pos"))
 EXAMPLE = Path(__file__).parent.parent / "installer" / "provisioning.example.toml"
-MANAGER_PIN, CASHIER_PIN = "80261973", "57391046"
+MANAGER_PIN, CASHIER_PIN, ADMIN_PIN = "80261973", "57391046", "64820375"
 
 
 def test_no_command_leaves_a_secret_in_clear(server, tmp_path):
@@ -55,8 +55,19 @@ def test_no_command_leaves_a_secret_in_clear(server, tmp_path):
         stdin=merchant["password"] + "\n",
     )
     run("pay-by-email", "status", "--check")
-    run("staff", "add", "mia", "Mia", "--role", "manager", stdin=MANAGER_PIN + "\n")
-    run("staff", "add", "cal", "Cal", stdin=CASHIER_PIN + "\n")
+    run("staff", "add", "ada", "Ada", "--role", "admin", stdin=ADMIN_PIN + "\n")
+    by_ada = ("--admin", "ada")
+    run(
+        "staff",
+        "add",
+        "mia",
+        "Mia",
+        "--role",
+        "manager",
+        *by_ada,
+        stdin=f"{MANAGER_PIN}\n{ADMIN_PIN}\n",
+    )
+    run("staff", "add", "cal", "Cal", *by_ada, stdin=f"{CASHIER_PIN}\n{ADMIN_PIN}\n")
     run("staff", "list")
     run("config", "set", "register.id", "front-7")
     run("config", "show")
@@ -75,7 +86,7 @@ def test_no_command_leaves_a_secret_in_clear(server, tmp_path):
     codes = [c["payment_token_data"] for c in httpx.get(f"{server.url}/sandbox/customers").json()]
     run("scanners", "listen", f"fake://?codes={codes[0]}&interval=0", "--count", "1")
     run("code", stdin=codes[1] + "\n")
-    run("staff", "disable", "cal")
+    run("staff", "disable", "cal", "--admin", "ada", stdin=ADMIN_PIN + "\n")
     customers = httpx.get(f"{server.url}/sandbox/customers").json()
     granted = _granted_tokens(server.url, seed["app"]["access_token"])
     assert len(granted) == 2, "the demo's 4th and 8th customers pay by email"
@@ -86,6 +97,7 @@ def test_no_command_leaves_a_secret_in_clear(server, tmp_path):
         "api key": merchant["api_key"],
         "manager PIN": MANAGER_PIN,
         "cashier PIN": CASHIER_PIN,
+        "admin PIN": ADMIN_PIN,
         "client secret": seed["app"]["client_secret"],
         "app token": seed["app"]["access_token"],
     }

@@ -125,6 +125,15 @@ def secret_input(prompt: str, environ: Mapping[str, str], variable: str | None =
     return line
 
 
+def approver_pin(staff_id: str) -> str:
+    """The PIN of ``staff_id``, who approves a command: asked at a terminal (no echo), or the
+    next line of standard input."""
+    pin = getpass.getpass(f"PIN of {staff_id}: ") if at_terminal() else read_line()
+    if not pin:
+        raise CommandError(f"The PIN of {staff_id} was not given.")
+    return pin
+
+
 def read_pin() -> str:
     """A PIN typed twice at a terminal, or the first line of standard input."""
     if at_terminal():

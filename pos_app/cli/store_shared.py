@@ -10,7 +10,6 @@ staff, approved by one of its own admins.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -23,9 +22,8 @@ from pos_app.cli._common import (
     CommandError,
     ExitCode,
     Run,
-    at_terminal,
+    approver_pin,
     data_paths,
-    read_line,
     read_pin,
 )
 
@@ -109,10 +107,7 @@ def _server(args: argparse.Namespace, environ: Mapping[str, str]) -> Iterator[tu
 def _admin(args: argparse.Namespace) -> AdminPin:
     from pos_app.store.shared import AdminPin
 
-    pin = getpass.getpass(f"PIN of {args.admin}: ") if at_terminal() else read_line()
-    if not pin:
-        raise CommandError(f"The PIN of {args.admin} was not given.")
-    return AdminPin(args.admin, pin)
+    return AdminPin(args.admin, approver_pin(args.admin))
 
 
 def _staff_add(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, _: TextIO) -> int:

@@ -94,6 +94,8 @@ class EventKind(StrEnum):
     SIGN_IN_REFUSED = "sign_in_refused"
     SETTINGS_CHANGED = "settings_changed"
     SETTINGS_IMPORTED = "settings_imported"
+    STAFF_ADDED = "staff_added"
+    STAFF_DISABLED = "staff_disabled"
     # the journal itself
     SYNTHESISED = "synthesised"
     """Written by a journal migration: the check as its stored state held it, for events of
@@ -106,6 +108,8 @@ AUDITED = frozenset(
         EventKind.SIGN_IN_REFUSED,
         EventKind.SETTINGS_CHANGED,
         EventKind.SETTINGS_IMPORTED,
+        EventKind.STAFF_ADDED,
+        EventKind.STAFF_DISABLED,
         EventKind.APPROVAL,
         EventKind.APPROVAL_REFUSED,
         EventKind.VOID_REQUESTED,

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, update
 
+from pos_app.engine.eventlog import JournalEvent
 from pos_app.engine.staff import (
     LOCKOUT,
     MAX_FAILURES,
@@ -59,6 +60,7 @@ class SqliteStaff:
     def __init__(
         self, journal: SqliteJournal, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     ) -> None:
+        self._journal = journal
         self._database = journal.database
         self._writing = journal.writing
         self._clock = clock
@@ -68,9 +70,14 @@ class SqliteStaff:
         # An unknown id is checked against this so it takes as long as a known one.
         self._decoy = hash_pin("0000")
 
-    def add(self, staff_id: str, name: str, role: Role, pin: str) -> StaffMember:
+    def add(
+        self, staff_id: str, name: str, role: Role, pin: str, audit: JournalEvent | None = None
+    ) -> StaffMember:
+        """Add a member; ``audit``, the change's audit event, is committed with it."""
         check_new_member(staff_id, name)
         with self._database.begin() as connection:
+            if audit is not None:
+                self._journal.audit_in(connection, audit)
             if connection.execute(select(staff.c.id).where(staff.c.id == staff_id)).first():
                 raise ValueError(f"There is already a staff member {staff_id}.")
             connection.execute(
@@ -145,13 +152,16 @@ class SqliteStaff:
                 changed += len(others)
         return changed
 
-    def disable(self, staff_id: str) -> None:
+    def disable(self, staff_id: str, audit: JournalEvent | None = None) -> None:
+        """Stop a member's sign-in; ``audit`` is committed with it."""
         with self._database.begin() as connection:
             done = connection.execute(
                 update(staff).where(staff.c.id == staff_id).values(active=0)
             ).rowcount
-        if not done:
-            raise ValueError(f"There is no staff member {staff_id}.")
+            if not done:
+                raise ValueError(f"There is no staff member {staff_id}.")
+            if audit is not None:
+                self._journal.audit_in(connection, audit)
 
     def verify(self, staff_id: str, pin: str) -> StaffMember:
         with self._verifying:

@@ -20,7 +20,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from pos_app.domain import next_identifier
 from pos_app.engine.eventlog import EventKind, JournalEvent
@@ -160,16 +160,20 @@ class SqliteJournal:
     def audit(self, event: JournalEvent) -> None:
         """An event of the register itself (check id empty), such as a sign-in."""
         with self._lock, self._engine.begin() as connection:
-            connection.execute(
-                insert(events).values(
-                    at=event.at,
-                    terminal_id=self.terminal_id,
-                    check_id="",
-                    tender_id=None,
-                    kind=event.kind.value,
-                    data=_json(event.data),
-                )
+            self.audit_in(connection, event)
+
+    def audit_in(self, connection: Connection, event: JournalEvent) -> None:
+        """:meth:`audit` inside ``connection``'s transaction: committed with what it records."""
+        connection.execute(
+            insert(events).values(
+                at=event.at,
+                terminal_id=self.terminal_id,
+                check_id="",
+                tender_id=None,
+                kind=event.kind.value,
+                data=_json(event.data),
             )
+        )
 
     def audit_trail(self, kinds: frozenset[EventKind]) -> list[dict[str, Any]]:
         """Every event of these kinds, oldest first (sign-ins, approvals, voids, refunds)."""

@@ -29,10 +29,15 @@ DRAWER_KINDS = frozenset({EventKind.NO_SALE, EventKind.PAID_IN, EventKind.PAID_O
 
 
 def at_noon(register, days: int = 0) -> None:
-    """The register's clock at noon, local time, ``days`` from today: far from midnight."""
+    """The register's clock at noon, local time, ``days`` from today: far from midnight; but
+    never ahead of the real clock today (a command in another process reads until now), so
+    before noon it is a minute ago."""
     now = datetime.now(UTC)
     noon = now.astimezone().replace(hour=12, minute=0, second=0, microsecond=0)
-    register.offset = noon + timedelta(days=days) - now
+    target = noon + timedelta(days=days)
+    if days == 0 and target > now:
+        target = max(now - timedelta(minutes=1), noon.replace(hour=0))
+    register.offset = target - now
 
 
 def drawer_approval(register, action, *, target=DRAWER_TARGET, staff_id="mia", pin=MANAGER_PIN):

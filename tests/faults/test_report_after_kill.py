@@ -67,7 +67,10 @@ def test_the_report_after_a_crash_mid_day_is_right(server, tmp_path, monkeypatch
             timeout=120,
         )
 
-    added = typed("staff", "add", "mia", "Mia Manager", "--role", "manager", pin="4826")
+    by_admin = ("--admin", "9")  # the demo's admin (PIN 9999)
+    added = typed(
+        "staff", "add", "mia", "Mia Manager", "--role", "manager", *by_admin, pin="4826\n9999"
+    )
     assert added.returncode == 0, added.stderr
     z = typed("report", "z", "--manager", "mia", "--format", "json", pin="4826")
     if report["open_checks"]:  # the check being rung up when the register died

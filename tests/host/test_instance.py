@@ -3,6 +3,7 @@ first one named; readers keep working; a killed register does not block the next
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -79,4 +80,5 @@ def test_while_a_register_runs_writing_commands_are_refused_and_reading_ones_wor
             capsys.readouterr()
     finally:
         terminal.close()
-    assert cli.main(["staff", "disable", "1", "--data-dir", str(data)]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("9999\n"))  # the demo admin's PIN
+    assert cli.main(["staff", "disable", "1", "--admin", "9", "--data-dir", str(data)]) == 0

@@ -177,18 +177,61 @@ def staff_command(monkeypatch, capsys, tmp_path, *args, stdin=""):
 
 
 def test_staff_commands(monkeypatch, capsys, tmp_path):
-    status, out, _ = staff_command(
-        monkeypatch, capsys, tmp_path, "add", "mia", "Mia", "--role", "manager", stdin="2468\n"
+    def staff(*args, stdin=""):
+        return staff_command(monkeypatch, capsys, tmp_path, *args, stdin=stdin)
+
+    status, out, _ = staff("add", "lee", "Lee", "--role", "admin", stdin="8642\n")
+    assert status == 0 and "added lee (Lee), admin" in out  # the first admin: no approval
+    status, out, _ = staff(
+        "add", "mia", "Mia", "--role", "manager", "--admin", "lee", stdin="2468\n8642\n"
     )
     assert status == 0 and "added mia (Mia), manager" in out
-    status, _, err = staff_command(monkeypatch, capsys, tmp_path, "add", "cal", "Cal", stdin="12\n")
+    status, _, err = staff("add", "cal", "Cal", "--admin", "lee", stdin="12\n8642\n")
     assert status == 1 and "4 to 8 digits" in err
-    staff_command(monkeypatch, capsys, tmp_path, "add", "cal", "Cal", stdin="1357\n")
-    staff_command(monkeypatch, capsys, tmp_path, "disable", "cal")
-    _, out, _ = staff_command(monkeypatch, capsys, tmp_path, "list")
+    staff("add", "cal", "Cal", "--admin", "lee", stdin="1357\n8642\n")
+    staff("disable", "cal", "--admin", "lee", stdin="8642\n")
+    _, out, _ = staff("list")
     assert out.splitlines() == [
         "cal              cashier  Cal  (disabled)",
+        "lee              admin    Lee",
         "mia              manager  Mia",
     ]
     written = b"".join(f.read_bytes() for f in (tmp_path / "register").rglob("*") if f.is_file())
-    assert b"2468" not in written and b"1357" not in written
+    assert b"2468" not in written and b"1357" not in written and b"8642" not in written
+
+
+def test_staff_changes_need_an_admin_and_are_audited(monkeypatch, capsys, tmp_path):
+    """Red team D8: nobody makes themselves a manager without an admin's PIN."""
+
+    def staff(*args, stdin=""):
+        return staff_command(monkeypatch, capsys, tmp_path, *args, stdin=stdin)
+
+    status, _, err = staff("add", "eve", "Eve", "--role", "manager", stdin="2468\n")
+    assert status == 1 and "no admin yet" in err  # a new register's first member is an admin
+    assert staff("add", "lee", "Lee", "--role", "admin", stdin="8642\n")[0] == 0
+    status, _, err = staff("add", "eve", "Eve", "--role", "admin", stdin="2468\n")
+    assert status == 1 and "needs an admin's approval" in err
+    status, _, err = staff("add", "eve", "Eve", "--admin", "lee", stdin="2468\n1111\n")
+    assert status == 1 and "Wrong PIN" in err
+    assert (
+        staff("add", "mia", "Mia", "--role", "manager", "--admin", "lee", stdin="2468\n8642\n")[0]
+        == 0
+    )
+    status, _, err = staff("add", "eve", "Eve", "--admin", "mia", stdin="2468\n2468\n")
+    assert status == 1 and "not an admin" in err
+    status, _, err = staff("disable", "lee", stdin="")
+    assert status == 1 and "needs an admin's approval" in err
+    assert staff("disable", "mia", "--admin", "lee", stdin="8642\n")[0] == 0
+
+    journal = SqliteJournal(tmp_path / "register" / "journal.sqlite3", None, "x")
+    from pos_app.engine.eventlog import AUDITED
+
+    trail = [(e["kind"], e["data"]) for e in journal.audit_trail(AUDITED)]
+    journal.close()
+    assert [t for t in trail if t[0] in ("staff_added", "staff_disabled")] == [
+        ("staff_added", {"staff_id": "lee", "role": "admin", "approved_by": "(first admin)"}),
+        ("staff_added", {"staff_id": "mia", "role": "manager", "approved_by": "lee"}),
+        ("staff_disabled", {"staff_id": "mia", "approved_by": "lee"}),
+    ]
+    refused = [t[1]["staff_id"] for t in trail if t[0] == "approval_refused"]
+    assert refused == ["lee", "mia"]
