@@ -67,9 +67,11 @@ def test_the_report_after_a_crash_mid_day_is_right(server, tmp_path, monkeypatch
             timeout=120,
         )
 
-    by_admin = ("--admin", "9")  # the demo's admin (PIN 9999)
+    first = typed("staff", "add", "ada", "Ada Admin", "--role", "admin", pin="7193")
+    assert first.returncode == 0, first.stderr
+    by_ada = ("--admin", "ada")
     added = typed(
-        "staff", "add", "mia", "Mia Manager", "--role", "manager", *by_admin, pin="4826\n9999"
+        "staff", "add", "mia", "Mia Manager", "--role", "manager", *by_ada, pin="4826\n7193"
     )
     assert added.returncode == 0, added.stderr
     z = typed("report", "z", "--manager", "mia", "--format", "json", pin="4826")
