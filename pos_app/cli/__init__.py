@@ -13,6 +13,7 @@ inside the command bodies, so ``import pos_app.cli`` stays light.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -154,4 +155,35 @@ def _failure(exc: Exception) -> tuple[str, ExitCode] | None:
         loaded = sys.modules.get(module)
         if loaded is not None and isinstance(exc, getattr(loaded, name)):
             return str(exc), ExitCode.FAILED
+    storage = _storage_failure(exc)
+    return None if storage is None else (storage, ExitCode.FAILED)
+
+
+_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+_READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def _storage_failure(exc: BaseException) -> str | None:
+    """The plain words for a disk that is full or cannot be written, wherever in the chain
+    of causes it shows (SQLite's own error, through SQLAlchemy, or the OS's)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        text = str(seen).lower()
+        if (isinstance(seen, OSError) and seen.errno in _FULL) or "disk is full" in text:
+            return (
+                "the disk is full: nothing was lost, but nothing more can be recorded. Free some "
+                "space, then run the command again (levelup-pos recover settles any payment "
+                "that was under way)."
+            )
+        if isinstance(seen, OSError) and seen.errno in _READ_ONLY:
+            where = f" {seen.filename}" if seen.filename else ""
+            return (
+                f"cannot write{where} ({seen.strerror}): check the data directory's disk and owner."
+            )
+        if "readonly database" in text or "read-only file system" in text:
+            return (
+                "the journal cannot be written (its disk or file is read-only): check the data "
+                "directory's disk and owner."
+            )
+        seen = seen.__cause__ or seen.__context__
     return None

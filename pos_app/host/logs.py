@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import logging.handlers
+import os
 import platform
 import sys
 import threading
@@ -135,14 +136,34 @@ def log_to_files(log_dir: Path, level: int = logging.INFO) -> Path:
     for handler in root.handlers:
         if getattr(handler, "baseFilename", None) == str(path):
             return path
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
-    )
+    handler = _PrivateRotatingFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     handler.setLevel(level)
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
     _let_through(root)
     return path
+
+
+class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):
+    """Each log file readable by this user only (0600), whatever the umask; a line that cannot
+    be written (a full disk) is dropped, and said once, not as a traceback each time."""
+
+    def _open(self) -> Any:
+        descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        if hasattr(os, "fchmod"):  # POSIX: one made before, under another umask
+            os.fchmod(descriptor, 0o600)
+        return open(descriptor, "a", encoding=self.encoding, errors=self.errors)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if not self._said:
+            self._said = True
+            print(
+                f"levelup-pos: log lines cannot be written to {self.baseFilename} "
+                f"({sys.exc_info()[1]}); the register goes on without them.",
+                file=sys.stderr,
+            )
+
+    _said = False
 
 
 def _let_through(root: logging.Logger) -> None:
@@ -158,19 +179,37 @@ def write_crash_report(
     trace: TracebackType | None,
     thread: str = "MainThread",
 ) -> Path:
-    """A redacted report of an uncaught exception; returns where it was written."""
+    """A redacted report of an uncaught exception (mode 0600 from the start); returns where
+    it was written. Raises ``OSError`` when it cannot be written whole, and leaves no part."""
     log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     now = datetime.now(UTC)
     path = log_dir / f"crash-{now:%Y%m%dT%H%M%S%f}.txt"
-    report = (
+    report = scrub(crash_text(kind, value, trace, thread, now)).encode()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with open(descriptor, "wb") as file:
+            file.write(report)
+            file.flush()
+            os.fsync(file.fileno())
+    except OSError:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def crash_text(
+    kind: type[BaseException],
+    value: BaseException,
+    trace: TracebackType | None,
+    thread: str,
+    now: datetime,
+) -> str:
+    return (
         f"LevelUp POS {__version__} crashed at {now.isoformat()}\n"
         f"thread: {thread}\n"
         f"platform: {platform.platform()}, Python {platform.python_version()}\n\n"
         + "".join(traceback.format_exception(kind, value, trace))
     )
-    path.write_text(scrub(report), encoding="utf-8")
-    path.chmod(0o600)
-    return path
 
 
 def install_crash_handler(log_dir: Path) -> None:
@@ -182,7 +221,16 @@ def install_crash_handler(log_dir: Path) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, value, trace)
             return
-        path = write_crash_report(log_dir, kind, value, trace, thread)
+        try:
+            path = write_crash_report(log_dir, kind, value, trace, thread)
+        except OSError as error:  # a full disk, say: the report goes to standard error
+            text = scrub(crash_text(kind, value, trace, thread, datetime.now(UTC)))
+            print(
+                f"levelup-pos stopped on an unexpected error, and its report could not be "
+                f"written to {log_dir} ({error.strerror or error}):\n{text}",
+                file=sys.stderr,
+            )
+            return
         logging.getLogger("levelup_pos").critical("Crashed: %s (report: %s)", kind.__name__, path)
         print(
             f"levelup-pos stopped on an unexpected error; the report is in {path}. "

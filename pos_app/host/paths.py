@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,10 +38,23 @@ class Paths:
         return self.data_dir / "logs"
 
     def create(self) -> Paths:
-        """Create the directories, readable by this user only (they hold payment records)."""
+        """Create the directories, readable by this user only (they hold payment records):
+        ones that already exist, this user's, are made so too."""
         for directory in (self.data_dir, self.log_dir):
             directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private(directory, 0o700)
         return self
+
+
+def private(path: Path, mode: int) -> None:
+    """Narrow ``path`` to ``mode`` if it is this user's and allows more (what another
+    account owns, an administrator set up on purpose: it is left alone)."""
+    if os.name != "posix":  # Windows: the profile's ACL keeps it private
+        return
+    with suppress(OSError):  # a read-only directory, say: what uses it says so
+        status = path.stat()
+        if status.st_uid == os.getuid() and status.st_mode & 0o777 & ~mode:
+            path.chmod(status.st_mode & 0o777 & mode)
 
 
 def resolve_paths(data_dir: str | os.PathLike[str] | None, environ: Mapping[str, str]) -> Paths:

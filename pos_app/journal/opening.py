@@ -16,6 +16,7 @@ from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 
+from pos_app.host.paths import private
 from pos_app.journal.schema import SCHEMA_REVISION
 
 if TYPE_CHECKING:
@@ -86,13 +87,22 @@ def open_database(path: Path) -> Engine:
                 _upgrade(connection, path)
     except (DatabaseError, OperationalError) as exc:
         engine.dispose()
+        _private(path)
         raise JournalUnusable(
             f"The journal {path} cannot be opened ({exc.orig}). It was left as it is."
         ) from None
     except JournalUnusable:
         engine.dispose()
         raise
+    _private(path)
     return engine
+
+
+def _private(path: Path) -> None:
+    """The journal and its WAL files readable by this user only: SQLite made them as the
+    umask says (later ones copy the journal's mode)."""
+    for made in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        private(made, 0o600)
 
 
 def _revision(connection: Connection) -> str | None:

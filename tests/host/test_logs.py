@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 import textwrap
@@ -145,3 +146,54 @@ def test_records_no_handler_keeps_are_never_made(tmp_path):
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.stdout.split() == ["False", "True", "True"], result.stderr
+
+
+def test_a_crash_handler_that_cannot_write_its_report_still_says_it_all(tmp_path):
+    """Red team D6: on a full disk the handler itself must not fail, nor leave an empty
+    report; the (masked) report goes to standard error."""
+    script = textwrap.dedent(f"""
+        import errno, os
+        from pathlib import Path
+        from pos_app.host import logs
+        real = os.open
+        def full(path, *args, **kwargs):
+            if "crash-" in str(path):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real(path, *args, **kwargs)
+        os.open = full
+        logs.install_crash_handler(Path({str(tmp_path)!r}))
+        raise SystemError("boom {LU}")
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "Error in sys.excepthook" not in result.stderr
+    assert "could not be written" in result.stderr and "No space left" in result.stderr
+    assert "SystemError: boom" in result.stderr and LU not in result.stderr
+    assert list(tmp_path.glob("crash-*")) == []
+
+
+def test_the_log_and_the_journal_are_private_whatever_the_umask(tmp_path):
+    """Red team D14: a data directory made 0755 beforehand, under umask 000."""
+    from cryptography.fernet import Fernet
+
+    from pos_app.host.paths import Paths
+    from pos_app.journal import SqliteJournal
+
+    data = tmp_path / "register"
+    data.mkdir(mode=0o755)
+    before = os.umask(0)
+    try:
+        paths = Paths(data).create()
+        log = logs.log_to_files(paths.log_dir)
+        logging.getLogger("pos_app.test").warning("a line")
+        SqliteJournal(paths.journal_file, Fernet.generate_key(), "3").close()
+    finally:
+        os.umask(before)
+        root = logging.getLogger()
+        for handler in [h for h in root.handlers if getattr(h, "baseFilename", "") == str(log)]:
+            root.removeHandler(handler)
+            handler.close()
+    for path in (data, paths.log_dir):
+        assert path.stat().st_mode & 0o777 == 0o700, path
+    for path in (log, *data.glob("journal.sqlite3*")):
+        assert path.stat().st_mode & 0o077 == 0, path
