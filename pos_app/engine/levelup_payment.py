@@ -23,13 +23,14 @@ from pos_app.engine.model import CheckRecord, EngineSettings, TenderInfo
 from pos_app.engine.offline import OfflineQueue
 from pos_app.engine.outcomes import Outcomes
 from pos_app.engine.ports import PaymentGateway
+from pos_app.engine.reconcile import implausible
 from pos_app.engine.recorder import Recorder
 from pos_app.levelup.calculator import (
     AdjustedCheckValues,
     completed_order_values,
     proposed_order_values,
 )
-from pos_app.levelup.errors import LevelUpError
+from pos_app.levelup.errors import InvalidResponse, LevelUpError
 from pos_app.levelup.orders import (
     CustomerToken,
     OrderContext,
@@ -208,4 +209,8 @@ class LevelUpPayments:
             return self._not_reached(record, tender_id, payer, proposed_values, error)
         except LevelUpError as error:
             return self._outcomes.fail(record, tender_id, error)
+        doubt = implausible(order, values.spend_amount, self._outcomes.claimed_by(record))
+        if doubt:  # a hostile or broken answer: what LevelUp did is looked up
+            unbelieved = InvalidResponse(200, doubt, b"", what="POST /v15/completed_orders")
+            return self._outcomes.unknown(record, tender_id, unbelieved)
         return self._outcomes.approved(record, tender_id, order, EventKind.APPROVED)

@@ -19,6 +19,7 @@ from pos_app.engine.events import PaymentProblem
 from pos_app.engine.model import CheckRecord, EngineSettings
 from pos_app.engine.outcomes import Outcomes
 from pos_app.engine.ports import PaymentGateway
+from pos_app.engine.reconcile import implausible
 from pos_app.engine.recorder import Recorder
 from pos_app.levelup import qr
 from pos_app.levelup.calculator import AdjustedCheckValues
@@ -234,6 +235,9 @@ class OfflineQueue:
         except LevelUpError as error:
             self._declined(record, tender_id, error)
             return "declined"
+        if implausible(order, values.spend_amount, self._outcomes.claimed_by(record)):
+            record = self._outcomes.reconcile_payment(record, tender_id)  # looked up instead
+            return _forwarded(record.tender(tender_id).status)
         record = self._outcomes.approved(record, tender_id, order, EventKind.FORWARDED)
         tender = record.tender(tender_id)
         if tender.status is TenderStatus.PARTIALLY_APPROVED:

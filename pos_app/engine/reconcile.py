@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 
 from pos_app.engine.ports import PaymentGateway
-from pos_app.levelup.wire import MerchantOrder
+from pos_app.levelup.wire import CompletedOrder, MerchantOrder
 
 CLOCK_SKEW = timedelta(minutes=10)
 """How far the register's clock and LevelUp's may disagree; the search reaches back this far
@@ -101,6 +101,17 @@ def find_order(
             + ", ".join(m.uuid for m in matches)
         )
     return matches[0] if matches else None
+
+
+def implausible(order: CompletedOrder, sent_spend: int, claimed: Callable[[str], bool]) -> str:
+    """Why an answer to a completed order cannot be believed ("" when it can): LevelUp never
+    takes more than the spend it was sent, and never answers with an order a tender already
+    holds. Such an answer leaves the payment unknown, to be looked up like a lost one."""
+    if order.spend_amount > sent_spend:
+        return f"the answer says {order.spend_amount} was spent, more than the {sent_spend} sent"
+    if claimed(order.uuid):
+        return f"the answer names order {order.uuid[:8]}, which another payment already holds"
+    return ""
 
 
 class AmbiguousOrder(Exception):

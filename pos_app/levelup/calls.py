@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import platform
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -74,6 +75,18 @@ def check_http_url(text: str) -> str:
         raise ValueError("has a port that is not a number from 0 to 65535") from None
     if parts.username is not None or parts.query or parts.fragment:
         raise ValueError("must have no login, query or fragment")
+    return text
+
+
+_ORDER_UUID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")
+
+
+def order_uuid(text: str) -> str:
+    """``text`` if it can be an order's uuid in a request path (letters, digits, ``-``,
+    ``_``; no ``/``, ``..`` or ``%``: an answer or a typed id cannot steer the request
+    elsewhere); ``ValueError`` otherwise."""
+    if not _ORDER_UUID.fullmatch(text):
+        raise ValueError(f"{text[:40]!r} is not a LevelUp order uuid")
     return text
 
 

@@ -43,6 +43,7 @@ from pos_app.levelup.calls import (
     Call,
     ClientConfig,
     may_have_charged,
+    order_uuid,
     retry_delay,
     user_agent,
 )
@@ -204,7 +205,7 @@ class LevelUpClient:
         if manager_confirmation is not None:
             body = RefundRequest(manager_confirmation=SecretStr(manager_confirmation))
         call = replace(
-            self._v15("POST", f"orders/{order_uuid}/refund", order=True, money=True),
+            self._v15("POST", f"orders/{_in_path(order_uuid)}/refund", order=True, money=True),
             order_uuid=order_uuid,
         )
         return self._send(call, MerchantOrder, body)
@@ -220,7 +221,8 @@ class LevelUpClient:
 
     def order_details(self, merchant_id: int, order_uuid: str) -> MerchantOrder:
         return self._send(
-            self._v15("GET", f"merchants/{merchant_id}/orders/{order_uuid}"), MerchantOrder
+            self._v15("GET", f"merchants/{merchant_id}/orders/{_in_path(order_uuid)}"),
+            MerchantOrder,
         )
 
     def location_orders(self, location_id: int) -> Iterator[MerchantOrder]:
@@ -361,6 +363,13 @@ def _token_shaped(token: SecretStr | None) -> bool:
     goes into an ``Authorization`` header as is."""
     text = token.get_secret_value() if token is not None else ""
     return all(33 <= ord(c) < 127 and c not in '",' for c in text)
+
+
+def _in_path(uuid: str) -> str:
+    try:
+        return order_uuid(uuid)
+    except ValueError as exc:
+        raise ConfigurationError(f"{exc}: it is not sent.") from None
 
 
 def _app(app_token: SecretStr) -> str:

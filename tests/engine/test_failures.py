@@ -349,3 +349,54 @@ def test_a_lost_answer_is_never_matched_to_another_checks_order(register, monkey
     assert alice.tender(alices).status is TenderStatus.DECLINED
     assert alice.tender(alices).levelup.order_uuid is None
     assert len(register.orders()) == 1
+
+
+class Hostile:
+    """LevelUp's client, its completed orders' answers changed by ``change`` (a proxy that
+    lies, as the red team's did)."""
+
+    def __init__(self, real, change) -> None:
+        self.real, self.change = real, change
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def complete(self, request, user_token=None):
+        return self.change(self.real.complete(request, user_token))
+
+
+def test_an_answer_claiming_ten_times_the_spend_is_not_believed(register):
+    """Red team D20: the payment is looked up instead, and LevelUp's real order recorded."""
+    register.restart(
+        Hostile(
+            register.client, lambda o: o.model_copy(update={"spend_amount": o.spend_amount * 10})
+        )
+    )
+    record = register.check(1000)
+    record, tender_id = register.engine.pay_levelup(record.check_id, register.code("Ada"))
+    tender = record.tender(tender_id)
+    assert tender.status is TenderStatus.APPROVED and tender.amount == 1000
+    assert "unknown" in kinds(register, record)  # not believed: looked up
+    assert tender.levelup.order_uuid == register.orders()[0]["uuid"]
+
+
+def test_an_answer_reusing_another_payments_order_is_not_believed(register):
+    first = register.check(500)
+    first, first_tender = register.engine.pay_levelup(first.check_id, register.code("Ada"))
+    held = first.tender(first_tender).levelup.order_uuid
+    register.restart(Hostile(register.client, lambda o: o.model_copy(update={"uuid": held})))
+    second = register.check(700)
+    second, second_tender = register.engine.pay_levelup(second.check_id, register.code("Ada"))
+    found = second.tender(second_tender).levelup.order_uuid
+    assert second.tender(second_tender).status is TenderStatus.APPROVED
+    assert found != held and sorted([held, found]) == sorted(o["uuid"] for o in register.orders())
+
+
+def test_an_order_uuid_that_would_steer_the_request_is_never_sent(register):
+    from pos_app.levelup.errors import ConfigurationError
+
+    for uuid in ("../../sandbox/seed", "a/b", "%2e%2e", ""):
+        with pytest.raises(ConfigurationError, match="not a LevelUp order uuid"):
+            register.client.order_details(1, uuid)
+        with pytest.raises(ConfigurationError):
+            register.client.refund(uuid)
