@@ -53,8 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     verbosity = getattr(args, "verbose", 0)
     logs.configure((logging.ERROR, logging.INFO, logging.DEBUG)[min(verbosity, 2)])
     if command.files:
-        paths = resolve_paths(getattr(args, "data_dir", None), os.environ).create()
-        logs.log_to_files(paths.log_dir)
+        paths = resolve_paths(getattr(args, "data_dir", None), os.environ)
+        try:
+            logs.log_to_files(paths.create().log_dir)
+        except OSError as error:  # a read-only or full disk: the command says what it can
+            print(
+                f"levelup-pos: no log file ({_storage_failure(error) or error}).", file=sys.stderr
+            )
         logs.install_crash_handler(paths.log_dir)
     return _run(command, args, os.environ, sys.stdout, sys.stderr)
 

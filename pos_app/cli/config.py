@@ -152,8 +152,14 @@ def _set(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err:
 
     paths = data_paths(args, environ)
     with WriterLock(paths, "levelup-pos config set"):
-        settings = set_setting(paths, environ, args.key, args.value)
-        audit_settings(paths, EventKind.SETTINGS_CHANGED, {"key": args.key, "value": args.value})
+        change = {"key": args.key, "value": args.value}  # audited before it is written (D12)
+        settings = set_setting(
+            paths,
+            environ,
+            args.key,
+            args.value,
+            lambda: audit_settings(paths, EventKind.SETTINGS_CHANGED, change),
+        )
         # Red team D15: demo staff have published PINs; a register no longer a demo retires them.
         demo_off = args.key == "levelup.demo" and not settings.levelup.demo
         retired = retire_demo_staff(paths) if demo_off else []
@@ -169,7 +175,12 @@ def _import(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, e
 
     paths = data_paths(args, environ)
     with WriterLock(paths, "levelup-pos config import"):
-        import_settings(paths, environ, args.file)
-        audit_settings(paths, EventKind.SETTINGS_IMPORTED, {"file": str(args.file.resolve())})
+        imported = {"file": str(args.file.resolve())}
+        import_settings(
+            paths,
+            environ,
+            args.file,
+            lambda: audit_settings(paths, EventKind.SETTINGS_IMPORTED, imported),
+        )
     print(f"{args.file} is now {paths.settings_file}", file=out)
     return ExitCode.OK

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import tomlkit
 import tomlkit.exceptions
 from pydantic import ConfigDict, Field, ValidationError
 
-from pos_app.host.files import write_atomically
+from pos_app.host.files import read_bounded, write_atomically
 from pos_app.host.paths import Paths
 from pos_app.host.setting_sections import (  # noqa: F401 - re-exported
     EMBEDDED,
@@ -119,22 +119,34 @@ def load_settings(paths: Paths, environ: Mapping[str, str]) -> Settings:
     for file in (provisioning_file(paths, environ), store, paths.settings_file):
         if file.exists():
             layer = _read(file)
-            _validated(layer, source=file, text=file.read_text(encoding="utf-8"))
+            _validated(layer, source=file, text=_text(file))
             _merge(merged, layer)
     overrides = _environment(environ)
     _merge(merged, overrides)
     return _validated(merged, source=None, text="", env=overrides)
 
 
-def set_setting(paths: Paths, environ: Mapping[str, str], key: str, value: str) -> Settings:
+def set_setting(
+    paths: Paths,
+    environ: Mapping[str, str],
+    key: str,
+    value: str,
+    before_write: Callable[[], None] | None = None,
+) -> Settings:
     """Set ``section.key`` in ``settings.toml`` (validated before anything is written)."""
-    return set_settings(paths, environ, {key: value})
+    return set_settings(paths, environ, {key: value}, before_write)
 
 
-def set_settings(paths: Paths, environ: Mapping[str, str], values: Mapping[str, str]) -> Settings:
+def set_settings(
+    paths: Paths,
+    environ: Mapping[str, str],
+    values: Mapping[str, str],
+    before_write: Callable[[], None] | None = None,
+) -> Settings:
     """Set several ``section.key`` at once: all validated together, then written in one go,
     so a register is never left with half of a change. The rest of the file (comments, other
-    keys, their order) stays as it was."""
+    keys, their order) stays as it was. ``before_write`` (the audit) runs once the change is
+    valid, before it is written: a change that cannot be audited is not made."""
     keys = {key: key.partition(".") for key in values}
     for key, (section, _, name) in keys.items():
         if not name or section not in SECTIONS:
@@ -155,23 +167,33 @@ def set_settings(paths: Paths, environ: Mapping[str, str], values: Mapping[str, 
             )
         table[name] = written[name] = _value(values[key])
     _validated(own, source=paths.settings_file, text="")
+    if before_write is not None:
+        before_write()
     _write(paths, document)
     return load_settings(paths, environ)
 
 
-def import_settings(paths: Paths, environ: Mapping[str, str], file: Path) -> Settings:
-    """Make ``file`` this register's ``settings.toml``, if it is valid (with its comments)."""
+def import_settings(
+    paths: Paths,
+    environ: Mapping[str, str],
+    file: Path,
+    before_write: Callable[[], None] | None = None,
+) -> Settings:
+    """Make ``file`` this register's ``settings.toml``, if it is valid (with its comments);
+    ``before_write`` (the audit) runs once it is valid, before anything is written."""
     if not file.exists():
         raise SettingsError(f"There is no file {file}.")
     layer = _read(file)
-    _validated(layer, source=file, text=file.read_text(encoding="utf-8"))
+    _validated(layer, source=file, text=_text(file))
+    if before_write is not None:
+        before_write()
     _write(paths, _document(file))
     return load_settings(paths, environ)
 
 
 def _read(file: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(file.read_text(encoding="utf-8"))
+        return tomllib.loads(_text(file))
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{file}: {exc}") from None
     except UnicodeDecodeError:
@@ -182,10 +204,20 @@ def _read(file: Path) -> dict[str, Any]:
         raise SettingsError(f"{file} cannot be read: {exc.strerror}.") from None
 
 
+def _text(file: Path) -> str:
+    """``file``'s text, read within bounds (``/dev/zero`` or a FIFO is refused, not read)."""
+    try:
+        return read_bounded(file).decode("utf-8")
+    except OSError as exc:
+        raise SettingsError(f"{file} cannot be read: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{file} is not UTF-8 text; save it as UTF-8.") from None
+
+
 def _document(file: Path) -> tomlkit.TOMLDocument:
     """``file`` (already read with :func:`_read`) as a document to change and write back."""
     try:
-        return tomlkit.parse(file.read_text(encoding="utf-8"))
+        return tomlkit.parse(_text(file))
     except tomlkit.exceptions.TOMLKitError as exc:
         raise SettingsError(f"{file}: {exc}") from None
     except OSError as exc:

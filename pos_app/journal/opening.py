@@ -7,6 +7,8 @@ imported only when the schema must change, not at every start.
 
 from __future__ import annotations
 
+import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,6 +53,11 @@ def head_revision() -> str:
 def open_database(path: Path) -> Engine:
     """Open (or create) the journal at ``path`` and bring its schema to the newest version."""
     if path.exists():
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would hang every command
+            raise JournalUnusable(
+                f"{path} is not a journal (it is not a regular file). It was left as it is; "
+                "move it aside or restore the journal from a backup."
+            )
         try:
             with open(path, "rb") as file:
                 header = file.read(len(_SQLITE_HEADER))
@@ -66,6 +73,7 @@ def open_database(path: Path) -> Engine:
                 f"{path} is not a journal (it is not an SQLite database). It was left as it is; "
                 "move it aside or restore the journal from a backup."
             )
+        _refuse_foreign(path)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
     # A connection per thread (the default pool), never one shared: a read on one thread
@@ -105,6 +113,10 @@ def _private(path: Path) -> None:
         private(made, 0o600)
 
 
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
 def _revision(connection: Connection) -> str | None:
     """The journal's schema revision, as Alembic records it (None: a new file)."""
     known = connection.exec_driver_sql(
@@ -113,6 +125,29 @@ def _revision(connection: Connection) -> str | None:
     if known is None:
         return None
     return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Refuse, before anything touches it (even the WAL switch), an SQLite file with tables
+    but no schema revision: another application's database, or a schema never finished."""
+    try:
+        raw = sqlite3.connect(path)
+        try:
+            names = {row[0] for row in raw.execute("SELECT name FROM sqlite_master")}
+            known = (
+                "alembic_version" in names
+                and raw.execute("SELECT version_num FROM alembic_version").fetchone()
+            )
+        finally:
+            raw.close()
+    except sqlite3.Error:
+        return  # damaged: the opening below says how
+    if names and not known:
+        raise JournalUnusable(
+            f"{path} is not a journal (it holds another application's tables, or a schema "
+            "never finished). It was left as it is; move it aside or restore the journal "
+            "from a backup."
+        )
 
 
 def _upgrade(connection: Connection, path: Path) -> None:
@@ -146,6 +181,9 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 
 def _pragmas(connection: Any, _: Any) -> None:
+    # Text that is not UTF-8 (a damaged page) reaches the code as text it refuses in words,
+    # instead of an error inside SQLite's own reading.
+    connection.text_factory = _text
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")

@@ -56,12 +56,19 @@ def verify(journal: SqliteJournal) -> Verification:
                 for _, changes in pending[1]:
                     result.events += 1
                     if changes is not None:
-                        fold.add(load_changes(changes))
+                        try:
+                            fold.add(load_changes(changes))
+                        except ValueError as exc:
+                            unreadable = f"an event cannot be read ({type(exc).__name__})"
+                            result.mismatches.append(f"check {identifier}: {unreadable}")
                 pending = _next(by_check)
             folded = fold.result()
             if folded is not None and dump_record(folded) == snapshot:
                 continue  # the same text: the same state (the common case, and cheap)
-            difference = _difference(folded, load_record(snapshot))
+            try:
+                difference = _difference(folded, load_record(snapshot))
+            except ValueError as exc:  # a damaged snapshot is a mismatch, said in words
+                difference = f"its stored state cannot be read ({type(exc).__name__})"
             if difference:
                 result.mismatches.append(f"check {identifier} ({check_id}): {difference}")
         while pending is not None:
