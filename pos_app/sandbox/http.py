@@ -107,8 +107,8 @@ async def managed_locations(request: Request, services: Services, merchant: Any,
 
 
 @_endpoint("location")
-async def location(request: Request, services: Services, _: Any, __: Any) -> Any:
-    return services.ledger.location(request.path_params["location_id"])
+async def location(request: Request, services: Services, merchant: Any, _: Any) -> Any:
+    return services.ledger.location(merchant, request.path_params["location_id"])
 
 
 @_endpoint("order", body=ProposedOrderRequest)

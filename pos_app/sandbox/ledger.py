@@ -14,6 +14,7 @@ the state file after a change.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,10 @@ from pos_app.levelup.wire import (
 )
 from pos_app.sandbox import accounts, apps, credits, orders, views
 from pos_app.sandbox.records import CustomerRecord, MerchantRecord, NewCustomer, SandboxState
+from pos_app.sandbox.rejections import Rejection, error
+
+LOGIN_ATTEMPTS = 10
+"""Wrong sign-ins a username may have within a minute."""
 
 
 class Ledger:
@@ -51,6 +56,7 @@ class Ledger:
         self._path = path
         self._clock = clock
         self._lock = threading.RLock()
+        self._failed_logins: dict[str, list[float]] = {}
         self.accept_after: float | None = None
         """Seconds after which a pending permissions request is accepted by its customer, as
         demo customers do; None: it waits for ``POST /sandbox/permissions_requests/…``. Never
@@ -77,6 +83,7 @@ class Ledger:
 
         with self._changing():
             self._state = seed_state()
+            self._failed_logins.clear()
 
     @contextmanager
     def _changing(self) -> Iterator[SandboxState]:
@@ -116,15 +123,28 @@ class Ledger:
             return accounts.merchant_for_token(self._state, token)
 
     def login(self, request: AccessTokenRequest) -> AccessToken:
+        """A merchant's sign-in; after :data:`LOGIN_ATTEMPTS` wrong ones for a username within
+        a minute, 429 until the minute has passed (red team D18: 200 guesses in 0.22 s)."""
         with self._lock:
-            return accounts.login(self._state, request)
+            who, now = request.username.lower(), time.monotonic()
+            recent = [t for t in self._failed_logins.get(who, []) if now - t < 60]
+            if len(recent) >= LOGIN_ATTEMPTS:
+                raise Rejection(
+                    429,
+                    error("access_token", "base", "Too many failed sign-ins: wait a minute."),
+                )
+            try:
+                return accounts.login(self._state, request)
+            except Rejection:
+                self._failed_logins[who] = [*recent, now]
+                raise
 
     def managed_locations(self, merchant: MerchantRecord) -> list[Location]:
         return views.managed_locations(merchant)
 
-    def location(self, location_id: int) -> Location:
+    def location(self, merchant: MerchantRecord, location_id: int) -> Location:
         with self._lock:
-            return views.location(self._state, location_id)
+            return views.location(self._state, merchant, location_id)
 
     # ----- orders ---------------------------------------------------------------------------
 

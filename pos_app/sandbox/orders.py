@@ -79,7 +79,8 @@ def complete(
     customer, code_text = accounts.order_payer(state, user_token, request.payment_token_data)
     proposed = _open_proposal(state, request, customer)
     require_spend(request.spend_amount, request.tax_amount)
-    discount = abs(request.applied_discount_amount or 0)
+    require_tip(request.tip_amount)
+    discount = request.applied_discount_amount or 0
     eligible = request.spend_amount - request.tax_amount - (request.exemption_amount or 0)
     _require_discount(discount, proposed, customer, eligible)
     funding = fund(
@@ -290,6 +291,20 @@ def customer_tip(code: qr.PaymentCode, spend: int, requested: int) -> int:
     return requested
 
 
+def require_tip(tip: int | None) -> None:
+    """A tip no code could ask for is refused (red team D18: a $10,000,000 tip was taken)."""
+    if tip is not None and tip > qr.MAX_CENT_TIP:
+        raise Rejection(
+            422,
+            error(
+                "order",
+                "tip_amount",
+                f"Tip amount cannot be more than {qr.MAX_CENT_TIP}.",
+                "invalid",
+            ),
+        )
+
+
 def require_spend(spend: int, tax: int) -> None:
     """A spend above 0 that holds its tax (red team D18: tax above the spend was taken)."""
     if spend <= 0:
@@ -308,7 +323,9 @@ def _require_discount(
 ) -> None:
     """A discount must have been offered, still be the customer's, and come off no more than
     the spend less tax and exemptions (credit never pays tax)."""
-    if discount > proposed.discount_amount:
+    if discount < 0:
+        problem = "cannot be negative"
+    elif discount > proposed.discount_amount:
         problem = f"cannot be more than the {proposed.discount_amount} cents offered"
     elif discount > customer.discount_amount:
         problem = "is no longer available to this customer"

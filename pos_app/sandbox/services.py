@@ -34,4 +34,5 @@ def merchant_token(header: str | None) -> str | None:
         return None
     if "=" not in credentials:
         return credentials
-    return dict(_PAIR.findall(credentials)).get("merchant") or None
+    given = [value for key, value in _PAIR.findall(credentials) if key == "merchant"]
+    return given[0] or None if len(given) == 1 else None  # two merchants: neither (D18)

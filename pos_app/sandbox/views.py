@@ -33,9 +33,10 @@ def managed_locations(merchant: MerchantRecord) -> list[Location]:
     return [location_view(merchant, location) for location in merchant.locations]
 
 
-def location(state: SandboxState, location_id: int) -> Location:
+def location(state: SandboxState, merchant: MerchantRecord, location_id: int) -> Location:
+    """``merchant``'s location; another merchant's is not found either (red team D18)."""
     found = accounts.find_location(state, location_id)
-    if found is None:
+    if found is None or found[0].id != merchant.id:
         raise Rejection(404, error("location", "id", "Location not found.", "not_found"))
     return location_view(*found)
 

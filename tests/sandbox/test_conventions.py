@@ -253,3 +253,45 @@ def test_tax_above_the_spend_is_refused(levelup):
     assert errors_of(response) == [
         ("order.tax_amount", "Tax amount cannot be more than the spend.")
     ]
+
+
+def test_another_merchants_location_is_not_found(levelup):
+    """Red team D18: merchant 2 read merchant 1's location."""
+    other = {"Authorization": f'token merchant="{levelup.other_merchant["access_token"]}"'}
+    response = levelup.http.get(f"/v15/locations/{LOCATION}", headers=other)
+    assert response.status_code == 404
+    assert levelup.get(f"/v15/locations/{LOCATION}").status_code == 200
+
+
+def test_two_merchant_tokens_in_one_header_are_refused(levelup):
+    mine, theirs = levelup.merchant["access_token"], levelup.other_merchant["access_token"]
+    header = f'token merchant="{theirs}", merchant="{mine}"'
+    response = levelup.http.get("/v15/managed_locations", headers={"Authorization": header})
+    assert response.status_code == 401
+
+
+def test_a_tip_no_code_could_ask_for_and_a_negative_discount_are_refused(levelup):
+    code = levelup.code("Ada")
+    proposed = levelup.propose(code, 500).json()["proposed_order"]
+    tipped = levelup.complete(code, proposed["uuid"], 500, tip_amount=10**9)
+    assert tipped.status_code == 422 and errors_of(tipped)[0][0] == "order.tip_amount"
+    negative = levelup.complete(code, proposed["uuid"], 500, discount=-500)
+    assert negative.status_code == 422
+    assert errors_of(negative)[0][0] == "order.applied_discount_amount"
+    assert levelup.orders() == []
+
+
+def test_sign_ins_are_throttled_after_ten_wrong_passwords_a_minute(levelup):
+    merchant = levelup.merchant
+
+    def sign_in(password: str) -> int:
+        body = {
+            "api_key": merchant["api_key"],
+            "username": merchant["username"],
+            "password": password,
+        }
+        return levelup.http.post("/v15/access_tokens", json={"access_token": body}).status_code
+
+    assert [sign_in(f"guess {n}") for n in range(10)] == [422] * 10
+    assert sign_in("guess 11") == 429
+    assert sign_in(merchant["password"]) == 429  # even the right one, until the minute passes
