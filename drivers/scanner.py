@@ -257,9 +257,19 @@ class ReadingScanner(Scanner):
         self._before_reading()
         self._stopped = stopped = threading.Event()
         self._thread = threading.Thread(
-            target=self._read, args=(stopped,), name=self.device, daemon=True
+            target=self._guarded_read, args=(stopped,), name=self.device, daemon=True
         )
         self._thread.start()
+
+    def _guarded_read(self, stopped: threading.Event) -> None:
+        """:meth:`_read`, whose failure (a bug, or input it did not foresee) is never silent:
+        the listener hears an error event and the scanner is in error, as if the device went
+        away (red team D19: the reader died and ``listen`` exited 0)."""
+        try:
+            self._read(stopped)
+        except Exception as exc:
+            log.exception("The reader of %s stopped", self.device)
+            self._lost(f"The scanner's reader stopped on an error ({type(exc).__name__}).")
 
     def _stop(self) -> threading.Thread | None:
         self._stopped.set()

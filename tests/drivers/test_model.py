@@ -203,3 +203,20 @@ def test_a_file_that_is_not_a_script_is_never_echoed(tmp_path):
     with pytest.raises(ScannerUrlError) as caught:
         open_scanner(f"fake://{secret}")
     assert "very-secret-hash" not in str(caught.value)
+
+
+def test_a_reader_that_fails_is_never_silent():
+    """Red team D19: a reader thread that raised left a scanner that looked enabled."""
+    from drivers.scanner import ErrorEvent, ReadingScanner
+
+    class Broken(ReadingScanner):
+        def _read(self, stopped):
+            raise OverflowError("cannot convert float infinity to integer")
+
+    events: list[Event] = []
+    scanner = Broken("broken://", listener=events.append)
+    scanner.start()
+    wait_for(lambda: scanner.state is State.ERROR)
+    [error] = [e for e in events if isinstance(e, ErrorEvent)]
+    assert error.kind == "device_lost" and "OverflowError" in error.message
+    scanner.close()
