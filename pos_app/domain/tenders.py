@@ -118,6 +118,10 @@ class LevelUpDetail:
     gift_card_tip_amount: Cents = 0
     proposed_order_uuid: str | None = None
     order_uuid: str | None = None
+    gift_card_known: bool = True
+    """False for a payment settled from LevelUp's merchant view of its order (a lost answer
+    found, a late charge kept): that view does not say how much the gift card paid, so the
+    gift-card fields are 0 without meaning none (red team D9)."""
 
     def __post_init__(self) -> None:
         for name in (

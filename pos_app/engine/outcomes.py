@@ -94,6 +94,7 @@ class Outcomes:
                 gift_card_amount=order.gift_card_total_amount - gift_tip,
                 gift_card_tip_amount=gift_tip,
                 order_uuid=order.uuid,
+                gift_card_known=how is not EventKind.RECONCILED,  # the merchant view says not
             ),
         )
         record = self._recorder.save(

@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from pos_app.domain import TenderKind, format_cents
+from pos_app.domain import LevelUpDetail, TenderKind, format_cents
 from pos_app.engine.model import CheckRecord
 from pos_app.journal.store import SqliteJournal
 
@@ -69,7 +69,7 @@ def check_document(record: CheckRecord) -> dict[str, Any]:
                 "amount": tender.amount,
                 "tip": tender.tip,
                 "discount_amount": tender.levelup.discount_amount if tender.levelup else 0,
-                "gift_card_amount": tender.levelup.gift_card_amount if tender.levelup else 0,
+                "gift_card_amount": _gift_card(tender.levelup),
                 "order_uuid": tender.levelup.order_uuid if tender.levelup else None,
                 "note": record.info(tender.tender_id).note,
             }
@@ -132,3 +132,11 @@ def describe(journal: SqliteJournal, record: CheckRecord) -> str:
         data = ", ".join(f"{k}={v}" for k, v in event["data"].items())
         lines.append(f"    {event['at'].isoformat()} {event['kind']}{tender} {data}".rstrip())
     return "\n".join(lines)
+
+
+def _gift_card(detail: LevelUpDetail | None) -> int | None:
+    """What the gift card paid; None when LevelUp did not say (a payment settled from its
+    merchant view of the order)."""
+    if detail is None:
+        return 0
+    return detail.gift_card_amount if detail.gift_card_known else None

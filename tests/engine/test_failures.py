@@ -41,6 +41,8 @@ def test_an_order_charged_but_unanswered_is_found_at_once(register):
     assert record.state is CheckState.CLOSED
     [order] = register.orders()
     assert tender.levelup.order_uuid == order["uuid"]
+    # Red team D9: the merchant view does not say what the gift card paid: not known, not 0.
+    assert not tender.levelup.gift_card_known
     assert kinds(register, record)[-4:] == [
         "completion_sent",
         "unknown",
