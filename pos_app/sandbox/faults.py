@@ -1,11 +1,12 @@
 """Faults a register meets in the field, on demand: latency, error statuses, dropped
-connections before or after an order is committed.
+connections before or after an order is committed, and answers dripped a byte at a time.
 
 Rules apply to the LevelUp paths (``/v15/...``, ``/v14/...``), never to the admin API. A rule
 matches one path or ``"*"``, and applies to the next ``times`` matching requests (to all of
 them until cleared when ``times`` is not given). A drop closes the connection without sending
 a single byte of response; ``after_commit`` lets the request do its work first, so an order
-is charged and its answer lost.
+is charged and its answer lost. ``drip_ms`` lets it do its work too, then sends the answer's
+body one byte every ``drip_ms`` milliseconds (a slow proxy, a failing link).
 """
 
 from __future__ import annotations
@@ -44,12 +45,13 @@ class FaultRule(BaseModel):
     status: Annotated[StrictInt, Field(ge=400, le=599)] | None = None
     latency_ms: Annotated[StrictInt, Field(ge=0, le=600_000)] = 0
     drop: Literal["before_commit", "after_commit"] | None = None
+    drip_ms: Annotated[StrictInt, Field(ge=0, le=60_000)] = 0
     times: Annotated[StrictInt, Field(ge=1)] | None = None
 
     @model_validator(mode="after")
     def _does_something(self) -> Self:
-        if self.status is None and self.drop is None and not self.latency_ms:
-            raise ValueError("a fault needs a status, a drop or a latency")
+        if self.status is None and self.drop is None and not (self.latency_ms or self.drip_ms):
+            raise ValueError("a fault needs a status, a drop, a latency or a drip")
         if self.status is not None and self.drop is not None:
             raise ValueError("a fault either answers with a status or drops, not both")
         return self
@@ -117,6 +119,8 @@ class FaultMiddleware:
             await _drop(scope, receive)
         elif rule.status is not None:
             await _answer(send, rule.status)
+        elif rule.drip_ms:
+            await self.app(scope, receive, _dripping(send, rule.drip_ms / 1000))
         else:
             await self.app(scope, receive, send)
 
@@ -135,6 +139,24 @@ async def _buffered(receive: Receive) -> Receive:
         return messages.pop(0) if messages else await receive()
 
     return replay
+
+
+def _dripping(send: Send, every: float) -> Send:
+    """A ``send`` that passes the headers at once and the body one byte every ``every`` s."""
+
+    async def drip(message: Message) -> None:
+        if message["type"] != "http.response.body":
+            await send(message)
+            return
+        body, more = message.get("body", b""), message.get("more_body", False)
+        for index in range(len(body)):
+            await send(
+                {"type": "http.response.body", "body": body[index : index + 1], "more_body": True}
+            )
+            await asyncio.sleep(every)
+        await send({"type": "http.response.body", "body": b"", "more_body": more})
+
+    return drip
 
 
 async def _discard(message: Message) -> None:
