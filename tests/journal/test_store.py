@@ -118,7 +118,7 @@ def test_a_damaged_journal_is_refused_and_left_alone(tmp_path):
 def test_an_unreadable_journal_is_refused(tmp_path):
     path = tmp_path / "journal.sqlite3"
     path.mkdir()  # a directory where the file should be
-    with pytest.raises(JournalUnusable, match="cannot be|not a regular file"):
+    with pytest.raises(JournalUnusable, match=r"cannot be|not a regular file"):
         SqliteJournal(path, Fernet.generate_key(), "3")
 
 
