@@ -101,3 +101,15 @@ def test_config_set_keeps_the_operators_comments(tmp_path, monkeypatch):
     assert cli.main(["config", "set", "register.tax_rate", "7", "--data-dir", str(data)]) == 0
     assert (data / "settings.toml").read_text() == text + "tax_rate = 7\n"
     assert date.today()  # the command ran in this process, its lock released
+
+
+@pytest.mark.parametrize("command", [["export"], ["audit"], ["pending"], ["verify"]])
+def test_journal_readers_never_open_the_secret_store(tmp_path, monkeypatch, capsys, command):
+    """D10: on a support PC (no key file, or a loose one) they work, and create no key."""
+    data = tmp_path / "register"
+    journal = SqliteJournal(data / "journal.sqlite3", KEY, "3")
+    journal.close()
+    config = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    assert cli.main(["journal", *command, "--data-dir", str(data)]) == 0, capsys.readouterr()
+    assert not config.exists()  # no key file was made for this user
