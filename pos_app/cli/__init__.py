@@ -129,6 +129,7 @@ def _run(
     err: TextIO,
 ) -> int:
     """Run ``command``; what stops it is said as ``levelup-pos NAME: message``."""
+    before = logs.registered_secrets()
     try:
         return command.run(args, environ, out, err)
     except BrokenPipeError:  # the reader (``| head``) stopped reading: not an error
@@ -144,7 +145,8 @@ def _run(
             raise
         message, status = failure
     # A secret typed into this command (a password quoted back by a server) is masked too.
-    print(f"levelup-pos {command.name}".rstrip() + f": {logs.scrub(message)}", file=err)
+    said = logs.scrub(message, besides=before)
+    print(f"levelup-pos {command.name}".rstrip() + f": {said}", file=err)
     return status
 
 

@@ -45,11 +45,18 @@ def register_secret(value: str) -> None:
             _secrets.add(value)
 
 
-def scrub(text: str) -> str:
-    """``text`` without any credential: known shapes and registered secrets."""
+def registered_secrets() -> frozenset[str]:
+    """The secrets registered so far (to mask only those a command registers itself)."""
+    with _secrets_lock:
+        return frozenset(_secrets)
+
+
+def scrub(text: str, besides: frozenset[str] = frozenset()) -> str:
+    """``text`` without any credential: known shapes and registered secrets (but those of
+    ``besides``)."""
     text = redact(text)
     with _secrets_lock:
-        known = sorted(_secrets, key=len, reverse=True)
+        known = sorted(_secrets - besides, key=len, reverse=True)
     for secret in known:
         text = text.replace(secret, MASK)
     return text

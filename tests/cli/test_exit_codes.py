@@ -116,3 +116,22 @@ def test_the_bare_command_names_no_command():
 def test_no_command_module_is_long():
     lengths = {path.name: len(path.read_text().splitlines()) for path in CLI.glob("*.py")}
     assert max(lengths.values()) <= 400, lengths
+
+
+def test_a_secret_typed_into_a_command_is_masked_in_its_error_line():
+    """Red team D3: a server quoting back the password typed into ``setup``."""
+    import argparse
+    import io
+
+    from pos_app.cli import _run
+    from pos_app.cli._common import Command, CommandError
+    from pos_app.host import logs
+
+    def body(args, environ, out, err):
+        logs.register_secret("hunter2-password")
+        raise CommandError("LevelUp said: bad password hunter2-password")
+
+    err = io.StringIO()
+    assert _run(Command("setup", body), argparse.Namespace(), {}, io.StringIO(), err) == 1
+    said = err.getvalue()
+    assert "hunter2-password" not in said and "***" in said
