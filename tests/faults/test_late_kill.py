@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.faults.test_kill import COMPLETED, SCRIPT, UNSETTLED
+from tests.faults.test_kill import COMPLETED, SCRIPT, UNSETTLED, _levelup_pos
 
 SETTLE_AFTER = 2.0
 LATE_MS = 5000
@@ -39,17 +39,6 @@ class LateOutcome:
     doubled: list[str]
     unsettled: list[str]
     output: str
-
-
-def _levelup_pos(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [SCRIPT, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
 
 
 def late_round(
