@@ -89,13 +89,19 @@ def test_a_late_commit_on_a_check_paid_again_is_refunded(make_register):
     assert not record.unsettled and not record.watched
 
 
-def test_the_watch_ends_a_day_after_the_payment_was_sent(register):
+def never_charged(register):
+    """A payment LevelUp never got, declined as presumed not charged and watched."""
     register.fault(path="/v15/completed_orders", drop="before_commit", times=1)
     record = register.check(1000)
     record, tender_id = register.engine.pay_levelup(record.check_id, register.code("Ada"))
     register.offset += SETTLED
     register.engine.recover()
     assert register.engine.check(record.check_id).watched
+    return record, tender_id
+
+
+def test_the_watch_ends_a_day_after_the_payment_was_sent(register):
+    record, tender_id = never_charged(register)
     register.engine.pay_cash(record.check_id, 1000)  # closed, and still watched
     assert any(r.check_id == record.check_id for r in register.journal.unsettled())
 
@@ -112,11 +118,7 @@ def test_the_watch_ends_a_day_after_the_payment_was_sent(register):
 
 
 def test_a_running_register_looks_again_only_every_few_minutes(register):
-    register.fault(path="/v15/completed_orders", drop="before_commit", times=1)
-    record = register.check(1000)
-    record, _ = register.engine.pay_levelup(record.check_id, register.code("Ada"))
-    register.offset += SETTLED
-    register.engine.recover()
+    never_charged(register)
     register.fault(path="/v14/locations/*/orders", status=500)
     report = register.engine.recover()  # within LOOK_EVERY: LevelUp is not asked
     assert not report.unreachable

@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-SCRIPT = str(Path(sys.executable).with_name("levelup-pos"))
+from tests.faults.test_kill import _levelup_pos
+
 SIZE = "600k"
 FILLS = [0, 250_000, 430_080, 480_000, 540_672, 575_000]
 """Bytes written before the demo starts (the red team's creation-cut-short range included)."""
@@ -56,14 +56,7 @@ def test_a_full_disk_gives_a_clear_message_and_loses_nothing(server, tmp_path, t
     env = {**os.environ, "HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [SCRIPT, *args, "--data-dir", str(data)],
-            capture_output=True,
-            text=True,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            timeout=300,
-        )
+        return _levelup_pos(env, *args, "--data-dir", str(data))
 
     demo = run("demo", "--headless", "--checks", "400", "--sandbox-url", server.url)
     said = demo.stdout + demo.stderr
