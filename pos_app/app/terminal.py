@@ -47,7 +47,7 @@ from pos_app.engine.staff import Role
 from pos_app.host.instance import DataDirectoryBusy, WriterLock
 from pos_app.host.logs import register_secret
 from pos_app.host.paths import Paths
-from pos_app.host.secrets import MERCHANT_TOKEN, SecretStore, open_secret_store
+from pos_app.host.secrets import MERCHANT_TOKEN, SecretStore, SecretStoreError, open_secret_store
 from pos_app.host.settings import (
     EMBEDDED,
     Settings,
@@ -71,6 +71,7 @@ STARTUP_ERRORS = (
     SettingsError,
     CatalogError,
     DataDirectoryBusy,
+    SecretStoreError,
     OSError,
 )
 """What stops a register from starting with a message meant for whoever starts it (anything

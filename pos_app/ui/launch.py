@@ -26,6 +26,7 @@ from pos_app.ui.lane import Lane
 from pos_app.ui.qt import QApplication, QGuiApplication, QObject, Qt, QTimer, QWidget
 from pos_app.ui.session import RegisterSession
 from pos_app.ui.settings_screen import SettingsDialog
+from pos_app.ui.system_check import startup_problem
 from pos_app.ui.widgets import ProblemBox, label
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,10 @@ def open_settings(session: RegisterSession) -> None:
     session.window.open_dialog(SettingsDialog(session, session.window))
 
 
+SHIP_BEFORE_CLOSING = 10.0
+"""Seconds a closing register waits for the store server to take its last events."""
+
+
 class Launcher(QObject):
     """Shows "Starting…", opens the terminal off the GUI thread, then the register."""
 
@@ -80,7 +85,9 @@ class Launcher(QObject):
         super().__init__()
         self.paths, self.environ = paths, environ
         self.session: RegisterSession | None = None
+        self.problem: ProblemBox | None = None
         self.exit_code = 0
+        self.closing = False
         self.started = time.monotonic()
         self.splash = QWidget()
         self.splash.setWindowTitle("LevelUp POS")
@@ -89,15 +96,36 @@ class Launcher(QObject):
         text.setParent(self.splash)
         text.setGeometry(24, 40, 380, 40)
         self._lane = Lane("startup", self)
+        self._retry = QTimer(self)
+        self._retry.setInterval(250)
+        self._retry.timeout.connect(self.shut_down)
 
     def start(self) -> None:
         self.splash.show()
         self._lane.run(lambda: open_register(self.paths, self.environ), self._ready, self._failed)
 
+    def shut_down(self) -> None:
+        """SIGTERM, Ctrl+C or a drain: close now (dialogs and all), or as soon as LevelUp has
+        answered the payment under way; while starting, as soon as the terminal is open."""
+        self.closing = True
+        if self.session is not None:
+            if self.session.window.shut_down():
+                self._retry.stop()
+                QApplication.quit()
+            elif not self._retry.isActive():
+                log.info("Closing once LevelUp answers the payment under way.")
+                self._retry.start()
+        elif self.problem is not None:
+            QApplication.quit()
+
     def _ready(self, terminal: Terminal) -> None:
         for line in terminal.recovery.resolved:
             log.info("Recovered at start: %s", line)
         self.session = session = register_session(terminal)
+        if self.closing:  # asked to close while it was starting
+            self.splash.close()
+            QApplication.quit()
+            return
         session.till.cashier_changed.connect(self._signed_in)
         session.start()
         self.splash.close()
@@ -109,44 +137,57 @@ class Launcher(QObject):
             log.info("The register is ready for scans %.2f s after start.", self._since_start())
 
     def _failed(self, error: Exception) -> None:
-        self.splash.close()
-        if not isinstance(error, STARTUP_ERRORS):
+        """Said in the log, on standard error and in a window (kept until it is closed)."""
+        self.exit_code = 1
+        known = isinstance(error, STARTUP_ERRORS)
+        if known:
+            log.error("The register could not start: %s: %s", type(error).__name__, error)
+        else:
             log.error("The register could not start", exc_info=error)
-        box = ProblemBox(
+        print(f"levelup-pos: the register cannot start: {error}", file=sys.stderr)
+        if self.closing:
+            QApplication.quit()
+            return
+        self.problem = ProblemBox(
             "The register cannot start",
-            str(error) if isinstance(error, STARTUP_ERRORS) else "An unexpected error stopped it.",
+            str(error) if known else "An unexpected error stopped it.",
             f"{type(error).__name__}: {error}",
         )
-        box.finished.connect(lambda _: QApplication.quit())
-        self.exit_code = 1
-        box.open()
+        self.problem.finished.connect(lambda _: QApplication.quit())
+        self.problem.show()  # before the splash closes, so a window is always up
+        self.splash.close()
 
     def _since_start(self) -> float:
         return time.monotonic() - self.started
 
     def close(self) -> None:
+        """Let go of everything; the store server gets what it lacks first."""
+        self._retry.stop()
         if self.session is not None:
             self.session.close()
-            self.session.terminal.close()
+            terminal = self.session.terminal
+            if terminal.shipper is not None:
+                shipped = terminal.shipper.sync(SHIP_BEFORE_CLOSING)
+                if not shipped.up_to_date:
+                    log.warning("The store server lacks events at close: %s", shipped.problem)
+            terminal.close()
         self._lane.close()
 
 
 def run_gui(paths: Paths, environ: Mapping[str, str], started: float | None = None) -> int:
     """Run the cashier window until it is closed; returns the exit status."""
+    problem = startup_problem(environ)
+    if problem is not None:
+        log.error("The register cannot open its window: %s", problem)
+        print(f"levelup-pos: the register cannot open its window: {problem}", file=sys.stderr)
+        return 1
     app = application()
     launcher = Launcher(paths, environ)
     if started is not None:
         launcher.started = started
-
-    # SIGTERM (a shutdown, a service manager) and Ctrl+C close the window as a cashier
-    # would. Python runs signal handlers only between its own bytecodes, so a timer lets it in.
-    def shut_down(*_: object) -> None:
-        if launcher.session is not None:  # a shutdown does not ask about an open check
-            launcher.session.window.close_without_asking = True
-        app.closeAllWindows()
-
+    # Python runs signal handlers only between its own bytecodes, so a timer lets them in.
     for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, shut_down)
+        signal.signal(number, lambda *_: launcher.shut_down())
     wake = QTimer()
     wake.timeout.connect(lambda: None)
     wake.start(250)

@@ -289,14 +289,33 @@ class RegisterWindow(QMainWindow):
         if not self.dialogs:
             self.till.sign_out()
 
+    def shut_down(self) -> bool:
+        """Close for a shutdown, a drain or Ctrl+C: every dialog goes (the sign-in one
+        too), an open check is kept for the next start, but never while LevelUp is answering
+        a payment; True once the window is closed (else try again after that answer)."""
+        self.close_without_asking = True
+        if self._paying():
+            self.say("The register closes once LevelUp answers this payment.")
+            return False
+        for dialog in list(self.dialogs):
+            dialog.done(QDialog.DialogCode.Rejected)
+        return self.close()
+
+    def _paying(self) -> bool:
+        """LevelUp is being asked to charge (the journal may not show it yet)."""
+        if self.payment is not None and self.payment.state == "paying":
+            return True
+        record = self.till.record
+        return record is not None and any(t.status.is_pending for t in record.check.tenders)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Never while LevelUp is answering; with an open check, only once the cashier says
         so (a shutdown does not ask: the check is back on screen at the next start)."""
-        record = self.till.record
-        if record is not None and any(t.status.is_pending for t in record.check.tenders):
+        if self._paying():
             self.say("A LevelUp payment is in progress: wait for its answer.", bad=True)
             event.ignore()
             return
+        record = self.till.record
         if self.close_without_asking or record is None or not record.state.takes_payments:
             event.accept()
             return
