@@ -25,6 +25,7 @@ from pos_app.cli import (
     api,
     config,
     drawer,
+    fleet,
     journal,
     pay_by_email,
     printers,
@@ -37,6 +38,7 @@ from pos_app.cli import (
 )
 from pos_app.cli._common import Command, CommandError, ExitCode, options
 from pos_app.host import logs
+from pos_app.host.accounts import root_refusal
 from pos_app.host.paths import resolve_paths
 from pos_app.levelup.errors import LevelUpError
 
@@ -52,8 +54,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     command: Command = getattr(args, "command", tools.GUI)  # no command: the cashier window
     verbosity = getattr(args, "verbose", 0)
     logs.configure((logging.ERROR, logging.INFO, logging.DEBUG)[min(verbosity, 2)])
+    paths = resolve_paths(getattr(args, "data_dir", None), os.environ)
+    refusal = (
+        None
+        if command.as_root
+        else root_refusal(paths.data_dir, sys.argv[1:] if argv is None else argv)
+    )
+    if refusal is not None:
+        print(f"levelup-pos {command.name}".rstrip() + f": {refusal}", file=sys.stderr)
+        return ExitCode.WRONG_ACCOUNT
     if command.files:
-        paths = resolve_paths(getattr(args, "data_dir", None), os.environ)
         try:
             logs.log_to_files(paths.create().log_dir)
         except OSError as error:  # a read-only or full disk: the command says what it can
@@ -85,6 +95,8 @@ _COMMANDS: list[Callable[[Subcommands, argparse.ArgumentParser], None]] = [
     printers.add_receipts,
     printers.add_email,
     scanners.add_scanners,
+    fleet.add_status,
+    fleet.add_drain,
 ]
 """Each adds one command (or group) to the parser, in the order ``--help`` lists them."""
 

@@ -37,6 +37,10 @@ class ExitCode(IntEnum):
     """``recover``: LevelUp could not be asked (or could not tell) about some payment."""
     PENDING = 4
     """``journal pending``: payments are unfinished or queued offline."""
+    STILL_RUNNING = 5
+    """``drain``: a register did not close in the time given."""
+    WRONG_ACCOUNT = 6
+    """Root was refused: the data directory is the register's account's (the message names it)."""
 
 
 class CommandError(Exception):
@@ -62,6 +66,8 @@ class Command:
     """It runs a terminal: it logs to the data directory and leaves crash reports there."""
     stopped: ExitCode | None = None
     """Ctrl+C is a way to end it, with this status (else Ctrl+C is not caught)."""
+    as_root: bool = False
+    """Root may run it on the register's data directory: it creates nothing there."""
 
 
 def options(*, verbose: bool = True) -> argparse.ArgumentParser:

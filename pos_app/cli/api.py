@@ -46,10 +46,10 @@ def add_api(commands: Subcommands, common: argparse.ArgumentParser) -> None:
         "ping",
         parents=[common],
         help="reach LevelUp, check the token and the location, and say what is wrong",
-    ).set_defaults(command=Command("api", _ping))
+    ).set_defaults(command=Command("api", _ping, as_root=True))
     order = api_commands.add_parser("order", parents=[common], help="show an order by its uuid")
     order.add_argument("uuid")
-    order.set_defaults(command=Command("api", _order))
+    order.set_defaults(command=Command("api", _order, as_root=True))
 
 
 @dataclass

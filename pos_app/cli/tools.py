@@ -24,7 +24,7 @@ def add_paths(commands: Subcommands, common: argparse.ArgumentParser) -> None:
     paths = commands.add_parser(
         "paths", parents=[common], help="show where settings, journal and logs live"
     )
-    paths.set_defaults(command=Command("paths", _paths))
+    paths.set_defaults(command=Command("paths", _paths, as_root=True))
 
 
 def add_calc(commands: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -48,7 +48,7 @@ def add_calc(commands: Subcommands, common: argparse.ArgumentParser) -> None:
         help="the LevelUp discount applied: computes the completed order (OUTSTANDING and TAX "
         "then are the check's values after the discount)",
     )
-    calc.set_defaults(command=Command("calc", _calc))
+    calc.set_defaults(command=Command("calc", _calc, as_root=True))
 
 
 def add_code(commands: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -59,7 +59,7 @@ def add_code(commands: Subcommands, common: argparse.ArgumentParser) -> None:
         description="Reads one line, says whether it is a LevelUp payment code and what it "
         "carries. The code is never printed in full.",
     )
-    code.set_defaults(command=Command("code", _code))
+    code.set_defaults(command=Command("code", _code, as_root=True))
 
 
 def add_sandbox(commands: Subcommands, common: argparse.ArgumentParser) -> None:
@@ -87,7 +87,7 @@ def add_sandbox(commands: Subcommands, common: argparse.ArgumentParser) -> None:
         type=Path,
         help="keep customers, orders and refunds in FILE across restarts (default: in memory)",
     )
-    sandbox.set_defaults(command=Command("sandbox", _sandbox))
+    sandbox.set_defaults(command=Command("sandbox", _sandbox, as_root=True))
 
 
 def add_demo(commands: Subcommands, common: argparse.ArgumentParser) -> None:

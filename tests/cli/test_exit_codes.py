@@ -24,6 +24,8 @@ def test_the_statuses_keep_their_numbers():
         "USAGE": 2,
         "STILL_UNKNOWN": 3,
         "PENDING": 4,
+        "STILL_RUNNING": 5,
+        "WRONG_ACCOUNT": 6,
     }
 
 
