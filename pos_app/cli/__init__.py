@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TextIO
 from pos_app import __version__
 from pos_app.cli import (
     api,
+    backup,
     config,
     drawer,
     fleet,
@@ -97,6 +98,7 @@ _COMMANDS: list[Callable[[Subcommands, argparse.ArgumentParser], None]] = [
     scanners.add_scanners,
     fleet.add_status,
     fleet.add_drain,
+    backup.add_backup,
 ]
 """Each adds one command (or group) to the parser, in the order ``--help`` lists them."""
 
@@ -120,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
 # ----- the one place errors become messages and exit statuses ------------------------------
 
 EXPECTED: tuple[tuple[str, str], ...] = (
+    ("pos_app.app.backup", "BackupError"),
     ("pos_app.app.onboarding", "OnboardingError"),
     ("pos_app.app.reports", "ReportError"),
     ("pos_app.store.database", "StoreError"),
