@@ -8,7 +8,7 @@ levelup_pos_refuse_if_pending() {
         case "$(readlink "$link" 2>/dev/null)" in
             "$binary"|"$binary (deleted)")
                 pid=${link#/proc/}
-                echo "levelup-pos: $1 refused: the register is running (process ${pid%/exe}); close it first." >&2
+                echo "levelup-pos: $1 refused: the register is running (process ${pid%/exe}); close it first: levelup-pos drain" >&2
                 return 1 ;;
         esac
     done
@@ -37,7 +37,7 @@ levelup_pos_refuse_if_pending() {
         *) echo "levelup-pos: $1 refused: the journal in $data could not be checked (status $status)." >&2 ;;
     esac
     echo "levelup-pos: drain them first: open the register while LevelUp is reachable, or run" >&2
-    echo "levelup-pos:   sudo -u CASHIER levelup-pos recover" >&2
+    echo "levelup-pos:   runuser -u $(stat -c %U "$data/journal.sqlite3") -- levelup-pos recover" >&2
     echo "levelup-pos: and check with: levelup-pos journal pending" >&2
     echo "levelup-pos: (LEVELUP_POS_ALLOW_PENDING=1 goes on regardless, at the merchant's risk.)" >&2
     return 1
