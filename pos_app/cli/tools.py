@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -242,6 +243,12 @@ def _demo(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err
 
 
 def _gui(args: argparse.Namespace, environ: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    from pos_app.ui.system_check import startup_problem  # before Qt is imported
+
+    problem = startup_problem(environ)
+    if problem is not None:
+        logging.getLogger(__name__).error("The register cannot open its window: %s", problem)
+        raise CommandError(f"the register cannot open its window: {problem}")
     from pos_app.ui.launch import run_gui
 
     return run_gui(data_paths(args, environ), environ)

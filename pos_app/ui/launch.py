@@ -26,7 +26,6 @@ from pos_app.ui.lane import Lane
 from pos_app.ui.qt import QApplication, QGuiApplication, QObject, Qt, QTimer, QWidget
 from pos_app.ui.session import RegisterSession
 from pos_app.ui.settings_screen import SettingsDialog
-from pos_app.ui.system_check import startup_problem
 from pos_app.ui.widgets import ProblemBox, label
 
 log = logging.getLogger(__name__)
@@ -176,11 +175,6 @@ class Launcher(QObject):
 
 def run_gui(paths: Paths, environ: Mapping[str, str], started: float | None = None) -> int:
     """Run the cashier window until it is closed; returns the exit status."""
-    problem = startup_problem(environ)
-    if problem is not None:
-        log.error("The register cannot open its window: %s", problem)
-        print(f"levelup-pos: the register cannot open its window: {problem}", file=sys.stderr)
-        return 1
     app = application()
     launcher = Launcher(paths, environ)
     if started is not None:

@@ -2,13 +2,14 @@
 
 Qt ends the process (``abort``) when its platform plugin cannot load, printing one line on a
 standard error that nobody reads when the register starts from the desktop's autostart. So
-the launcher asks first: is there a display, and does the X11 plugin find every system library
-it links? The answer names what is missing and the Debian package that has it.
+``levelup-pos`` asks first, before it imports Qt: is there a display, and does the X11 plugin
+find every system library it links? The answer names what is missing and its Debian package.
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -38,10 +39,11 @@ Loader = Callable[[str], object]
 
 
 def xcb_plugin() -> Path:
-    """Where the bundled Qt keeps its X11 platform plugin."""
-    import PySide6  # the package only: no Qt library is loaded by this
-
-    return Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    """Where the bundled Qt keeps its X11 platform plugin (found, not imported: importing
+    Qt would load the very libraries this checks)."""
+    spec = importlib.util.find_spec("PySide6")
+    folder = Path(spec.origin).parent if spec is not None and spec.origin else Path()
+    return folder / "Qt" / "plugins" / "platforms" / "libqxcb.so"
 
 
 def startup_problem(

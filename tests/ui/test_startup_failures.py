@@ -7,6 +7,7 @@ from __future__ import annotations
 import ctypes
 import logging
 
+from pos_app.cli import ExitCode, main
 from pos_app.host.paths import Paths
 from pos_app.ui.launch import Launcher
 from pos_app.ui.system_check import startup_problem, xcb_plugin
@@ -76,3 +77,12 @@ def test_no_display_is_said_and_other_platforms_are_left_to_qt():
     assert startup_problem({"QT_QPA_PLATFORM": "offscreen"}, platform="linux") is None
     assert startup_problem({"WAYLAND_DISPLAY": "wayland-0"}, platform="linux") is None
     assert startup_problem({}, platform="win32") is None
+
+
+def test_the_bare_command_without_a_display_says_so_before_qt_starts(tmp_path, monkeypatch, capsys):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data)]) == ExitCode.FAILED
+    assert "DISPLAY is not set" in capsys.readouterr().err
+    assert "cannot open its window" in (data / "logs" / "levelup-pos.log").read_text()
