@@ -78,7 +78,9 @@ def test_a_wrong_passphrase_or_a_damaged_file_restores_nothing(
     damaged = tmp_path / "damaged"
     with tarfile.open(backup) as archive, tarfile.open(damaged, "w:gz") as copy:
         for member in archive:
-            data = archive.extractfile(member).read()
+            extracted = archive.extractfile(member)
+            assert extracted is not None
+            data = extracted.read()
             if member.name == "files/journal.sqlite3":
                 data = data[:-1] + bytes([data[-1] ^ 1])
             copy.addfile(member, io.BytesIO(data))

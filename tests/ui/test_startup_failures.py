@@ -29,6 +29,7 @@ def test_a_failed_start_is_logged_said_and_shown_until_closed(
     try:
         qtbot.waitUntil(lambda: launcher.problem is not None, timeout=15_000)
         problem = launcher.problem
+        assert problem is not None
         qtbot.waitUntil(problem.isVisible, timeout=5_000)
         assert launcher.exit_code == 1 and launcher.session is None
         assert not launcher.splash.isVisible()
