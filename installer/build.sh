@@ -38,7 +38,7 @@ fi
 commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
 printf 'version=%s\nrevision=%s\ncommit=%s\nbuilt=%s\n' "$version" "$revision" "$commit" \
     "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$bundle/BUILD-INFO"
-"$bundle/levelup-pos" --version | grep -qx "levelup-pos $version" || {
+"$bundle/levelup-pos" --version | grep -qx "levelup-pos $version (revision $revision, commit $commit)" || {
     echo "build.sh: the bundle does not report version $version" >&2; exit 1; }
 
 [ "$(uname -s)" = Linux ] || { echo "build.sh: bundle in $bundle (no .deb off Linux)" >&2; exit 0; }

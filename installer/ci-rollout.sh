@@ -80,7 +80,7 @@ done
 [ "$(stat -c %G:%a /var/lib/levelup-pos)" = "levelup-pos:2770" ] || fail "data directory mode"
 [ "$(stat -c %a /opt/levelup-pos)" = 755 ] || fail "the bundle directory is not 0755"
 grep -qx "revision=1" /opt/levelup-pos/BUILD-INFO || fail "BUILD-INFO is not revision 1"
-[ "$(levelup-pos --version)" = "levelup-pos $version" ] || fail "installed version"
+levelup-pos --version | grep -q "^levelup-pos $version (revision 1, commit " || fail "installed version"
 
 step "the package declares what it needs"
 depends=$(dpkg-deb -f "$first" Depends)

@@ -9,28 +9,18 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from pos_app import __version__
+from pos_app.host.build import build_info
 from pos_app.host.paths import Paths
 from pos_app.host.settings import Settings
 
 PROBE_SECONDS = 5.0
 """The most LevelUp or the store server may take to answer the status's one question."""
-
-
-def build_info(executable: str | None = None) -> dict[str, str] | None:
-    """``BUILD-INFO`` beside the installed bundle (revision, commit, build time), if any."""
-    folder = Path(executable or sys.executable).resolve().parent
-    path = folder / "BUILD-INFO"
-    if not path.is_file():
-        return None
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    return dict(line.split("=", 1) for line in lines if "=" in line)
 
 
 def running_register(paths: Paths) -> dict[str, Any] | None:

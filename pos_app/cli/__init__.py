@@ -40,6 +40,7 @@ from pos_app.cli import (
 from pos_app.cli._common import Command, CommandError, ExitCode, options
 from pos_app.host import logs
 from pos_app.host.accounts import root_refusal
+from pos_app.host.build import build_info
 from pos_app.host.paths import resolve_paths
 from pos_app.levelup.errors import LevelUpError
 
@@ -111,12 +112,22 @@ def _parser() -> argparse.ArgumentParser:
         "up).",
         parents=[options(verbose=False)],
     )
-    parser.add_argument("--version", action="version", version=f"levelup-pos {__version__}")
+    parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     common = options()
     for add in _COMMANDS:
         add(commands, common)
     return parser
+
+
+def _version() -> str:
+    """``levelup-pos 0.1.0``, and the installed build's revision and commit (``BUILD-INFO``
+    beside the bundle), so that two builds of one version can be told apart."""
+    build = build_info()
+    if not build:
+        return f"levelup-pos {__version__}"
+    revision, commit = build.get("revision", "?"), build.get("commit", "?")
+    return f"levelup-pos {__version__} (revision {revision}, commit {commit})"
 
 
 # ----- the one place errors become messages and exit statuses ------------------------------
