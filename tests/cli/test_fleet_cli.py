@@ -51,6 +51,13 @@ def test_status_reports_a_healthy_register_for_fleet_tools(register, capsys, ser
     assert {"version", "build", "printer", "scanner", "store"} <= document.keys()
 
 
+def test_status_in_lines_for_a_person(register, capsys):
+    assert main(["status", "--data-dir", str(register.data_dir)]) == ExitCode.OK
+    said = capsys.readouterr().out.splitlines()
+    assert said[0].startswith("levelup-pos ") and "register front-3" in said[0]
+    assert "LevelUp: reachable" in said and "running: no" in said and said[-1] == "OK"
+
+
 def test_status_says_levelup_is_unreachable_and_exits_1(register, capsys, server):
     with SandboxAdmin(server.url) as admin:
         admin.add_fault(path="/v15/locations/*", status=503, times=5)
