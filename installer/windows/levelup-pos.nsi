@@ -73,6 +73,7 @@
 ; (uninstall.exe and the folder are then left behind: delete them afterwards).
 
 Unicode true
+Target amd64-unicode ; a 64-bit installer, like the program it installs
 ManifestDPIAware true
 SetCompressor /SOLID lzma
 
@@ -145,6 +146,7 @@ SetCompressor /SOLID lzma
 !define EXIT_RUNNING 5
 !define EXIT_NOT_X64 6
 !define EXIT_WRITE_FAILED 7
+!define EXIT_DOWNGRADE 8
 !define EXIT_NOT_ADMIN 740
 
 !define DIGITS "0123456789"
@@ -166,6 +168,7 @@ ShowUninstDetails show
 !include "MUI2.nsh"
 !include "LogicLib.nsh"
 !include "FileFunc.nsh"
+!include "WordFunc.nsh"
 !include "Sections.nsh"
 !include "WinMessages.nsh"
 !include "x64.nsh"
@@ -210,6 +213,10 @@ Var PropScanner
 Var HasScanner
 Var PropApiUrl
 Var HasApiUrl
+Var SwAutostart   ; /AUTOSTART= as given ...
+Var HasAutostart  ; ... and 1 when it was
+Var SwDowngrade   ; /ALLOWDOWNGRADE= as given
+Var Running       ; CheckRunning: the program found running
 Var ChkValue      ; OnlyAllowedChars: the text ...
 Var ChkAllowed    ; ... the characters it may hold ...
 Var ChkOk         ; ... and the answer, 1 or 0
@@ -298,30 +305,37 @@ Var ChkOk         ; ... and the answer, 1 or 0
     ${EndIf}
   FunctionEnd
 
-  ; Refuses while $Exe runs: its files cannot be replaced, and its journal is still moving.
-  ; A running program's .exe cannot be opened for writing.
+  ; Refuses while $WindowExe or $Exe runs: their files cannot be replaced, and the journal is
+  ; still moving. A running program's .exe cannot be opened for writing.
   Function ${un}CheckRunning
-    ${IfNot} ${FileExists} "$Exe"
+    retry:
+    StrCpy $Running ""
+    ${If} ${FileExists} "$WindowExe"
+      ClearErrors
+      FileOpen $0 "$WindowExe" a
+      ${If} ${Errors}
+        StrCpy $Running "$WindowExe"
+      ${Else}
+        FileClose $0
+      ${EndIf}
+    ${EndIf}
+    ${If} $Running == ""
+    ${AndIf} ${FileExists} "$Exe"
+      ClearErrors
+      FileOpen $0 "$Exe" a
+      ${If} ${Errors}
+        StrCpy $Running "$Exe"
+      ${Else}
+        FileClose $0
+      ${EndIf}
+    ${EndIf}
+    ${If} $Running == ""
       Return
     ${EndIf}
-    retry:
-    ClearErrors
-    FileOpen $0 "$Exe" a
-    ${IfNot} ${Errors}
-      FileClose $0
-      ${IfNot} ${FileExists} "$WindowExe"
-        Return
-      ${EndIf}
-      FileOpen $0 "$WindowExe" a
-      ${IfNot} ${Errors}
-        FileClose $0
-        Return
-      ${EndIf}
-    ${EndIf}
-    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "${PRODUCT} is running. Finish the open \
-        checks, close the register, then click Retry." /SD IDCANCEL IDRETRY retry
-    !insertmacro FAIL ${EXIT_RUNNING} "${PRODUCT} is running ($Exe): close the register, then \
-        run this again."
+    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "${PRODUCT} is running ($Running). Finish \
+        the open checks, close the register, then click Retry." /SD IDCANCEL IDRETRY retry
+    !insertmacro FAIL ${EXIT_RUNNING} "${PRODUCT} is running ($Running): close the register, \
+        then run this again."
   FunctionEnd
 
   ; The refusal on unfinished tenders: `levelup-pos journal pending` exits 0 when the journal
@@ -397,7 +411,11 @@ Section "${PRODUCT} (required)" SEC_MAIN
   WriteRegStr HKLM "${UNINST_KEY}" "InstallLocation" "$INSTDIR"
   WriteRegStr HKLM "${UNINST_KEY}" "DataDirectory" "$DataDir"
   WriteRegStr HKLM "${UNINST_KEY}" "UninstallString" '"$INSTDIR\${UNINSTALLER}"'
-  WriteRegStr HKLM "${UNINST_KEY}" "QuietUninstallString" '"$INSTDIR\${UNINSTALLER}" /S'
+  ; _?= runs the uninstaller in place, so the caller waits for it and gets its exit code
+  ; (without it the uninstaller copies itself to %TEMP%, starts the copy and returns 0 at
+  ; once). It then moves itself out of the folder (see the Uninstall section).
+  WriteRegStr HKLM "${UNINST_KEY}" "QuietUninstallString" \
+      '"$INSTDIR\${UNINSTALLER}" /S _?=$INSTDIR'
   WriteRegDWORD HKLM "${UNINST_KEY}" "NoModify" 1
   WriteRegDWORD HKLM "${UNINST_KEY}" "NoRepair" 1
   ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
@@ -467,15 +485,126 @@ Function OnlyAllowedChars
   Pop $0
 FunctionEnd
 
-; Reads one /NAME=value property: VAR gets the value and FLAG 1 when it was given.
+; One /NAME=value switch, read by ReadSwitches into $R5 (name) and $R6 (value): VAR gets the
+; value and FLAG 1.
 !macro PROPERTY name var flag
-  ClearErrors
-  ${GetOptions} $Params "/${name}=" ${var}
-  ${IfNot} ${Errors}
+  ${ElseIf} $R5 == "${name}"
+    StrCpy ${var} $R6
     StrCpy ${flag} 1
     StrCpy $HasProps 1
-  ${EndIf}
 !macroend
+
+; $R2 = the position of the first space at or after $R2 in $Params (or its length).
+Function WordEnd
+  ${Do}
+    StrCpy $R3 $Params 1 $R2
+    ${If} $R3 == ""
+    ${OrIf} $R3 == " "
+    ${OrIf} $R3 == "$\t"
+      ${Break}
+    ${EndIf}
+    IntOp $R2 $R2 + 1
+  ${Loop}
+FunctionEnd
+
+; Reads the /NAME=value switches of $Params. NSIS's ${GetOptions} cuts a value at its first
+; "/" (/SCANNER=serial://COM3 gave "serial:"), so the line is read here: a switch starts a
+; word (" /NAME="), its value runs to the next space, or from a quote to the closing quote
+; (/SCANNER="serial://COM3?baud=9600&suffix=CR"). /D= ends the line, as NSIS has it; other
+; words (/S, /NCRC) are left to NSIS. A switch it does not know, or a quoted switch
+; ("/NAME=value"), stops the installer (exit 2): a misspelt switch is not ignored.
+Function ReadSwitches
+  StrCpy $R0 0 ; where the next word may start
+  ${Do}
+    StrCpy $R1 $Params 1 $R0
+    ${If} $R1 == ""
+      ${Break}
+    ${ElseIf} $R1 == " "
+    ${OrIf} $R1 == "$\t"
+      IntOp $R0 $R0 + 1
+      ${Continue}
+    ${EndIf}
+    StrCpy $R2 $R0
+    Call WordEnd
+    StrCpy $R4 $Params 2 $R0
+    ${If} $R4 == '"/'
+      IntOp $R3 $R2 - $R0
+      StrCpy $R4 $Params $R3 $R0
+      !insertmacro FAIL ${EXIT_BAD_PROPERTY} "Quote the value, not the switch: \
+          /NAME=$\"value$\", not $R4."
+    ${EndIf}
+    ${If} $R1 != "/"
+      StrCpy $R0 $R2 ; not a switch
+      ${Continue}
+    ${EndIf}
+    ; /NAME= : NAME is letters up to "=" within the word; without "=" it is a flag (/S).
+    StrCpy $R5 ""
+    IntOp $R3 $R0 + 1
+    ${Do}
+      StrCpy $R4 $Params 1 $R3
+      ${If} $R4 == "="
+      ${OrIf} $R3 >= $R2
+        ${Break}
+      ${EndIf}
+      StrCpy $R5 "$R5$R4"
+      IntOp $R3 $R3 + 1
+    ${Loop}
+    ${If} $R4 != "="
+    ${OrIf} $R3 >= $R2
+      StrCpy $R0 $R2
+      ${Continue}
+    ${EndIf}
+    ${If} $R5 S== "D"
+      ${Break} ; /D=DIR, the rest of the line
+    ${EndIf}
+    IntOp $R3 $R3 + 1 ; the value's first character
+    StrCpy $R4 $Params 1 $R3
+    ${If} $R4 == '"'
+      IntOp $R3 $R3 + 1
+      StrCpy $R2 $R3
+      ${Do}
+        StrCpy $R4 $Params 1 $R2
+        ${If} $R4 == '"'
+        ${OrIf} $R4 == ""
+          ${Break}
+        ${EndIf}
+        IntOp $R2 $R2 + 1
+      ${Loop}
+      IntOp $R1 $R2 + 1
+      StrCpy $R1 $Params 1 $R1
+      ${If} $R4 != '"'
+      ${OrIf} $R1 != ""
+      ${AndIf} $R1 != " "
+      ${AndIf} $R1 != "$\t"
+        !insertmacro FAIL ${EXIT_BAD_PROPERTY} "/$R5= has an unclosed or misplaced quote: \
+            write /$R5=$\"value$\"."
+      ${EndIf}
+      IntOp $R4 $R2 - $R3
+      StrCpy $R6 $Params $R4 $R3
+      IntOp $R2 $R2 + 1
+    ${Else}
+      IntOp $R4 $R2 - $R3
+      StrCpy $R6 $Params $R4 $R3
+    ${EndIf}
+    StrCpy $R0 $R2
+    ${If} $R5 == "AUTOSTART"
+      StrCpy $SwAutostart $R6
+      StrCpy $HasAutostart 1
+    ${ElseIf} $R5 == "ALLOWDOWNGRADE"
+      StrCpy $SwDowngrade $R6
+    !insertmacro PROPERTY REGISTER $PropRegister $HasRegister
+    !insertmacro PROPERTY LOCATION $PropLocation $HasLocation
+    !insertmacro PROPERTY MERCHANT $PropMerchant $HasMerchant
+    !insertmacro PROPERTY TAXRATE $PropTaxRate $HasTaxRate
+    !insertmacro PROPERTY SCANNER $PropScanner $HasScanner
+    !insertmacro PROPERTY APIURL $PropApiUrl $HasApiUrl
+    ${Else}
+      !insertmacro FAIL ${EXIT_BAD_PROPERTY} "Unknown switch /$R5=: the installer takes \
+          /REGISTER= /LOCATION= /MERCHANT= /TAXRATE= /SCANNER= /APIURL= /AUTOSTART= \
+          /ALLOWDOWNGRADE= and /D=."
+    ${EndIf}
+  ${Loop}
+FunctionEnd
 
 ; A positive whole number, as TOML writes it (no sign, no leading zero).
 !macro CHECK_ID name var
@@ -503,12 +632,18 @@ Function ParseProperties
   StrCpy $HasTaxRate 0
   StrCpy $HasScanner 0
   StrCpy $HasApiUrl 0
-  !insertmacro PROPERTY REGISTER $PropRegister $HasRegister
-  !insertmacro PROPERTY LOCATION $PropLocation $HasLocation
-  !insertmacro PROPERTY MERCHANT $PropMerchant $HasMerchant
-  !insertmacro PROPERTY TAXRATE $PropTaxRate $HasTaxRate
-  !insertmacro PROPERTY SCANNER $PropScanner $HasScanner
-  !insertmacro PROPERTY APIURL $PropApiUrl $HasApiUrl
+  StrCpy $HasAutostart 0
+  StrCpy $SwDowngrade 0
+  Call ReadSwitches
+  ${If} $HasAutostart == 1
+  ${AndIf} $SwAutostart != "0"
+  ${AndIf} $SwAutostart != "1"
+    !insertmacro FAIL ${EXIT_BAD_PROPERTY} "/AUTOSTART= must be 0 or 1, not '$SwAutostart'."
+  ${EndIf}
+  ${If} $SwDowngrade != "0"
+  ${AndIf} $SwDowngrade != "1"
+    !insertmacro FAIL ${EXIT_BAD_PROPERTY} "/ALLOWDOWNGRADE= must be 0 or 1, not '$SwDowngrade'."
+  ${EndIf}
 
   ${If} $HasRegister == 1
     StrCpy $ChkValue $PropRegister
@@ -680,6 +815,16 @@ Function .onInit
   ${If} $OldDir != ""
   ${AndIf} ${FileExists} "$OldDir\${EXE}"
     StrCpy $INSTDIR $OldDir
+    ReadRegStr $1 HKLM "${UNINST_KEY}" "DisplayVersion"
+    ${VersionCompare} "${VERSION}" "$1" $2 ; 2: this version is older
+    ${If} $2 == 2
+      ${If} $SwDowngrade != 1
+        !insertmacro FAIL ${EXIT_DOWNGRADE} "${PRODUCT} $1 is installed, which is newer than \
+            ${VERSION}: nothing changed. To go back to ${VERSION}, add /ALLOWDOWNGRADE=1 \
+            (the journal and settings of $1 are kept, and ${VERSION} may not read them)."
+      ${EndIf}
+      !insertmacro LOG "/ALLOWDOWNGRADE=1: replacing $1 with ${VERSION}."
+    ${EndIf}
     ReadRegDWORD $0 HKLM "${UNINST_KEY}" "Autostart"
     ${If} $0 == "0"
       !insertmacro UnselectSection ${SEC_AUTOSTART}
@@ -692,15 +837,11 @@ Function .onInit
     StrCpy $OldDir ""
   ${EndIf}
 
-  ClearErrors
-  ${GetOptions} $Params "/AUTOSTART=" $0
-  ${IfNot} ${Errors}
-    ${If} $0 == "0"
+  ${If} $HasAutostart == 1
+    ${If} $SwAutostart == "0"
       !insertmacro UnselectSection ${SEC_AUTOSTART}
-    ${ElseIf} $0 == "1"
+    ${ElseIf} $SwAutostart == "1"
       !insertmacro SelectSection ${SEC_AUTOSTART}
-    ${Else}
-      !insertmacro FAIL ${EXIT_BAD_PROPERTY} "/AUTOSTART= must be 0 or 1, not '$0'."
     ${EndIf}
   ${EndIf}
 FunctionEnd
@@ -729,7 +870,25 @@ Section "Uninstall"
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${EXE}"
   Delete "$INSTDIR\${WINDOW_EXE}"
-  Delete "$INSTDIR\${UNINSTALLER}"
+  ${If} $EXEPATH == "$INSTDIR\${UNINSTALLER}"
+    ; Run in place (_?=, the QuietUninstallString): Windows will not delete a running .exe
+    ; but lets it be moved, so it goes to %TEMP% (removed at the next restart). Where it cannot
+    ; be moved (another drive; Wine), it and the folder go at the next restart.
+    System::Call "kernel32::GetTickCount()i .r0"
+    StrCpy $1 "$TEMP\levelup-pos-uninstall-$0.exe"
+    ClearErrors
+    Rename "$INSTDIR\${UNINSTALLER}" "$1"
+    ${If} ${Errors}
+      Delete /REBOOTOK "$INSTDIR\${UNINSTALLER}"
+      RMDir /REBOOTOK "$INSTDIR"
+      !insertmacro LOG "$INSTDIR\${UNINSTALLER} is running and cannot be moved: it and its \
+          folder are removed at the next restart."
+    ${Else}
+      Delete /REBOOTOK "$1"
+    ${EndIf}
+  ${Else}
+    Delete "$INSTDIR\${UNINSTALLER}"
+  ${EndIf}
   RMDir "$INSTDIR"
 
   ReadRegStr $0 HKLM "${ENV_KEY}" "${HOME_ENV}"

@@ -16,12 +16,12 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from pos_app import __version__
+from tests.installer.nsis_script import Script, fail_codes, index, read_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "installer" / "windows" / "levelup-pos.nsi"
@@ -40,200 +40,6 @@ PROPERTIES = {
 PENDING_EXIT = 4
 """``levelup-pos journal pending``'s exit status when payments are unfinished or queued."""
 
-_CONDITIONALS = ("!if", "!ifdef", "!ifndef", "!ifmacrodef", "!ifmacrondef")
-
-
-# --- Reading the script ------------------------------------------------------------------------
-
-
-def _scan(line: str) -> tuple[str, list[str]]:
-    """The line without its comment, and its tokens (quotes removed)."""
-    tokens: list[str] = []
-    i = 0
-    while i < len(line):
-        char = line[i]
-        if char.isspace():
-            i += 1
-        elif char in ";#":
-            return line[:i].rstrip(), tokens
-        elif char in "\"'`":
-            end = line.find(char, i + 1)
-            end = len(line) if end < 0 else end
-            tokens.append(line[i + 1 : end])
-            i = end + 1
-        else:
-            end = i
-            while end < len(line) and not line[end].isspace():
-                end += 1
-            tokens.append(line[i:end])
-            i = end
-    return line.rstrip(), tokens
-
-
-def _logical_lines(text: str) -> list[str]:
-    """Lines as makensis sees them: a trailing backslash continues a line (the next one's
-    indentation dropped), comments go."""
-    lines: list[str] = []
-    pending = ""
-    for raw in text.splitlines():
-        if pending:
-            raw = raw.lstrip()
-        if raw.endswith("\\"):
-            pending += raw[:-1]
-            continue
-        code, _ = _scan(pending + raw)
-        pending = ""
-        if code.strip():
-            lines.append(code.strip())
-    return lines
-
-
-@dataclass
-class Script:
-    """The expanded script: its top-level lines, functions and sections, as token strings."""
-
-    lines: list[str]
-    top: list[str] = field(default_factory=list)
-    functions: dict[str, list[str]] = field(default_factory=dict)
-    sections: dict[str, list[str]] = field(default_factory=dict)
-
-    def function(self, name: str) -> list[str]:
-        assert name in self.functions, f"the script has no function {name}"
-        return self.functions[name]
-
-    def reachable(self, start: str) -> list[str]:
-        """The lines of ``start`` and of every function it calls, directly or not."""
-        seen: list[str] = []
-        todo = [start]
-        while todo:
-            name = todo.pop()
-            if name in seen or name not in self.functions:
-                continue
-            seen.append(name)
-            todo += [m[1] for m in map(CALL.fullmatch, self.functions[name]) if m]
-        return [line for name in seen for line in self.functions[name]]
-
-    def everything(self) -> list[str]:
-        return [
-            *self.top,
-            *(line for body in self.functions.values() for line in body),
-            *(line for body in self.sections.values() for line in body),
-        ]
-
-
-CALL = re.compile(r"Call (\S+)")
-
-
-def read_script(text: str) -> Script:
-    """Expands the script's own macros and top-level defines, then splits it into blocks."""
-    macros: dict[str, tuple[list[str], list[str]]] = {}
-    defines: dict[str, str] = {}
-    body: list[str] = []
-    depth = 0
-    current: tuple[str, list[str], list[str]] | None = None
-    for line in _logical_lines(text):
-        _, tokens = _scan(line)
-        if current is not None:
-            if tokens[0] == "!macroend":
-                macros[current[0]] = (current[1], current[2])
-                current = None
-            else:
-                current[2].append(line)
-            continue
-        if tokens[0] == "!macro":
-            current = (tokens[1], tokens[2:], [])
-            continue
-        if tokens[0] in _CONDITIONALS:
-            depth += 1
-        elif tokens[0] == "!endif":
-            depth -= 1
-        elif tokens[0] == "!define" and depth == 0 and len(tokens) > 2:
-            defines[tokens[1]] = tokens[2]
-        body.append(line)
-
-    def expand(lines: list[str], level: int = 0) -> list[str]:
-        assert level < 10, "macros nest too deep"
-        out: list[str] = []
-        for line in lines:
-            for _ in range(10):
-                replaced = _substitute(line, defines)
-                if replaced == line:
-                    break
-                line = replaced
-            _, tokens = _scan(line)
-            if tokens[0] == "!insertmacro" and tokens[1] in macros:
-                params, lines_of_macro = macros[tokens[1]]
-                args = dict(zip(params, tokens[2:], strict=False))
-                inserted = [_substitute(macro_line, args) for macro_line in lines_of_macro]
-                out += expand(inserted, level + 1)
-            else:
-                out.append(" ".join(tokens))
-        return out
-
-    script = Script(expand(body))
-    block: list[str] | None = None
-    for line in script.lines:
-        words = line.split(" ")
-        if words[0] == "Function":
-            block = script.functions.setdefault(words[1], [])
-        elif words[0] == "Section":
-            name = " ".join(w for w in words[1:] if w != "/o")
-            block = script.sections.setdefault(name, [])
-        elif words[0] in ("FunctionEnd", "SectionEnd"):
-            block = None
-        elif block is not None:
-            block.append(line)
-        else:
-            script.top.append(line)
-    for blocks in (script.functions, script.sections):
-        for name, lines in blocks.items():
-            uninstall = name.startswith("un.") or name == "Uninstall"
-            blocks[name] = _resolve_uninstall(lines, uninstall)
-    return script
-
-
-def _resolve_uninstall(lines: list[str], uninstall: bool) -> list[str]:
-    """Keeps the branch of ``!ifdef __UNINSTALL__`` makensis compiles in this block."""
-    out: list[str] = []
-    stack: list[bool | None] = []  # None: another conditional, whose lines stay
-    for line in lines:
-        word = line.split(" ")[0]
-        if line == "!ifdef __UNINSTALL__":
-            stack.append(uninstall)
-        elif word in _CONDITIONALS:
-            stack.append(None)
-            out.append(line)
-        elif word == "!else" and stack and stack[-1] is not None:
-            stack[-1] = not stack[-1]
-        elif word == "!endif" and stack:
-            if stack.pop() is None:
-                out.append(line)
-        elif all(keep is not False for keep in stack):
-            out.append(line)
-    return out
-
-
-def _substitute(line: str, values: dict[str, str]) -> str:
-    """``${NAME}`` replaced by ``values[NAME]`` where there is one."""
-    return re.sub(r"\$\{([\w.]+)\}", lambda m: values.get(m[1], m[0]), line)
-
-
-def _index(lines: list[str], pattern: str, start: int = 0) -> int:
-    for i in range(start, len(lines)):
-        if re.search(pattern, lines[i]):
-            return i
-    raise AssertionError(f"no line matches {pattern!r} after line {start}")
-
-
-def _fail_codes(lines: list[str]) -> list[tuple[int, int]]:
-    """(line, exit code) of each ``Call Fail``/``Call un.Fail`` with the code pushed first."""
-    return [
-        (i, int(lines[i - 2].split(" ")[1]))
-        for i, line in enumerate(lines)
-        if re.fullmatch(r"Call (un\.)?Fail", line) and re.fullmatch(r"Push \d+", lines[i - 2])
-    ]
-
-
 # --- The checks --------------------------------------------------------------------------------
 
 
@@ -251,15 +57,19 @@ def parsed_properties(script: Script) -> dict[str, tuple[str, str, str]]:
     """Property -> (its value variable, its own flag, the any-property flag)."""
     lines = script.reachable(".onInit")
     assert any(line.startswith("${GetParameters} ") for line in lines)
+    # ${GetOptions} cuts a value at its first "/": /SCANNER=serial://COM3 gave "serial:".
+    assert not [line for line in lines if line.startswith("${GetOptions} ")]
+    reader = script.function("ReadSwitches")
+    assert "Call ReadSwitches" in lines
     found: dict[str, tuple[str, set[str]]] = {}
     for name in PROPERTIES:
-        at = _index(lines, rf"^\$\{{GetOptions\}} \S+ /{name}= \$\w+$")
-        value = lines[at].split(" ")[-1]
-        assert lines[at - 1] == "ClearErrors", lines[at - 1]
-        assert lines[at + 1] == "${IfNot} ${Errors}", lines[at + 1]
-        end = _index(lines, r"^\$\{EndIf\}$", at)
-        flags = {m[1] for m in (re.fullmatch(r"StrCpy (\$\w+) 1", x) for x in lines[at:end]) if m}
-        found[name] = (value, flags)
+        at = index(reader, rf"^\$\{{ElseIf\}} (\$\w+) == {name}$")
+        named = reader[at].split(" ")[1]
+        copied = re.fullmatch(rf"StrCpy (\$\w+) (?!{re.escape(named)})\$\w+", reader[at + 1])
+        assert copied, reader[at + 1]
+        end = index(reader, r"^\$\{(ElseIf|Else|EndIf)\}", at + 1)
+        flags = {m[1] for m in (re.fullmatch(r"StrCpy (\$\w+) 1", x) for x in reader[at:end]) if m}
+        found[name] = (copied[1], flags)
     shared = set.intersection(*(flags for _, flags in found.values()))
     assert len(shared) == 1, f"one flag says a property was given: {shared}"
     (given,) = shared
@@ -297,16 +107,16 @@ def check_provisioning(script: Script) -> None:
     assert body[0] == f"${{If}} {given} != 1" and body[1] == "Return", (
         "an existing provisioning.toml is replaced only when properties are given"
     )
-    opened = _index(body, r"^FileOpen ")
+    opened = index(body, r"^FileOpen ")
     target = body[opened].split(" ")[2]
     if target != r"$DataDir\provisioning.toml":
-        rename = _index(body, r"^Rename ")
+        rename = index(body, r"^Rename ")
         assert body[rename] == rf"Rename {target} $DataDir\provisioning.toml", body[rename]
 
     for name, (section, key, quoted) in PROPERTIES.items():
         value, flag, _ = properties[name]
         shown = f'"{value}"' if quoted else value
-        at = _index(body, rf"^FileWrite \$\w+ {key} = {re.escape(shown)}\$\\r\$\\n$")
+        at = index(body, rf"^FileWrite \$\w+ {key} = {re.escape(shown)}\$\\r\$\\n$")
         condition = next(x for x in reversed(body[:at]) if re.match(r"\$\{(If|OrIf|AndIf)\}", x))
         assert flag in condition, f"{key} is written only when /{name}= is given: {condition}"
         header = next(x for x in reversed(body[:at]) if re.search(r"\[\w+\]", x))
@@ -316,10 +126,10 @@ def check_provisioning(script: Script) -> None:
     checks = script.reachable(".onInit")
     for name in ("LOCATION", "MERCHANT"):
         value = properties[name][0]
-        at = _index(checks, rf"^StrCpy \$\w+ {re.escape(value)}$")
+        at = index(checks, rf"^StrCpy \$\w+ {re.escape(value)}$")
         following = checks[at : at + 30]
         assert "StrCpy $ChkAllowed 0123456789" in following, following
-        assert [code for _, code in _fail_codes(following) if code not in (0, 1)], following
+        assert [code for _, code in fail_codes(following) if code not in (0, 1)], following
 
 
 def check_per_machine(script: Script) -> None:
@@ -338,7 +148,7 @@ def check_shortcuts(script: Script) -> None:
     installed = [x for name, b in script.sections.items() if name != "Uninstall" for x in b]
     target = rf'\$INSTDIR\\{re.escape(WINDOW_EXE)} --data-dir "\$DataDir"'
     for folder in ("SMPROGRAMS", "SMSTARTUP"):
-        shortcut = _index(installed, rf"^CreateShortcut (\${folder}\\.+\.lnk) {target}")
+        shortcut = index(installed, rf"^CreateShortcut (\${folder}\\.+\.lnk) {target}")
         found = re.match(r"CreateShortcut (.+\.lnk) ", installed[shortcut])
         assert found, installed[shortcut]
         link = found[1]
@@ -350,10 +160,12 @@ def check_uninstaller_registered(script: Script) -> None:
     installed = [x for name, b in script.sections.items() if name != "Uninstall" for x in b]
     key = r"HKLM Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\\w+"
     for value in ("DisplayName", "DisplayVersion", "Publisher", "InstallLocation"):
-        _index(installed, rf"^WriteRegStr {key} {value} \S")
-    _index(installed, rf'^WriteRegStr {key} UninstallString "\$INSTDIR\\\w+\.exe"$')
-    _index(installed, rf'^WriteRegStr {key} QuietUninstallString "\$INSTDIR\\\w+\.exe" /S$')
-    _index(installed, r"^WriteUninstaller \$INSTDIR\\\w+\.exe$")
+        index(installed, rf"^WriteRegStr {key} {value} \S")
+    index(installed, rf'^WriteRegStr {key} UninstallString "\$INSTDIR\\\w+\.exe"$')
+    # _?= runs it in place, so the caller waits for it and gets its exit code.
+    quiet = rf'^WriteRegStr {key} QuietUninstallString "\$INSTDIR\\\w+\.exe" /S _\?=\$INSTDIR$'
+    index(installed, quiet)
+    index(installed, r"^WriteUninstaller \$INSTDIR\\\w+\.exe$")
 
 
 def check_pending_refusal(script: Script) -> None:
@@ -361,11 +173,11 @@ def check_pending_refusal(script: Script) -> None:
     check_fail_quits_with_its_code(script)
     for hook, check in ((".onInit", "CheckPending"), ("un.onInit", "un.CheckPending")):
         body = script.function(check)
-        allow = _index(body, r"^ReadEnvStr \$\w+ LEVELUP_POS_ALLOW_PENDING$")
+        allow = index(body, r"^ReadEnvStr \$\w+ LEVELUP_POS_ALLOW_PENDING$")
         variable = body[allow].split(" ")[1]
         assert body[allow + 1] == f"${{If}} {variable} == 1", body[allow + 1]
-        skip = _index(body, r"^Return$", allow)
-        run = _index(body, r"^nsExec::Exec")
+        skip = index(body, r"^Return$", allow)
+        run = index(body, r"^nsExec::Exec")
         assert skip < run, "LEVELUP_POS_ALLOW_PENDING=1 skips the check"
         command = re.fullmatch(
             r'nsExec::ExecToStack (?:/TIMEOUT=\d+ )?"(\$\w+)" journal pending --data-dir '
@@ -375,19 +187,17 @@ def check_pending_refusal(script: Script) -> None:
         assert command, body[run]
         assert body[run + 1].startswith("Pop "), body[run + 1]
         status = body[run + 1].split(" ")[1]
-        on_pending = _index(body, rf"^\$\{{If\}} {re.escape(status)} == {PENDING_EXIT}$", run)
-        assert (on_pending + 3, PENDING_EXIT) in _fail_codes(body), body[
-            on_pending : on_pending + 4
-        ]
+        on_pending = index(body, rf"^\$\{{If\}} {re.escape(status)} == {PENDING_EXIT}$", run)
+        assert (on_pending + 3, PENDING_EXIT) in fail_codes(body), body[on_pending : on_pending + 4]
 
         # The hook runs the check on the installed program before anything is replaced.
         hooked = script.function(hook)
-        called = _index(hooked, rf"^Call {re.escape(check)}$")
+        called = index(hooked, rf"^Call {re.escape(check)}$")
         exe = command[1]
         pointed = max(i for i, x in enumerate(hooked[:called]) if x.startswith(f"StrCpy {exe} "))
         assert hooked[pointed].endswith(rf"\{EXE}"), hooked[pointed]
         if hook == ".onInit":
-            installed = _index(hooked, r"^ReadRegStr (\$\w+) HKLM \S+ InstallLocation$")
+            installed = index(hooked, r"^ReadRegStr (\$\w+) HKLM \S+ InstallLocation$")
             folder = hooked[installed].split(" ")[1]
             assert hooked[pointed] == rf"StrCpy {exe} {folder}\{EXE}", hooked[pointed]
             assert installed < pointed < called
@@ -418,6 +228,17 @@ def check_version_stamped(script: Script) -> None:
     assert '!define OUTFILE "levelup-pos-${VERSION}-setup.exe"' in text
 
 
+def check_downgrade_refused(script: Script) -> None:
+    """An older installer over a newer version stops (exit 8) unless /ALLOWDOWNGRADE=1."""
+    hooked = script.reachable(".onInit")
+    compare = index(hooked, r"^\$\{VersionCompare\} \$\{VERSION\} \$\w+ \$\w+$")
+    assert "DisplayVersion" in hooked[compare - 1], hooked[compare - 1]
+    result = hooked[compare].split(" ")[-1]
+    assert hooked[compare + 1] == f"${{If}} {result} == 2", hooked[compare + 1]
+    assert hooked[compare + 2].startswith("${If} $SwDowngrade != 1"), hooked[compare + 2]
+    assert (compare + 5, 8) in fail_codes(hooked), hooked[compare : compare + 6]
+
+
 CHECKS: list[Callable[[Script], None]] = [
     check_silent_install,
     check_provisioning,
@@ -427,6 +248,7 @@ CHECKS: list[Callable[[Script], None]] = [
     check_pending_refusal,
     check_data_dir_kept,
     check_version_stamped,
+    check_downgrade_refused,
 ]
 
 
@@ -473,7 +295,22 @@ MUTATIONS = {
         check_per_machine,
     ),
     "no autostart": ('CreateShortcut "$SMSTARTUP', 'CreateShortcut "$DESKTOP', check_shortcuts),
-    "no quiet uninstall": ("\" /S'", "\"'", check_uninstaller_registered),
+    "no quiet uninstall": ("\" /S _?=$INSTDIR'", "\"'", check_uninstaller_registered),
+    "quiet uninstall returns at once": (
+        "\" /S _?=$INSTDIR'",
+        "\" /S'",
+        check_uninstaller_registered,
+    ),
+    "values cut at /": (
+        "  Call ReadSwitches\n",
+        '  ${GetOptions} $Params "/SCANNER=" $PropScanner\n',
+        check_silent_install,
+    ),
+    "downgrade goes through": (
+        "    ${If} $2 == 2\n",
+        "    ${If} $2 == 9\n",
+        check_downgrade_refused,
+    ),
     "upgrade unchecked": ("    Call CheckPending\n", "", check_pending_refusal),
     "uninstall unchecked": ("  Call un.CheckPending\n", "", check_pending_refusal),
     "no override": (

@@ -1,0 +1,201 @@
+"""Running the Windows installers for real, under Wine (64-bit), for tests/installer.
+
+A throwaway ``WINEPREFIX`` per test module, with no display (Wine's null driver is enough for
+silent installs and console programs), no Gecko or Mono prompt, and one ``wineserver`` kept up
+for the module so that each command costs about a second, not the prefix's start-up. Commands
+run from a ``.bat`` through ``cmd /c`` so that Windows' own quoting applies, as on a store PC.
+The stand-in bundle is built with mingw from ``installer/windows/stub/*.c``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path, PureWindowsPath
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STUBS = ROOT / "installer" / "windows" / "stub"
+SCRIPT = ROOT / "installer" / "windows" / "levelup-pos.nsi"
+WXS = ROOT / "installer" / "windows" / "levelup-pos.wxs"
+MINGW = "x86_64-w64-mingw32-gcc"
+INSTALL_DIR = PureWindowsPath(r"C:\Program Files\LevelUp POS")
+DATA_DIR = PureWindowsPath(r"C:\ProgramData\LevelUp POS")
+UNINSTALL_KEY = r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\LevelUpPOS"
+
+
+def missing(*tools: str) -> list[str]:
+    return [tool for tool in tools if shutil.which(tool) is None]
+
+
+def needs(*tools: str) -> pytest.MarkDecorator:
+    """Skip unless every tool is installed (``.ci/run`` installs them on CI)."""
+    absent = missing(*tools)
+    return pytest.mark.skipif(
+        bool(absent),
+        reason=f"{', '.join(absent)} not installed (apt-get install wine wine64 nsis wixl "
+        "gcc-mingw-w64-x86-64-win32): the Windows installers are not run",
+    )
+
+
+@dataclass
+class Result:
+    code: int
+    output: str
+    seconds: float
+
+
+@dataclass
+class Wine:
+    """One Wine prefix; Windows paths are mapped to the prefix's ``drive_c``."""
+
+    prefix: Path
+    times: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+        env.update(
+            WINEPREFIX=str(self.prefix),
+            WINEDEBUG="-all",
+            WINEDLLOVERRIDES="mscoree,mshtml=",
+            WINEARCH="win64",
+        )
+        return env
+
+    def start(self) -> float:
+        began = time.monotonic()
+        self.prefix.mkdir(parents=True, exist_ok=True)
+        # The first start writes the prefix and leaves Wine's services running: they would
+        # hold captured pipes open, so their output goes nowhere.
+        quiet = subprocess.DEVNULL
+        subprocess.run(
+            ["wine", "wineboot", "--init"],
+            env=self.env,
+            check=True,
+            timeout=300,
+            stdin=quiet,
+            stdout=quiet,
+            stderr=quiet,
+        )
+        done = self._wine("cmd", "/c", "echo", "ready")
+        assert done.returncode == 0, done.stdout + done.stderr
+        return time.monotonic() - began
+
+    def stop(self) -> None:
+        """Ends this prefix's wineserver and every Wine process of the prefix."""
+        subprocess.run(["wineserver", "-k"], env=self.env, check=False, timeout=60)
+        subprocess.run(["wineserver", "-w"], env=self.env, check=False, timeout=60)
+
+    def _wine(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["wine", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+
+    def path(self, windows: PureWindowsPath | str) -> Path:
+        """The Linux path of a ``C:\\`` path."""
+        windows = PureWindowsPath(windows)
+        assert windows.drive.upper() == "C:", windows
+        return self.prefix / "drive_c" / Path(*windows.parts[1:])
+
+    def run(self, *lines: str, name: str = "run") -> Result:
+        """Runs ``lines`` as a batch file; the exit code is the last command's ERRORLEVEL."""
+        bat = self.path(r"C:\tests") / f"{name}.bat"
+        bat.parent.mkdir(exist_ok=True)
+        body = ["@echo off", *lines, "exit /b %ERRORLEVEL%"]
+        bat.write_bytes("\r\n".join(body).encode("utf-8") + b"\r\n")
+        began = time.monotonic()
+        done = self._wine("cmd", "/c", rf"C:\tests\{name}.bat")
+        seconds = time.monotonic() - began
+        self.times[name] = round(seconds, 2)
+        return Result(done.returncode, done.stdout + done.stderr, seconds)
+
+    def reg(self, key: str, value: str) -> str | None:
+        """A registry value as ``reg query`` shows it (64-bit view), or None."""
+        done = self._wine("reg", "query", key, "/v", value, "/reg:64")
+        for line in done.stdout.splitlines():
+            parts = line.strip().split(None, 2)
+            if (
+                len(parts) >= 2
+                and parts[0].lower() == value.lower()
+                and parts[1].startswith("REG_")
+            ):
+                return parts[2] if len(parts) == 3 else ""
+        return None
+
+    def has_key(self, key: str) -> bool:
+        return self._wine("reg", "query", key, "/reg:64").returncode == 0
+
+    def popen(self, windows_exe: PureWindowsPath | str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            ["wine", str(windows_exe)],
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+def build_bundle(folder: Path, version: str) -> Path:
+    """The stand-in one-folder bundle: mingw-built levelup-pos.exe (console) and
+    levelup-pos-register.exe (windowed), and an ``_internal`` folder."""
+    bundle = folder / f"bundle-{version}"
+    (bundle / "_internal" / "PySide6").mkdir(parents=True)
+    for exe, flags in (("levelup-pos", []), ("levelup-pos-register", ["-mwindows"])):
+        subprocess.run(
+            [
+                MINGW,
+                "-O2",
+                "-s",
+                f'-DVERSION="{version}"',
+                *flags,
+                "-o",
+                str(bundle / f"{exe}.exe"),
+                str(STUBS / f"{exe}.c"),
+            ],
+            check=True,
+            timeout=120,
+        )
+    (bundle / "_internal" / "base_library.zip").write_text(version)
+    (bundle / "_internal" / "PySide6" / f"Qt6Core-{version}.dll").write_text(version)
+    return bundle
+
+
+def compile_nsis(folder: Path, version: str, bundle: Path) -> Path:
+    """``makensis`` on a copy of the script whose pos_app/__init__.py says ``version``."""
+    tree = folder / f"src-{version}"
+    script = tree / "installer" / "windows" / SCRIPT.name
+    script.parent.mkdir(parents=True)
+    shutil.copy(SCRIPT, script)
+    (tree / "pos_app").mkdir()
+    (tree / "pos_app" / "__init__.py").write_text(f'__version__ = "{version}"\n')
+    out = folder / f"levelup-pos-{version}-setup.exe"
+    done = subprocess.run(
+        [
+            "makensis",
+            "-WX",
+            "-V2",
+            f"-DVERSION={version}",
+            f"-DBUNDLE={bundle}",
+            f"-DOUTFILE={out}",
+            str(script),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
