@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 STUBS = ROOT / "installer" / "windows" / "stub"
 SCRIPT = ROOT / "installer" / "windows" / "levelup-pos.nsi"
-WXS = ROOT / "installer" / "windows" / "levelup-pos.wxs"
+BUILD_MSI = ROOT / "installer" / "windows" / "build-msi.sh"
 MINGW = "x86_64-w64-mingw32-gcc"
 INSTALL_DIR = PureWindowsPath(r"C:\Program Files\LevelUp POS")
 DATA_DIR = PureWindowsPath(r"C:\ProgramData\LevelUp POS")
@@ -135,6 +135,16 @@ class Wine:
                 return parts[2] if len(parts) == 3 else ""
         return None
 
+    def values(self, key: str) -> dict[str, str]:
+        """Every value of a key (64-bit view) as ``reg query`` shows it; empty when absent."""
+        done = self._wine("reg", "query", key, "/reg:64")
+        found: dict[str, str] = {}
+        for line in done.stdout.splitlines():
+            parts = line.strip().split(None, 2)
+            if len(parts) >= 2 and parts[1].startswith("REG_"):
+                found[parts[0]] = parts[2] if len(parts) == 3 else ""
+        return found
+
     def has_key(self, key: str) -> bool:
         return self._wine("reg", "query", key, "/reg:64").returncode == 0
 
@@ -171,6 +181,20 @@ def build_bundle(folder: Path, version: str) -> Path:
     (bundle / "_internal" / "base_library.zip").write_text(version)
     (bundle / "_internal" / "PySide6" / f"Qt6Core-{version}.dll").write_text(version)
     return bundle
+
+
+def build_msi(folder: Path, version: str, bundle: Path) -> Path:
+    """installer/windows/build-msi.sh: the MSI for ``bundle``."""
+    out = folder / f"levelup-pos-{version}.msi"
+    done = subprocess.run(
+        [str(BUILD_MSI), version, str(bundle), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
 
 
 def compile_nsis(folder: Path, version: str, bundle: Path) -> Path:
