@@ -1,7 +1,8 @@
 """The register's settings: one TOML file in the data directory, in layers.
 
 From lowest to highest: the defaults; a read-only provisioning file an installer drops in
-place (``provisioning.toml`` in the data directory, or ``$LEVELUP_POS_PROVISIONING``); the
+place (``provisioning.toml`` in the data directory, or ``$LEVELUP_POS_PROVISIONING``); on
+Windows, the registry's provisioning and policies (:mod:`pos_app.host.windows_policy`); the
 store server's store-wide settings (:data:`STORE_WIDE`) as last copied (``store-settings.toml``);
 the register's own ``settings.toml`` (what ``levelup-pos config set`` and ``setup`` write); and
 environment overrides ``LEVELUP_POS_<SECTION>_<KEY>`` (``LEVELUP_POS_LEVELUP_LOCATION_ID=19``)
@@ -23,6 +24,7 @@ import tomlkit
 import tomlkit.exceptions
 from pydantic import ConfigDict, Field, ValidationError
 
+from pos_app.host import windows_policy
 from pos_app.host.files import read_bounded, write_atomically
 from pos_app.host.paths import Paths
 from pos_app.host.setting_sections import (  # noqa: F401 - re-exported
@@ -112,15 +114,21 @@ def provisioning_file(paths: Paths, environ: Mapping[str, str]) -> Path:
     return Path(environ.get(PROVISIONING_ENV) or paths.data_dir / "provisioning.toml")
 
 
-def load_settings(paths: Paths, environ: Mapping[str, str]) -> Settings:
-    """The settings in force: defaults < provisioning < store copy < settings.toml < environment."""
+def load_settings(
+    paths: Paths, environ: Mapping[str, str], registry: windows_policy.Reader | None = None
+) -> Settings:
+    """The settings in force: defaults < provisioning < registry (Windows) < store copy <
+    settings.toml < environment. ``registry`` replaces the Windows registry (tests)."""
     merged: dict[str, Any] = {}
     store = paths.data_dir / STORE_LAYER
-    for file in (provisioning_file(paths, environ), store, paths.settings_file):
+    provisioning = provisioning_file(paths, environ)
+    for file in (provisioning, store, paths.settings_file):
         if file.exists():
             layer = _read(file)
             _validated(layer, source=file, text=_text(file))
             _merge(merged, layer)
+        if file is provisioning:
+            _merge(merged, _registry_layer(registry))
     overrides = _environment(environ)
     _merge(merged, overrides)
     return _validated(merged, source=None, text="", env=overrides)
@@ -189,6 +197,14 @@ def import_settings(
         before_write()
     _write(paths, _document(file))
     return load_settings(paths, environ)
+
+
+def _registry_layer(reader: windows_policy.Reader | None) -> dict[str, Any]:
+    """HKLM's provisioning and policy values (none off Windows), each validated."""
+    try:
+        return windows_policy.registry_layer(reader)
+    except windows_policy.RegistryValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _read(file: Path) -> dict[str, Any]:
