@@ -35,6 +35,10 @@
 ;   levelup-pos-0.1.0-setup.exe /S /REGISTER=front-1 /LOCATION=19 /MERCHANT=1 ^
 ;       /TAXRATE=8.875 /SCANNER=serial://COM3?baud=9600 /APIURL=https://api.thelevelup.com
 ;
+; A switch starts a word (a space before its "/"); its value runs to the next space, or, when
+; it starts with a quote, to the closing quote: /SCANNER="serial://COM3?baud=9600&suffix=CR".
+; Quote the value, not the switch ("/SCANNER=..." is refused). An unknown /NAME= is refused.
+;
 ;   /REGISTER=  [register] id        1 to 32 of A-Z a-z 0-9 . _ -
 ;   /LOCATION=  [levelup] location_id a positive whole number
 ;   /MERCHANT=  [levelup] merchant_id a positive whole number
@@ -43,12 +47,13 @@
 ;   /APIURL=    [levelup] base_url   http(s)://... or "embedded"
 ;   /AUTOSTART=0 or 1                start the register when Windows starts (default: 1, or what
 ;                                    the installed version had)
+;   /ALLOWDOWNGRADE=1                install over a newer installed version (else exit 8)
 ;   /D=DIR                           install folder of a first install (last on the line); an
 ;                                    upgrade always stays where the installed version is
 ;
 ; When any provisioning property is given, provisioning.toml in the data directory is replaced
 ; by one holding exactly the given keys; without any, an existing provisioning.toml is kept.
-; Quote a value holding spaces or shell characters: /SCANNER="serial://COM3?baud=9600&suffix=CR".
+; Quote a value holding shell characters (& ^ | < >) for cmd.exe; no value may hold a space.
 ;
 ; Upgrade in place: the installed version (HKLM Uninstall key, InstallLocation) is checked
 ; first: if the register is running, or its journal holds unfinished or queued payments
@@ -67,10 +72,12 @@
 ;   5    the register is running: close it first
 ;   6    not a 64-bit Windows
 ;   7    provisioning.toml could not be written
+;   8    a newer version is installed (nothing changed; /ALLOWDOWNGRADE=1 installs anyway)
 ;   740  not run as an administrator
-; A silent uninstaller copies itself to %TEMP% and returns at once; to wait for it and get its
-; exit code, run: "C:\Program Files\LevelUp POS\uninstall.exe" /S _?=C:\Program Files\LevelUp POS
-; (uninstall.exe and the folder are then left behind: delete them afterwards).
+; The registered QuietUninstallString waits and returns the uninstaller's exit code:
+;   "C:\Program Files\LevelUp POS\uninstall.exe" /S _?=C:\Program Files\LevelUp POS
+; (without _?= the uninstaller copies itself to %TEMP%, starts the copy and returns 0 at once).
+; Run in place, uninstall.exe moves itself to %TEMP% at the end, so the folder goes too.
 
 Unicode true
 Target amd64-unicode ; a 64-bit installer, like the program it installs
