@@ -4,9 +4,9 @@ Two packages (this version and a higher one) around the stand-in bundle of
 installer/windows/stub, installed with ``msiexec /qn`` in one throwaway Wine prefix, in order:
 install with every property, the register's registry layer read back through
 pos_app/host/windows_policy.py, an upgrade refused while payments are pending, an upgrade that
-keeps the properties it is not given, a removal refused while payments are pending, and the
-removal. Wine's msiexec returns 91 where Windows returns 1603 for a failed custom action (see
-:data:`REFUSED`).
+keeps the properties it is not given, a downgrade refused, a removal refused while payments
+are pending, and the removal. Wine's msiexec returns 1627 where Windows returns 1603 for a
+failed custom action (see :data:`REFUSED`).
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ OLD = __version__
 NEXT = ".".join([OLD.split(".")[0], str(int(OLD.split(".")[1]) + 1), "0"])
 PROVISIONING = rf"HKLM\{PROVISIONING_KEY}"
 ENV_KEY = r"HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment"
-REFUSED = (1603, 91)
-"""A failed custom action: Windows documents 1603 (ERROR_INSTALL_FAILURE); Wine 8's msiexec
-returns 91 for the same failure. Either way nothing may change, and the log names the check."""
+REFUSED = (1603, 1627)
+"""A failed custom action or launch condition: Windows documents 1603 (ERROR_INSTALL_FAILURE);
+Wine 8's msiexec returns 1627 (ERROR_FUNCTION_FAILED) for the failed custom action. Either way
+nothing may change, and the log names the check."""
 CHECK_FAILED = re.compile(r"Action ended [\d:]+: RefuseWhilePaymentsPending\. Return value [03]\.")
 """The log line of the refusing check: Windows logs return value 3, Wine 0 (and Windows adds
 "CustomAction RefuseWhilePaymentsPending returned actual error code 4" and error 1722)."""
@@ -136,6 +137,18 @@ def test_upgrade_keeps_the_properties_it_is_not_given(pc: Wine) -> None:
     internal = pc.path(INSTALL_DIR / "_internal" / "PySide6")
     assert sorted(p.name for p in internal.iterdir()) == [f"Qt6Core-{NEXT}.dll"]
     assert pc.path(DATA_DIR / "ci-marker.txt").read_text() == "kept"
+
+
+def test_downgrade_refused(pc: Wine) -> None:
+    code = msiexec(pc, "/i", "old", "downgrade")
+    TIMES["downgrade exit"] = code
+    assert code in REFUSED, code
+    # Windows logs the condition's text ("A newer version of LevelUp POS is installed"); Wine
+    # logs the failed action and the newer product it found.
+    text = log(pc, "downgrade")
+    assert re.search(r"LaunchConditions\. Return value [03]\.", text)
+    assert "WIX_DOWNGRADE_DETECTED = {" in text
+    assert version(pc) == f"levelup-pos {NEXT}"
 
 
 def test_removal_refused_while_payments_are_pending(pc: Wine) -> None:

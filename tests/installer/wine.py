@@ -10,6 +10,7 @@ The stand-in bundle is built with mingw from ``installer/windows/stub/*.c``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -111,16 +112,21 @@ class Wine:
         return self.prefix / "drive_c" / Path(*windows.parts[1:])
 
     def run(self, *lines: str, name: str = "run") -> Result:
-        """Runs ``lines`` as a batch file; the exit code is the last command's ERRORLEVEL."""
+        """Runs ``lines`` as a batch file; the exit code is the last command's ERRORLEVEL, read
+        from what the batch prints (a Unix exit status keeps only its low 8 bits: 1603 is 67)."""
         bat = self.path(r"C:\tests") / f"{name}.bat"
         bat.parent.mkdir(exist_ok=True)
-        body = ["@echo off", *lines, "exit /b %ERRORLEVEL%"]
+        body = ["@echo off", *lines, "set rc=%ERRORLEVEL%", "echo exit=%rc%", "exit /b %rc%"]
         bat.write_bytes("\r\n".join(body).encode("utf-8") + b"\r\n")
         began = time.monotonic()
         done = self._wine("cmd", "/c", rf"C:\tests\{name}.bat")
         seconds = time.monotonic() - began
         self.times[name] = round(seconds, 2)
-        return Result(done.returncode, done.stdout + done.stderr, seconds)
+        found = re.search(r"^exit=(-?\d+)\r?$", done.stdout, re.MULTILINE)
+        code = int(found[1]) if found else done.returncode
+        assert code % 256 == done.returncode % 256, (code, done.returncode)
+        output = re.sub(r"^exit=-?\d+\r?\n?", "", done.stdout, flags=re.MULTILINE)
+        return Result(code, output + done.stderr, seconds)
 
     def reg(self, key: str, value: str) -> str | None:
         """A registry value as ``reg query`` shows it (64-bit view), or None."""
