@@ -2,14 +2,14 @@
 
 From lowest to highest: the defaults; a read-only provisioning file an installer drops in
 place (``provisioning.toml`` in the data directory, or ``$LEVELUP_POS_PROVISIONING``); on
-Windows, the registry's provisioning and policies (:mod:`pos_app.host.windows_policy`); the
-store server's store-wide settings (:data:`STORE_WIDE`) as last copied (``store-settings.toml``);
-the register's own ``settings.toml`` (what ``levelup-pos config set`` and ``setup`` write); and
-environment overrides ``LEVELUP_POS_<SECTION>_<KEY>`` (``LEVELUP_POS_LEVELUP_LOCATION_ID=19``)
-for rollout scripts. Every layer is validated on load; an error names the file, the key and
-its line. ``settings.toml`` is read with tomllib and written with tomlkit, which keeps its
-comments, layout and other keys as they were. No secret is ever kept here: the merchant token
-lives in the secret store.
+Windows, the MSI's values in the registry (:mod:`pos_app.host.windows_policy`); the store
+server's store-wide settings (:data:`STORE_WIDE`) as last copied (``store-settings.toml``); the
+register's own ``settings.toml`` (what ``levelup-pos config set`` and ``setup`` write); on
+Windows, Group Policy's values; and environment overrides ``LEVELUP_POS_<SECTION>_<KEY>``
+(``LEVELUP_POS_LEVELUP_LOCATION_ID=19``) for rollout scripts. Every layer is validated on
+load; an error names the file, the key and its line. ``settings.toml`` is read with tomllib
+and written with tomlkit, which keeps its comments, layout and other keys as they were. No
+secret is ever kept here: the merchant token lives in the secret store.
 """
 
 from __future__ import annotations
@@ -117,8 +117,9 @@ def provisioning_file(paths: Paths, environ: Mapping[str, str]) -> Path:
 def load_settings(
     paths: Paths, environ: Mapping[str, str], registry: windows_policy.Reader | None = None
 ) -> Settings:
-    """The settings in force: defaults < provisioning < registry (Windows) < store copy <
-    settings.toml < environment. ``registry`` replaces the Windows registry (tests)."""
+    """The settings in force: defaults < provisioning < the MSI's registry values < store
+    copy < settings.toml < Windows policies < environment. ``registry`` replaces the Windows
+    registry (tests)."""
     merged: dict[str, Any] = {}
     store = paths.data_dir / STORE_LAYER
     provisioning = provisioning_file(paths, environ)
@@ -128,7 +129,8 @@ def load_settings(
             _validated(layer, source=file, text=_text(file))
             _merge(merged, layer)
         if file is provisioning:
-            _merge(merged, _registry_layer(registry))
+            _merge(merged, _registry_layer(registry, windows_policy.PROVISIONING_KEY))
+    _merge(merged, _registry_layer(registry, windows_policy.POLICY_KEY))
     overrides = _environment(environ)
     _merge(merged, overrides)
     return _validated(merged, source=None, text="", env=overrides)
@@ -199,10 +201,10 @@ def import_settings(
     return load_settings(paths, environ)
 
 
-def _registry_layer(reader: windows_policy.Reader | None) -> dict[str, Any]:
-    """HKLM's provisioning and policy values (none off Windows), each validated."""
+def _registry_layer(reader: windows_policy.Reader | None, key: str) -> dict[str, Any]:
+    """HKLM ``key``'s values (none off Windows), each validated."""
     try:
-        return windows_policy.registry_layer(reader)
+        return windows_policy.registry_layer(reader, (key,))
     except windows_policy.RegistryValueError as exc:
         raise SettingsError(str(exc)) from None
 

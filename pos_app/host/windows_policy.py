@@ -1,9 +1,12 @@
 r"""Settings from the Windows registry: what the MSI's properties or a Group Policy set.
 
-Two keys of ``HKEY_LOCAL_MACHINE`` (the 64-bit view), read in this order, the second winning:
+Two keys of ``HKEY_LOCAL_MACHINE`` (the 64-bit view), two layers of the settings:
 
-- ``Software\LevelUp POS\Provisioning``: written by the MSI from its public properties;
-- ``Software\Policies\LevelUp POS``: Group Policy, Intune or any fleet tool.
+- ``Software\LevelUp POS\Provisioning``: written by the MSI from its public properties, right
+  above ``provisioning.toml``;
+- ``Software\Policies\LevelUp POS``: Group Policy, Intune or any fleet tool, above the
+  register's own ``settings.toml`` (a policy is what the PC's owner enforces), below only the
+  process's environment.
 
 Their values are named like the installers' switches (:data:`VALUES`) and hold text (a
 ``REG_DWORD`` is read as its number). An empty value is not set. Each value is checked alone,
@@ -75,13 +78,15 @@ def read_hklm(key: str) -> dict[str, object]:
     return values
 
 
-def registry_layer(reader: Reader | None = None) -> dict[str, dict[str, Any]]:
-    """The settings the registry gives (``{section: {key: text}}``), policies over provisioning.
+def registry_layer(
+    reader: Reader | None = None, keys: tuple[str, ...] = KEYS
+) -> dict[str, dict[str, Any]]:
+    """The settings ``keys`` give (``{section: {key: text}}``), a later key over an earlier.
 
     Raises :class:`RegistryValueError` for a value that is not valid for its setting."""
     read = reader or read_hklm
     layer: dict[str, dict[str, Any]] = {}
-    for key in KEYS:
+    for key in keys:
         by_name = {str(name).upper(): data for name, data in read(key).items()}
         for name, (section, field) in VALUES.items():
             if name not in by_name:

@@ -109,3 +109,17 @@ def test_load_settings_reports_the_registry_value(paths: Paths) -> None:
 def test_off_windows_nothing_is_read(paths: Paths) -> None:
     assert windows_policy.read_hklm(PROVISIONING_KEY) == {}
     assert load_settings(paths, {}).register_.id == "1"
+
+
+def test_a_policy_wins_over_the_registers_own_settings(paths: Paths) -> None:
+    paths.settings_file.write_text('[register]\nid = "local"\n[scanner]\nurl = "keyboard://"\n')
+    registry = fake(
+        {PROVISIONING_KEY: {"SCANNER": "serial://COM3"}, POLICY_KEY: {"REGISTER": "gpo-7"}}
+    )
+    settings = load_settings(paths, {}, registry=registry)
+    assert settings.register_.id == "gpo-7", "Group Policy is over settings.toml"
+    assert settings.scanner.url == "keyboard://", "settings.toml is over the MSI's values"
+    assert (
+        load_settings(paths, {"LEVELUP_POS_REGISTER_ID": "env"}, registry=registry).register_.id
+        == "env"
+    )
