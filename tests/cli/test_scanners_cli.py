@@ -6,11 +6,11 @@ import io
 import json
 import os
 import sys
-import threading
 import time
 import tty
 
 from pos_app import cli
+from tests.serial_pty import type_once_open
 
 LU = "LU0200018SECH4O89A4NBOT7030000LU"
 
@@ -51,11 +51,7 @@ def test_listen_on_a_serial_scanner_reports_noise_without_counting_it(monkeypatc
     master, slave = os.openpty()
     tty.setraw(slave)
 
-    def scanner_types() -> None:
-        time.sleep(0.3)
-        os.write(master, b"\x01\x02\r" + LU.encode() + b"\r\n")
-
-    threading.Thread(target=scanner_types, daemon=True).start()
+    type_once_open(monkeypatch, master, b"\x01\x02\r" + LU.encode() + b"\r\n")
     status, lines = listen(
         monkeypatch, capsys, f"serial://{os.ttyname(slave)}", "--count", "1", "--timeout", "5"
     )

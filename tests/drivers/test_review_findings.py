@@ -19,6 +19,7 @@ from drivers.scanner import Event, ScanEvent, State
 from drivers.serial_scanner import SerialScanner
 from drivers.wedge import BurstDetector, Scanned
 from pos_app import cli
+from tests.serial_pty import type_once_open
 
 LU = "LU0200018SECH4O89A4NBOT7030000LU"
 
@@ -155,11 +156,7 @@ def test_listen_masks_codes_in_error_messages_and_behind_symbology_prefixes(monk
     master, slave = os.openpty()
     tty.setraw(slave)
 
-    def scanner_types() -> None:
-        time.sleep(0.3)
-        os.write(master, LU.encode() + b"\x01\r]Q1" + LU.encode() + b"\r")
-
-    threading.Thread(target=scanner_types, daemon=True).start()
+    type_once_open(monkeypatch, master, LU.encode() + b"\x01\r]Q1" + LU.encode() + b"\r")
     status, captured = listen(
         monkeypatch, capsys, f"serial://{os.ttyname(slave)}", "--count", "1", "--timeout", "5"
     )
