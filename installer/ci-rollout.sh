@@ -183,6 +183,7 @@ grep -qx "Hidden=true" /etc/xdg/autostart/levelup-pos.desktop || fail "the upgra
 
 step "a backup of the register restores on another account"
 id rollout-cashier2 >/dev/null 2>&1 || useradd --create-home --groups levelup-pos rollout-cashier2
+rm -rf /home/rollout-cashier2/restored  # left by an earlier run on this machine
 passphrase="rollout passphrase, kept apart"
 cashier env LEVELUP_POS_BACKUP_PASSPHRASE="$passphrase" levelup-pos backup /home/rollout-cashier/register.backup
 install -o rollout-cashier2 -m 0600 /home/rollout-cashier/register.backup /home/rollout-cashier2/
