@@ -12,14 +12,13 @@ failed custom action (see :data:`REFUSED`).
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from pos_app import __version__
 from pos_app.host.windows_policy import PROVISIONING_KEY, registry_layer
-from tests.installer.wine import DATA_DIR, INSTALL_DIR, Wine, build_bundle, build_msi, needs
+from tests.installer.wine import DATA_DIR, INSTALL_DIR, Wine, build_msi, installers_on_a_pc, needs
 
 pytestmark = needs("wine", "wineserver", "wixl", "wixl-heat", "x86_64-w64-mingw32-gcc")
 
@@ -47,23 +46,10 @@ TIMES: dict[str, float] = {}
 
 @pytest.fixture(scope="module")
 def pc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wine]:
-    began = time.monotonic()
+    names = {OLD: "old.msi", NEXT: "next.msi"}
     folder = tmp_path_factory.mktemp("msi-wine")
-    wine = Wine(folder / "prefix")
-    TIMES["prefix"] = round(wine.start(), 2)
-    tests = wine.path(r"C:\tests")
-    tests.mkdir(parents=True, exist_ok=True)
-    built = time.monotonic()
-    for version, name in ((OLD, "old"), (NEXT, "next")):
-        msi = build_msi(folder, version, build_bundle(folder, version))
-        (tests / f"{name}.msi").write_bytes(msi.read_bytes())
-        TIMES[f"{name}.msi bytes"] = msi.stat().st_size
-    TIMES["build"] = round(time.monotonic() - built, 2)
-    yield wine
-    wine.stop()
-    TIMES.update(wine.times)
-    TIMES["module"] = round(time.monotonic() - began, 2)
-    print("\nMSI under Wine, seconds (and bytes):", TIMES)
+    with installers_on_a_pc(folder, "MSI", build_msi, names, TIMES) as wine:
+        yield wine
 
 
 def msiexec(pc: Wine, action: str, which: str, name: str, properties: str = "") -> int:

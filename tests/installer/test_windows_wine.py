@@ -25,8 +25,8 @@ from tests.installer.wine import (
     MINGW,
     UNINSTALL_KEY,
     Wine,
-    build_bundle,
     compile_nsis,
+    installers_on_a_pc,
     needs,
 )
 
@@ -46,23 +46,10 @@ TIMES: dict[str, float] = {}
 
 @pytest.fixture(scope="module")
 def pc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wine]:
-    began = time.monotonic()
+    names = {OLD: "setup-old.exe", NEXT: "setup-next.exe"}
     folder = tmp_path_factory.mktemp("nsis-wine")
-    wine = Wine(folder / "prefix")
-    TIMES["prefix"] = round(wine.start(), 2)
-    tests = wine.path(r"C:\tests")
-    tests.mkdir(parents=True, exist_ok=True)
-    built = time.monotonic()
-    for version, name in ((OLD, "old"), (NEXT, "next")):
-        setup = compile_nsis(folder, version, build_bundle(folder, version))
-        (tests / f"setup-{name}.exe").write_bytes(setup.read_bytes())
-        TIMES[f"setup-{name} bytes"] = setup.stat().st_size
-    TIMES["build"] = round(time.monotonic() - built, 2)
-    yield wine
-    wine.stop()
-    TIMES.update(wine.times)
-    TIMES["module"] = round(time.monotonic() - began, 2)
-    print("\nNSIS under Wine, seconds (and bytes):", TIMES)
+    with installers_on_a_pc(folder, "NSIS", compile_nsis, names, TIMES) as wine:
+        yield wine
 
 
 def setup(pc: Wine, which: str, switches: str = "", *, before: str = "", name: str = "") -> int:

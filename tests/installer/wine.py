@@ -14,6 +14,8 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 
@@ -192,14 +194,7 @@ def build_bundle(folder: Path, version: str) -> Path:
 def build_msi(folder: Path, version: str, bundle: Path) -> Path:
     """installer/windows/build-msi.sh: the MSI for ``bundle``."""
     out = folder / f"levelup-pos-{version}.msi"
-    done = subprocess.run(
-        [str(BUILD_MSI), version, str(bundle), str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    _build([str(BUILD_MSI), version, str(bundle), str(out)])
     return out
 
 
@@ -212,20 +207,42 @@ def compile_nsis(folder: Path, version: str, bundle: Path) -> Path:
     (tree / "pos_app").mkdir()
     (tree / "pos_app" / "__init__.py").write_text(f'__version__ = "{version}"\n')
     out = folder / f"levelup-pos-{version}-setup.exe"
-    done = subprocess.run(
-        [
-            "makensis",
-            "-WX",
-            "-V2",
-            f"-DVERSION={version}",
-            f"-DBUNDLE={bundle}",
-            f"-DOUTFILE={out}",
-            str(script),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    defines = [f"-DVERSION={version}", f"-DBUNDLE={bundle}", f"-DOUTFILE={out}"]
+    _build(["makensis", "-WX", "-V2", *defines, str(script)])
     return out
+
+
+def _build(command: list[str]) -> None:
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+Build = Callable[[Path, str, Path], Path]
+"""``(folder, version, bundle)`` → the installer built there: :func:`build_msi`,
+:func:`compile_nsis`."""
+
+
+@contextmanager
+def installers_on_a_pc(
+    folder: Path, what: str, build: Build, names: dict[str, str], times: dict[str, float]
+) -> Iterator[Wine]:
+    """A Wine prefix in ``folder`` with, in ``C:\\tests``, the installer ``build`` makes for
+    each version of ``names`` (version → file name); build and run times go to ``times``."""
+    began = time.monotonic()
+    wine = Wine(folder / "prefix")
+    times["prefix"] = round(wine.start(), 2)
+    tests = wine.path(r"C:\tests")
+    tests.mkdir(parents=True, exist_ok=True)
+    built = time.monotonic()
+    for version, name in names.items():
+        installer = build(folder, version, build_bundle(folder, version))
+        (tests / name).write_bytes(installer.read_bytes())
+        times[f"{name} bytes"] = installer.stat().st_size
+    times["build"] = round(time.monotonic() - built, 2)
+    try:
+        yield wine
+    finally:
+        wine.stop()
+        times.update(wine.times)
+        times["module"] = round(time.monotonic() - began, 2)
+        print(f"\n{what} under Wine, seconds (and bytes):", times)
