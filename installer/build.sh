@@ -8,6 +8,7 @@
 # rebuild of the same version upgrade the installed one. The Windows installer is built from
 # installer/windows/ by .github/workflows/windows.yml (PyInstaller cannot cross-build).
 set -euo pipefail
+trap 'echo "build.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 umask 022
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -67,8 +68,9 @@ install -m 0644 installer/provisioning.example.toml "$linux/copyright" "$doc/"
 echo /etc/xdg/autostart/levelup-pos.desktop > "$root/DEBIAN/conffiles"
 # The oldest glibc the bundle's libraries accept: the package depends on it, so a PC with an
 # older one (Ubuntu 22.04 has 2.35) refuses the package instead of failing at run time.
-glibc=$(find "$root/opt/levelup-pos" -type f \( -name '*.so*' -o -perm -u+x \) -print0 \
-    | xargs -0 grep -aoh 'GLIBC_2\.[0-9]*' 2>/dev/null | sort -uV | tail -n 1)
+# (One grep over the whole bundle: xargs would fail the pipeline whenever a batch of files
+# happened to have no match.)
+glibc=$(grep -raoh 'GLIBC_2\.[0-9]*' "$root/opt/levelup-pos" | sort -uV | tail -n 1)
 glibc=${glibc#GLIBC_}
 [[ "$glibc" =~ ^2\.[0-9]+$ ]] || { echo "build.sh: could not read the bundle's glibc" >&2; exit 1; }
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
