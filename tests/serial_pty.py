@@ -1,6 +1,6 @@
-"""A scanner on a pseudo-terminal that types once the code under test has opened the port:
-pyserial empties the input buffer when it opens one, so bytes written before that are lost
-(on a slow machine a fixed sleep is not enough)."""
+"""A scanner on a pseudo-terminal that types once the code under test reads: the serial
+scanner empties the port's input when it starts reading (what came while disabled is not a
+scan), so bytes written before that are lost (on a slow machine a fixed sleep is not enough)."""
 
 from __future__ import annotations
 
@@ -12,15 +12,16 @@ import serial
 
 
 def type_once_open(monkeypatch: pytest.MonkeyPatch, master: int, data: bytes) -> None:
-    """Write ``data`` to the pseudo-terminal ``master`` right after a ``serial.Serial`` opens."""
+    """Write ``data`` to the pseudo-terminal ``master`` right after a ``serial.Serial`` has
+    emptied its input."""
     opened = threading.Event()
-    real_open = serial.Serial.open
+    real_reset = serial.Serial.reset_input_buffer
 
-    def open_and_tell(port: serial.Serial) -> None:
-        real_open(port)
+    def reset_and_tell(port: serial.Serial) -> None:
+        real_reset(port)
         opened.set()
 
-    monkeypatch.setattr(serial.Serial, "open", open_and_tell)
+    monkeypatch.setattr(serial.Serial, "reset_input_buffer", reset_and_tell)
 
     def scanner_types() -> None:
         if opened.wait(timeout=30):
