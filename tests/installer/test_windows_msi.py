@@ -18,6 +18,7 @@ import pytest
 
 from pos_app import __version__
 from pos_app.host.windows_policy import PROVISIONING_KEY, registry_layer
+from tests.installer.test_windows_policy import MSI_LAYER
 from tests.installer.wine import DATA_DIR, INSTALL_DIR, Wine, build_msi, installers_on_a_pc, needs
 
 pytestmark = needs("wine", "wineserver", "wixl", "wixl-heat", "x86_64-w64-mingw32-gcc")
@@ -91,15 +92,7 @@ def test_install_with_every_property(pc: Wine) -> None:
 
 def test_the_register_reads_the_properties(pc: Wine) -> None:
     layer = registry_layer(lambda key: pc.values(rf"HKLM\{key}"))
-    assert layer == {
-        "register": {"id": "front-3", "tax_rate": "8.875"},
-        "levelup": {
-            "location_id": "19",
-            "merchant_id": "1",
-            "base_url": "https://api.thelevelup.com",
-        },
-        "scanner": {"url": "serial://COM3?baud=9600"},
-    }
+    assert layer == MSI_LAYER
 
 
 def test_upgrade_refused_while_payments_are_pending(pc: Wine) -> None:

@@ -37,6 +37,16 @@ MSI_VALUES = {
     "SCANNER": "serial://COM3?baud=9600",
     "APIURL": "https://api.thelevelup.com",
 }
+MSI_LAYER = {
+    "register": {"id": "front-3", "tax_rate": "8.875"},
+    "levelup": {
+        "location_id": "19",
+        "merchant_id": "1",
+        "base_url": "https://api.thelevelup.com",
+    },
+    "scanner": {"url": "serial://COM3?baud=9600"},
+}
+"""The settings :data:`MSI_VALUES` give."""
 
 
 @pytest.fixture
@@ -45,15 +55,7 @@ def paths(tmp_path: Path) -> Paths:
 
 
 def test_every_value_maps_to_its_setting() -> None:
-    assert registry_layer(fake({PROVISIONING_KEY: MSI_VALUES})) == {
-        "register": {"id": "front-3", "tax_rate": "8.875"},
-        "levelup": {
-            "location_id": "19",
-            "merchant_id": "1",
-            "base_url": "https://api.thelevelup.com",
-        },
-        "scanner": {"url": "serial://COM3?baud=9600"},
-    }
+    assert registry_layer(fake({PROVISIONING_KEY: MSI_VALUES})) == MSI_LAYER
 
 
 def test_policies_win_over_provisioning_and_names_ignore_case() -> None:
